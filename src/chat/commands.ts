@@ -1,0 +1,102 @@
+import type { AuditLog } from '../remediation/audit-log';
+import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
+import { explainCode } from '../knowledge/explain-code';
+import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
+import { auditCardData, pick } from '../render/fix-cards';
+import { diagnosisCardData } from '../render/diagnosis-card';
+import type { AdaptiveCard, RenderCard } from '../render/render-card';
+import { escapeMarkdown } from '../render/text';
+import type { UiCatalog, UiStrings } from '../render/ui-strings';
+
+export interface CommandDeps {
+  knowledge: KnowledgeBase;
+  ui: UiCatalog;
+  renderCard: RenderCard;
+  exchange: ExchangeBackend;
+  audit: AuditLog;
+  now: () => Date;
+}
+
+export type CommandName = 'help' | 'connectors' | 'audit' | 'explain';
+type Command = (args: string, locale: Locale, deps: CommandDeps) => Promise<AdaptiveCard[]>;
+
+/** Chat commands, in one table; help text is derived from it. */
+export const commands = {
+  help: async (_args, locale, deps) => [helpCard(locale, deps, 'help')],
+  connectors: async (_args, locale, deps) => [await connectorsCard(locale, deps)],
+  audit: async (_args, locale, deps) => [deps.renderCard('audit', auditCardData(await deps.audit.recent(15), deps.ui[locale]))],
+  explain: async (args, locale, deps) => explain(args, locale, deps),
+} satisfies Record<CommandName, Command>;
+
+const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain)\b[ \t]*([^\n]{0,200})\s*$/i;
+
+/** "connectors", "/help", "explain 4.4.316" (only when the whole message is the command). */
+export function matchCommand(text: string): { name: CommandName; args: string } | undefined {
+  if (text.length > 300) return undefined;
+  const m = COMMAND_LINE.exec(text);
+  return m ? { name: m[1].toLowerCase() as CommandName, args: m[2].trim() } : undefined;
+}
+
+export function commandList(ui: UiStrings) {
+  return (Object.keys(commands) as CommandName[]).map((name) => ({
+    name: name === 'explain' ? 'explain <code>' : name,
+    description: escapeMarkdown(ui[`cmd.${name}`]),
+  }));
+}
+
+export function helpCard(locale: Locale, deps: Pick<CommandDeps, 'ui' | 'renderCard'>, kind: 'help' | 'no-code'): AdaptiveCard {
+  const ui = deps.ui[locale];
+  if (kind === 'no-code') {
+    return deps.renderCard('no-code', {
+      title: escapeMarkdown(ui.noCodeTitle),
+      text: escapeMarkdown(ui.noCodeText),
+      example: ui.noCodeExample,
+      commands: commandList(ui),
+      t: { commands: ui.commandsTitle },
+    });
+  }
+  return deps.renderCard('help', {
+    title: ui.helpTitle,
+    intro: escapeMarkdown(ui.helpIntro),
+    paste: escapeMarkdown(ui.helpPaste),
+    example: ui.noCodeExample,
+    commands: commandList(ui),
+    t: { commands: ui.commandsTitle, example: ui.noCodeText },
+  });
+}
+
+async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<AdaptiveCard> {
+  const ui = deps.ui[locale];
+  const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
+  return deps.renderCard('connectors', {
+    connectors: connectors.map((c) => ({
+      name: escapeMarkdown(c.name),
+      state: c.enabled ? ui.enabled : ui.disabled,
+      stateColor: c.enabled ? 'good' : 'attention',
+      facts: [
+        { title: ui.smartHosts, value: escapeMarkdown(c.smartHosts.join(', ') || '—') },
+        { title: ui.tls, value: escapeMarkdown([c.tlsSettings ?? ui.tlsNone, c.tlsDomain].filter(Boolean).join(' · ')) },
+        { title: ui.recipientDomains, value: escapeMarkdown(c.recipientDomains.join(', ') || '—') },
+      ],
+    })),
+    domains: domains.map((d) => ({ name: escapeMarkdown(d.domainName), type: d.domainType + (d.default ? ' (default)' : '') })),
+    backendNote: deps.exchange.kind === 'simulated' ? escapeMarkdown(ui.backendSimulated) : '',
+    t: pick(ui, ['connectorsTitle', 'connectorsEmpty', 'domainsTitle', 'domainsEmpty']),
+  });
+}
+
+const CODE_ARG = /^(?:(\d{3})[ -])?([245]\.\d{1,3}\.\d{1,3})$/;
+
+async function explain(args: string, locale: Locale, deps: CommandDeps): Promise<AdaptiveCard[]> {
+  const m = CODE_ARG.exec(args.trim());
+  if (!m) return [helpCard(locale, deps, 'no-code')];
+  const explanation = explainCode(deps.knowledge, locale, m[2]);
+  const data = diagnosisCardData({
+    error: { enhancedCode: m[2], replyCode: m[1], quotedCodes: [], format: 'plain', excerpt: '' },
+    explanation,
+    knowledge: deps.knowledge[locale],
+    ui: deps.ui[locale],
+    now: deps.now(),
+  });
+  return [deps.renderCard('diagnosis', { ...data, fixNow: null })];
+}

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Bot Framework settings botbuilder reads itself; passed through untouched (tests point them at local servers). */
+const BOT_FRAMEWORK_PASSTHROUGH = [
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'ToBotFromChannelTokenIssuer',
+  'OAuthUrl',
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'CallerId',
+  'ChannelService',
+  'CertificateThumbprint',
+  'CertificatePrivateKey',
+] as const;
+
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+export type ExchangeBackendKind = 'simulated';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Empty in local mode: no Bot Framework authentication, as with the Bot Framework Emulator. */
+  readonly appId: string;
+  readonly appPassword: string;
+  readonly appType: AppType;
+  readonly appTenantId: string;
+  readonly localMode: boolean;
+  /** Everything botbuilder's ConfigurationBotFrameworkAuthentication should see. */
+  readonly botFrameworkAuth: Readonly<Record<string, string | undefined>>;
+  readonly exchangeBackend: ExchangeBackendKind;
+  /** Path of the JSON file the simulated tenant starts from; undefined = the built-in sample. */
+  readonly exchangeSimState?: string;
+  /** AAD object ids allowed to press Fix now and Undo; '*' = everyone. */
+  readonly remediationAllowedUsers: '*' | readonly string[];
+  /** How long an invoke may work before it answers with a "working" card and finishes in the background. */
+  readonly invokeDeadlineMs: number;
+  /** Largest request body /api/messages accepts. */
+  readonly maxMessageBytes: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'bad_config';
+  constructor(readonly problems: string[]) {
+    super(`Mail Flow Doctor cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads and validates the environment once; throws one ConfigError that lists every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: string) => (env[name] ?? '').trim();
+
+  const port = intVar(str('PORT'), 3978, 0, 65535, 'PORT', problems);
+  const invokeDeadlineMs = intVar(str('INVOKE_DEADLINE_MS'), 4000, 100, 14000, 'INVOKE_DEADLINE_MS', problems);
+  const maxMessageBytes = intVar(str('MAX_MESSAGE_BYTES'), 4 * 1024 * 1024, 1024, 64 * 1024 * 1024, 'MAX_MESSAGE_BYTES', problems);
+
+  const logLevel = (str('LOG_LEVEL') || 'info').toLowerCase();
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL is "${logLevel}"; use one of debug, info, warn, error.`);
+  }
+
+  const appId = str('MicrosoftAppId');
+  const appPassword = str('MicrosoftAppPassword');
+  const appTenantId = str('MicrosoftAppTenantId');
+  const appTypeRaw = str('MicrosoftAppType') || 'MultiTenant';
+  const appType = (['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const).find(
+    (t) => t.toLowerCase() === appTypeRaw.toLowerCase(),
+  );
+  if (!appType) problems.push(`MicrosoftAppType is "${appTypeRaw}"; use MultiTenant, SingleTenant or UserAssignedMSI.`);
+  if (appId) {
+    if (!GUID.test(appId)) problems.push('MicrosoftAppId is not a GUID. To resolve, copy the Microsoft App ID of the Azure Bot registration, or unset it for local mode.');
+    const certificate = str('CertificateThumbprint') && str('CertificatePrivateKey');
+    if (appType === 'UserAssignedMSI') {
+      if (appPassword) problems.push('MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI.');
+    } else if (!appPassword && !certificate) {
+      problems.push('MicrosoftAppPassword is missing while MicrosoftAppId is set. To resolve, set MicrosoftAppPassword or unset MicrosoftAppId for local mode.');
+    }
+    if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !appTenantId) {
+      problems.push(`MicrosoftAppTenantId is required when MicrosoftAppType is ${appType}.`);
+    }
+  } else if (appPassword) {
+    problems.push('MicrosoftAppPassword is set but MicrosoftAppId is empty. To resolve, set MicrosoftAppId, or unset MicrosoftAppPassword for local mode.');
+  }
+  const localMode = !appId;
+
+  const botFrameworkAuth: Record<string, string | undefined> = {
+    MicrosoftAppId: appId || undefined,
+    MicrosoftAppPassword: appPassword || undefined,
+    MicrosoftAppType: appType ?? 'MultiTenant',
+    MicrosoftAppTenantId: appTenantId || undefined,
+  };
+  for (const name of BOT_FRAMEWORK_PASSTHROUGH) if (str(name)) botFrameworkAuth[name] = str(name);
+
+  const backendRaw = (str('EXCHANGE_BACKEND') || 'simulated').toLowerCase();
+  if (backendRaw !== 'simulated') {
+    problems.push(`EXCHANGE_BACKEND is "${backendRaw}"; this version supports "simulated" only.`);
+  }
+
+  let exchangeSimState: string | undefined;
+  if (str('EXCHANGE_SIM_STATE')) {
+    exchangeSimState = path.resolve(cwd, str('EXCHANGE_SIM_STATE'));
+    if (!fs.existsSync(exchangeSimState)) problems.push(`EXCHANGE_SIM_STATE names ${exchangeSimState}, which does not exist.`);
+  }
+
+  const allowedRaw = env.REMEDIATION_ALLOWED_USERS;
+  let remediationAllowedUsers: '*' | string[];
+  if (allowedRaw === undefined || allowedRaw.trim() === '') {
+    remediationAllowedUsers = localMode ? '*' : [];
+  } else if (allowedRaw.trim() === '*') {
+    remediationAllowedUsers = '*';
+  } else {
+    remediationAllowedUsers = allowedRaw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const bad = remediationAllowedUsers.filter((id) => !GUID.test(id));
+    if (bad.length) problems.push(`REMEDIATION_ALLOWED_USERS has entries that are not AAD object ids (GUIDs): ${bad.slice(0, 5).join(', ')}. Use comma-separated object ids, or * for everyone.`);
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    port,
+    dataDir: path.resolve(cwd, str('DATA_DIR') || './data'),
+    logLevel: logLevel as LogLevel,
+    appId,
+    appPassword,
+    appType: appType!,
+    appTenantId,
+    localMode,
+    botFrameworkAuth: Object.freeze(botFrameworkAuth),
+    exchangeBackend: 'simulated',
+    exchangeSimState,
+    remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),
+    invokeDeadlineMs,
+    maxMessageBytes,
+  });
+}
+
+function intVar(raw: string, fallback: number, min: number, max: number, name: string, problems: string[]): number {
+  if (raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} is "${raw}"; use a whole number from ${min} to ${max}.`);
+    return fallback;
+  }
+  return n;
+}
+
+/** What start-up says about risky or notable settings, one line each. */
+export function startupWarnings(config: Config): string[] {
+  const lines: string[] = [];
+  if (config.localMode) {
+    lines.push('Local mode: MicrosoftAppId is empty, so requests to /api/messages are NOT authenticated (as with the Bot Framework Emulator). Set MicrosoftAppId and MicrosoftAppPassword before exposing this port.');
+  }
+  if (config.remediationAllowedUsers === '*') {
+    lines.push(config.localMode
+      ? 'Fix now is allowed for every user (local mode default). Set REMEDIATION_ALLOWED_USERS to AAD object ids to restrict it.'
+      : 'REMEDIATION_ALLOWED_USERS=* : every user who can reach the bot may change Exchange settings with Fix now.');
+  } else if (config.remediationAllowedUsers.length === 0) {
+    lines.push('Fix now is allowed for nobody: REMEDIATION_ALLOWED_USERS is empty. Set it to comma-separated AAD object ids (or *) to allow remediations.');
+  }
+  return lines;
+}

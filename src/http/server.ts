@@ -1,0 +1,75 @@
+import restify from 'restify';
+import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+import type { Logger } from '../log/logger';
+import { checkBearer } from './check-bearer';
+import { HttpError, parseJsonObject, readBody } from './read-body';
+
+export interface ServerDeps {
+  config: Config;
+  adapter: CloudAdapter;
+  auth: ConfigurationBotFrameworkAuthentication;
+  bot: { run(context: TurnContext): Promise<void> };
+  logger: Logger;
+  health: () => Record<string, unknown>;
+}
+
+/** How long a token check may wait for Microsoft's signing keys before the request is refused. */
+const AUTH_TIMEOUT_MS = 5000;
+
+/**
+ * restify only: routes, body limits and authentication in front of botbuilder. No business logic.
+ *   POST /api/messages  Bot Framework activities (Teams)
+ *   GET  /healthz       readiness, without secrets
+ */
+export function createServer(deps: ServerDeps): restify.Server {
+  const { config, adapter, auth, bot, logger } = deps;
+  const server = restify.createServer({ name: 'mail-flow-doctor', handleUncaughtExceptions: false });
+  server.server.keepAliveTimeout = 65_000;
+
+  server.get('/healthz', (_req, res) => {
+    res.json(200, deps.health());
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    try {
+      const body = parseJsonObject(await readBody(req, config.maxMessageBytes));
+      if (typeof body.type !== 'string' || !body.type) {
+        throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
+      }
+      if (!config.localMode) await authenticate(req.headers.authorization, body as unknown as Activity);
+      (req as unknown as { body: unknown }).body = body;
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (err.status >= 500) logger.error('request failed', { err });
+        else logger.info('request refused', { status: err.status, code: err.code, reason: err.message });
+        if (!res.headersSent) res.json(err.status, { error: { code: err.code, message: err.message } });
+        return;
+      }
+      logger.error('request failed', { err: err as Error });
+      if (!res.headersSent) res.json(500, { error: { code: 'internal', message: 'Internal error; see the bot log.' } });
+    }
+  });
+
+  /** Refuses with 401 promptly: cheap checks first, then botbuilder's validation with a time limit. */
+  async function authenticate(authorization: string | undefined, activity: Activity): Promise<void> {
+    const problem = checkBearer(authorization, config.appId);
+    if (problem) throw new HttpError(401, 'unauthorized', `Bot Framework authentication failed: ${problem}.`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        auth.authenticateRequest(activity, authorization!),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('signing keys could not be fetched in time')), AUTH_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      throw new HttpError(401, 'unauthorized', `Bot Framework authentication failed: ${(err as Error).message.slice(0, 200)}.`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return server;
+}

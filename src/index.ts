@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './config';
+import { createApp } from './app';
+
+/** Composition root: configuration → parts → listen. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = createApp(config);
+  const port = await app.listen();
+  process.stdout.write(`\nMail Flow Doctor is ready on http://localhost:${port}\n  Bot endpoint: POST http://localhost:${port}/api/messages\n  Health:       GET  http://localhost:${port}/healthz\n\n`);
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Mail Flow Doctor failed to start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

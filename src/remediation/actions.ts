@@ -1,0 +1,254 @@
+import type { Locale } from '../knowledge/load-knowledge';
+import type { Logger } from '../log/logger';
+import { chooseConnectorCardData, confirmCardData, describeChange, fixResultCardData, type FixOutcome } from '../render/fix-cards';
+import type { AdaptiveCard, RenderCard } from '../render/render-card';
+import { escapeMarkdown, fill } from '../render/text';
+import type { UiCatalog, UiStrings } from '../render/ui-strings';
+import { isAllowed, type Actor } from './actor';
+import type { AuditLog } from './audit-log';
+import { ExchangeError, type ExchangeBackend } from './backends/exchange-backend';
+import { applyChange, inverseOf, powershellFor, readCurrent, type Change } from './change';
+import type { Operation, Operations } from './operations';
+import { planFixes } from './plan-fixes';
+
+export interface ActionContext {
+  verb: string;
+  data: Record<string, unknown>;
+  actor: Actor;
+  locale: Locale;
+  conversationId: string;
+  /** Replaces the card message for everyone in the conversation; works after the invoke was answered too. */
+  updateCardForAll(card: AdaptiveCard): Promise<void>;
+}
+
+export interface ActionDeps {
+  exchange: ExchangeBackend;
+  operations: Operations;
+  audit: AuditLog;
+  allowedUsers: '*' | readonly string[];
+  renderCard: RenderCard;
+  ui: UiCatalog;
+  /** Work still running after this answers with a "working" card and updates the message when done. */
+  deadlineMs: number;
+  logger: Logger;
+}
+
+/** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */
+export type ActionResult =
+  | { card: AdaptiveCard }
+  | { message: string }
+  | { error: { status: 400 | 500; code: string; message: string } };
+
+export type ActionHandler = (ctx: ActionContext, deps: ActionDeps) => Promise<ActionResult>;
+
+export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix';
+
+/** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
+export const actions = {
+  fixNow,
+  chooseConnector,
+  applyFix,
+  undoFix,
+  cancelFix,
+} satisfies Record<Verb, ActionHandler>;
+
+export function isVerb(verb: string): verb is Verb {
+  return Object.prototype.hasOwnProperty.call(actions, verb);
+}
+
+export async function runAction(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  if (!isVerb(ctx.verb)) return unknownAction(ctx, deps);
+  return actions[ctx.verb](ctx, deps);
+}
+
+function unknownAction(ctx: ActionContext, deps: ActionDeps): ActionResult {
+  const ui = deps.ui[ctx.locale];
+  return notice(deps, ui.unknownActionTitle, fill(ui.unknownActionText, { verb: ctx.verb.slice(0, 60) || '?' }), 'attention');
+}
+
+function notice(deps: ActionDeps, title: string, text: string, color: 'default' | 'good' | 'attention' | 'warning' = 'default'): ActionResult {
+  return { card: deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color }) };
+}
+
+const str = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+function sourceOf(data: Record<string, unknown>): Operation['source'] {
+  return { code: str(data.code, 20) || '4.4.316', server: str(data.server) || undefined, ip: str(data.ip, 100) || undefined };
+}
+
+/** Refuses, audits the refusal, and says why; undefined when the actor may proceed. */
+async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, change?: Change, operationId?: string): Promise<ActionResult | undefined> {
+  if (isAllowed(deps.allowedUsers, ctx.actor)) return undefined;
+  const ui = deps.ui[ctx.locale];
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    change,
+    result: 'refused',
+    detail: 'not in REMEDIATION_ALLOWED_USERS',
+    operationId,
+    conversationId: ctx.conversationId,
+  });
+  deps.logger.warn('remediation refused', { verb: ctx.verb, user: ctx.actor.aadObjectId });
+  return notice(deps, ui.refusedTitle, fill(ui.refusedText, { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' }), 'attention');
+}
+
+async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const refused = await refuseUnlessAllowed(ctx, deps);
+  if (refused) return refused;
+  const ui = deps.ui[ctx.locale];
+  const source = sourceOf(ctx.data);
+  const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
+  const plan = planFixes({ ...source, recipient: str(ctx.data.recipient) }, connectors, domains);
+  if (!plan.matchedConnectors.length && plan.choosable.length) {
+    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(plan.choosable, source, ui)) };
+  }
+  if (!plan.changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
+  return confirm(plan.changes, source, ctx, deps);
+}
+
+async function chooseConnector(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const refused = await refuseUnlessAllowed(ctx, deps);
+  if (refused) return refused;
+  const ui = deps.ui[ctx.locale];
+  const source = sourceOf(ctx.data);
+  const name = str(ctx.data.connector);
+  const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
+  const connector = connectors.find((c) => c.name === name && c.enabled);
+  if (!connector) {
+    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(connectors.filter((c) => c.enabled).map((c) => c.name), source, ui)) };
+  }
+  const plan = planFixes({ server: connector.smartHosts[0] }, [connector], domains);
+  const changes: Change[] = [{ kind: 'connector-enabled', target: connector.name, from: true, to: false }, ...plan.changes.filter((c) => c.kind !== 'connector-enabled')];
+  return confirm(changes, source, ctx, deps);
+}
+
+async function confirm(changes: Change[], source: Operation['source'], ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const ops = await Promise.all(changes.map((c) => deps.operations.propose(c, source, ctx.actor)));
+  return { card: deps.renderCard('confirm-fix', confirmCardData(ops, deps.ui[ctx.locale])) };
+}
+
+async function applyFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  return transitionAndRun(ctx, deps, 'apply');
+}
+
+async function undoFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  return transitionAndRun(ctx, deps, 'undo');
+}
+
+async function cancelFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const ids = Array.isArray(ctx.data.operationIds) ? ctx.data.operationIds.filter((x): x is string => typeof x === 'string').slice(0, 20) : [];
+  for (const id of ids) await deps.operations.transition(id, ['proposed'], 'cancelled');
+  const ui = deps.ui[ctx.locale];
+  return notice(deps, ui.cancelled, '');
+}
+
+/**
+ * Apply and Undo share one shape: claim the operation with a compare-and-swap (so a double press or a
+ * Teams retry runs the change once), do the work against Exchange, record the result and the audit,
+ * and answer within the deadline, finishing in the background when Exchange is slow.
+ */
+async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'apply' | 'undo'): Promise<ActionResult> {
+  const ui = deps.ui[ctx.locale];
+  const id = str(ctx.data.operationId, 100);
+  const existing = id ? await deps.operations.get(id) : undefined;
+  if (!existing) return notice(deps, ui.operationMissing, '', 'warning');
+  const refused = await refuseUnlessAllowed(ctx, deps, existing.change, id);
+  if (refused) return refused;
+
+  const from: Operation['status'][] = mode === 'apply' ? ['proposed', 'failed'] : ['applied'];
+  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing');
+  if (!claimed.won) return currentStateCard(claimed.op ?? existing, deps, ui);
+
+  const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);
+  const outcome = await Promise.race([work, delay(deps.deadlineMs).then(() => undefined)]);
+  if (outcome) {
+    const card = resultCard(outcome.op, outcome.outcome, deps, ui, outcome.reason);
+    await updateForAll(ctx, deps, card);
+    return { card };
+  }
+  void work.then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason)));
+  return { card: resultCard(claimed.op!, 'working', deps, ui) };
+}
+
+interface Done {
+  op: Operation;
+  outcome: FixOutcome;
+  reason?: string;
+}
+
+async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
+  const now = new Date().toISOString();
+  try {
+    const before = await readCurrent(deps.exchange, op.change);
+    if (before === undefined) throw new ExchangeError('not_found', `"${op.change.target}" was not found in the tenant.`);
+    if (before === op.change.to) {
+      const { op: done } = await deps.operations.transition(op.id, ['applying'], 'unchanged', { before, after: before, appliedBy: ctx.actor, appliedAt: now });
+      await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, result: 'unchanged', before, after: before, operationId: op.id, conversationId: ctx.conversationId });
+      return { op: done ?? op, outcome: 'unchanged' };
+    }
+    const after = await applyChange(deps.exchange, op.change);
+    const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
+    await deps.audit.record({
+      actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'applied', before, after,
+      operationId: op.id, conversationId: ctx.conversationId,
+    });
+    deps.logger.info('remediation applied', { operationId: op.id, change: describeChange(op.change, deps.ui.en), user: ctx.actor.aadObjectId });
+    return { op: done ?? op, outcome: 'applied' };
+  } catch (err) {
+    return failed(op, ctx, deps, err, 'applying');
+  }
+}
+
+async function performUndo(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
+  const now = new Date().toISOString();
+  const restore = { ...inverseOf(op.change), to: op.before } as Change;
+  try {
+    const after = await applyChange(deps.exchange, restore);
+    const { op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: ctx.actor, undoneAt: now });
+    await deps.audit.record({
+      actor: ctx.actor, verb: ctx.verb, change: restore, powershell: powershellFor(restore), result: 'undone', before: op.after, after,
+      operationId: op.id, conversationId: ctx.conversationId,
+    });
+    return { op: done ?? op, outcome: 'undone' };
+  } catch (err) {
+    return failed(op, ctx, deps, err, 'undoing');
+  }
+}
+
+async function failed(op: Operation, ctx: ActionContext, deps: ActionDeps, err: unknown, from: 'applying' | 'undoing'): Promise<Done> {
+  const known = err instanceof ExchangeError;
+  const reason = known ? err.message : deps.ui[ctx.locale].errorTitle;
+  if (!known) deps.logger.error('remediation failed', { operationId: op.id, err: err as Error });
+  // A failed undo leaves the change applied; a failed apply may be tried again.
+  const { op: now } = await deps.operations.transition(op.id, [from], from === 'applying' ? 'failed' : 'applied', { error: reason });
+  await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, result: 'failed', detail: reason, operationId: op.id, conversationId: ctx.conversationId });
+  return { op: now ?? op, outcome: 'failed', reason };
+}
+
+function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings): ActionResult {
+  switch (op.status) {
+    case 'applied': return { card: resultCard(op, 'applied', deps, ui) };
+    case 'undone': return { card: resultCard(op, 'undone', deps, ui) };
+    case 'unchanged': return { card: resultCard(op, 'unchanged', deps, ui) };
+    case 'applying':
+    case 'undoing': return { card: resultCard(op, 'working', deps, ui) };
+    case 'cancelled': return notice(deps, ui.cancelled, '');
+    case 'failed': return { card: resultCard(op, 'failed', deps, ui, op.error) };
+    default: return notice(deps, ui.operationMissing, '', 'warning');
+  }
+}
+
+function resultCard(op: Operation, outcome: FixOutcome, deps: ActionDeps, ui: UiStrings, reason = ''): AdaptiveCard {
+  return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason));
+}
+
+async function updateForAll(ctx: ActionContext, deps: ActionDeps, card: AdaptiveCard): Promise<void> {
+  try {
+    await ctx.updateCardForAll(card);
+  } catch (err) {
+    deps.logger.warn('could not update the card for everyone', { err: err as Error });
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -1,0 +1,43 @@
+/**
+ * The one way the bot reaches Exchange. The simulated backend ships now; the Exchange Online backend
+ * (InvokeCommand REST) implements the same interface later. Names and values follow the cmdlets'
+ * output (Get-OutboundConnector, Get-AcceptedDomain) so that cards and PowerShell lines match.
+ */
+export type TlsSettings = 'EncryptionOnly' | 'CertificateValidation' | 'DomainValidation' | null;
+export type AcceptedDomainType = 'Authoritative' | 'InternalRelay' | 'ExternalRelay';
+
+export interface OutboundConnector {
+  name: string;
+  enabled: boolean;
+  smartHosts: string[];
+  recipientDomains: string[];
+  tlsSettings: TlsSettings;
+  tlsDomain?: string | null;
+  connectorType?: 'OnPremises' | 'Partner';
+}
+
+export interface AcceptedDomain {
+  domainName: string;
+  domainType: AcceptedDomainType;
+  default?: boolean;
+}
+
+export interface ExchangeBackend {
+  readonly kind: 'simulated' | 'exchange-online';
+  listOutboundConnectors(): Promise<OutboundConnector[]>;
+  listAcceptedDomains(): Promise<AcceptedDomain[]>;
+  /** Set-OutboundConnector -Identity <name> -Enabled <enabled>; returns the connector as it is afterwards. */
+  setOutboundConnectorEnabled(name: string, enabled: boolean): Promise<OutboundConnector>;
+  /** Set-AcceptedDomain -Identity <domain> -DomainType <type>; returns the domain as it is afterwards. */
+  setAcceptedDomainType(domainName: string, domainType: AcceptedDomainType): Promise<AcceptedDomain>;
+}
+
+/** Exchange said no, in words an admin can act on (object not found, missing role, ...). */
+export class ExchangeError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'forbidden' | 'unavailable' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}

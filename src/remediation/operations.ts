@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { PreconditionFailedError, type Store } from '../store/store';
+import type { Actor } from './actor';
+import type { Change } from './change';
+
+/**
+ * A proposed change, from the confirmation card to its Undo. The card carries only the operation id;
+ * the change itself lives here, so a crafted invoke cannot ask for a different change, and the status
+ * makes a double press or a Teams retry apply the change once.
+ */
+export interface Operation {
+  id: string;
+  change: Change;
+  status: 'proposed' | 'applying' | 'applied' | 'unchanged' | 'failed' | 'undoing' | 'undone' | 'cancelled';
+  source: { code: string; server?: string; ip?: string };
+  proposedBy: Actor;
+  proposedAt: string;
+  /** When the current transitional status (applying/undoing) began; a stale one may be taken over. */
+  since?: string;
+  appliedBy?: Actor;
+  appliedAt?: string;
+  before?: unknown;
+  after?: unknown;
+  undoneBy?: Actor;
+  undoneAt?: string;
+  error?: string;
+}
+
+const COLLECTION = 'operations';
+/** An apply that has not finished after this long is taken to have died with its process. */
+const STALE_MS = 5 * 60 * 1000;
+
+export function createOperations(store: Store, clock: () => Date = () => new Date()) {
+  const get = async (id: string) => (typeof id === 'string' && id ? store.get<Operation>(COLLECTION, id) : undefined);
+  return {
+    async propose(change: Change, source: Operation['source'], by: Actor): Promise<Operation> {
+      const op: Operation = { id: randomUUID(), change, status: 'proposed', source, proposedBy: by, proposedAt: clock().toISOString() };
+      await store.put(COLLECTION, op.id, op, { ifNoneMatch: true });
+      return op;
+    },
+    async get(id: string): Promise<Operation | undefined> {
+      return (await get(id))?.value;
+    },
+    /**
+     * Moves the operation from one of `from` to `to` if it is still there (compare-and-swap on the etag).
+     * Returns the updated operation when this caller won, or the current one with won=false.
+     */
+    async transition(
+      id: string,
+      from: Operation['status'][],
+      to: Operation['status'],
+      patch: Partial<Operation> = {},
+    ): Promise<{ won: boolean; op: Operation | undefined }> {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const stored = await get(id);
+        if (!stored) return { won: false, op: undefined };
+        const op = stored.value;
+        const stale = (op.status === 'applying' || op.status === 'undoing') && op.since !== undefined &&
+          clock().getTime() - Date.parse(op.since) > STALE_MS;
+        const effective = stale ? (op.status === 'applying' ? 'proposed' : 'applied') : op.status;
+        if (!from.includes(effective)) return { won: false, op };
+        const next: Operation = { ...op, ...patch, status: to, since: clock().toISOString() };
+        try {
+          await store.put(COLLECTION, id, next, { ifMatch: stored.etag });
+          return { won: true, op: next };
+        } catch (err) {
+          if (!(err instanceof PreconditionFailedError)) throw err;
+        }
+      }
+      return { won: false, op: await this.get(id) };
+    },
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;

@@ -1,0 +1,140 @@
+import type { Explanation } from '../knowledge/explain-code';
+import type { KnowledgeFile } from '../knowledge/types';
+import type { ParsedError } from '../parse/types';
+import { bulletList, escapeMarkdown, fill, formatUtc, numberedList, truncate } from './text';
+import type { UiStrings } from './ui-strings';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Codes whose card offers Fix now: the connection-refused error and its expired form. */
+export const FIXABLE_CODES = new Set(['4.4.316', '5.4.316']);
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface DiagnosisCardData {
+  title: string;
+  kind: string;
+  color: 'attention' | 'warning' | 'good';
+  meaning: string;
+  note: string;
+  facts: Fact[];
+  /** The remote server's own words, shown as plain text (a TextRun, never Markdown). */
+  remoteReply: string;
+  retry: string;
+  causes: string;
+  fixes: string;
+  partner: string;
+  rfcFacts: Fact[];
+  pasted: string;
+  docUrl: string;
+  ipRangesUrl: string;
+  fixNow: null | { title: string; hint: string; data: Record<string, unknown> };
+  t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & { remoteReply: string };
+}
+
+export interface DiagnosisInput {
+  error: ParsedError;
+  explanation: Explanation;
+  /** The connector error behind an expired form, when the paste names it. */
+  underlying?: Explanation;
+  knowledge: KnowledgeFile;
+  ui: UiStrings;
+  now: Date;
+}
+
+/** Everything one error card shows. Values from the paste are escaped and bounded. */
+export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now }: DiagnosisInput): DiagnosisCardData {
+  const major = error.enhancedCode[0];
+  const facts: Fact[] = [];
+  const add = (title: string, value: string | number | undefined, max = 300) => {
+    if (value === undefined || value === '') return;
+    facts.push({ title, value: escapeMarkdown(truncate(String(value), max)) });
+  };
+  add(ui['fact.replyCode'], error.replyCode);
+  add(ui['fact.enhancedCode'], error.enhancedCode);
+  add(ui['fact.server'], error.server);
+  add(ui['fact.ip'], error.ip);
+  add(ui['fact.port'], error.port);
+  if (error.socketError !== undefined) {
+    const s = knowledge.socketErrors[String(error.socketError)];
+    add(ui['fact.socketError'], s ? `${error.socketError} (${s.name}): ${s.meaning}` : String(error.socketError), 500);
+  }
+  if (error.quotedCodes.length) add(ui['fact.quotedCodes'], error.quotedCodes.join(', '));
+  add(ui['fact.recipient'], error.recipient);
+  add(ui['fact.lastRetry'], error.lastRetryIso ? formatUtc(error.lastRetryIso) : error.lastRetryRaw);
+
+  const expired = !!x.expiredFormOf || isExpiredForm(error.enhancedCode);
+  let retry = '';
+  if (x.retried && !expired) {
+    if (error.lastRetryIso) {
+      const bounceBy = new Date(new Date(error.lastRetryIso).getTime() + DAY_MS);
+      const leftMs = bounceBy.getTime() - now.getTime();
+      const left = leftMs > 0
+        ? fill(ui.retryLeft, { hours: Math.floor(leftMs / 3_600_000), minutes: Math.floor((leftMs % 3_600_000) / 60_000) })
+        : ui.retryEnded;
+      retry = fill(ui.retryEnds, { time: formatUtc(bounceBy.toISOString()), left });
+      add(ui['fact.expires'], `${formatUtc(bounceBy.toISOString())} (${left})`);
+    } else {
+      retry = ui.retryUnknown;
+    }
+  }
+
+  const notes: string[] = [];
+  if (expired) notes.push(ui.expiredNote);
+  if (underlying) notes.push(`${ui.underlying}: ${underlying.code} ${underlying.name}. ${underlying.meaning}`);
+  if (!x.known) notes.push(ui.unknownCode);
+
+  const causes = [...x.causes, ...(underlying && !x.causes.length ? underlying.causes : [])];
+  const fixes = [...x.fixes, ...(underlying && !x.fixes.length ? underlying.fixes : [])];
+  const rfcFacts: Fact[] = [];
+  if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeMarkdown(x.rfc.class) });
+  const [, subject, detail] = error.enhancedCode.split('.');
+  if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeMarkdown(x.rfc.subject) });
+  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeMarkdown(x.rfc.detail) });
+
+  const fixable = FIXABLE_CODES.has(error.enhancedCode) || FIXABLE_CODES.has(x.expiredFormOf ?? '');
+  return {
+    title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
+    kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
+    color: major === '5' ? 'attention' : major === '4' ? 'warning' : 'good',
+    meaning: escapeMarkdown(x.meaning),
+    note: escapeMarkdown(notes.join(' ')),
+    facts,
+    remoteReply: error.remoteReply ? truncate(error.remoteReply, 1000) : '',
+    retry: escapeMarkdown(retry),
+    causes: bulletList(causes),
+    fixes: numberedList(fixes),
+    partner: x.partner ? escapeMarkdown(x.partner) : '',
+    rfcFacts,
+    pasted: truncate(error.excerpt, 500),
+    docUrl: x.docUrl,
+    ipRangesUrl: x.connector && ['4.4.315', '4.4.316'].includes(x.code.replace(/^5\.4\./, '4.4.')) ? knowledge.ipRangesUrl : '',
+    fixNow: fixable
+      ? {
+          title: ui.fixNow,
+          hint: escapeMarkdown(ui.fixNowHint),
+          data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', recipient: error.recipient ?? '' },
+        }
+      : null,
+    t: {
+      whatHappened: ui.whatHappened,
+      factsTitle: ui.factsTitle,
+      causesTitle: ui.causesTitle,
+      fixesTitle: ui.fixesTitle,
+      rfcTitle: ui.rfcTitle,
+      pastedTitle: ui.pastedTitle,
+      docLink: ui.docLink,
+      ipRanges: ui.ipRanges,
+      retryTitle: ui.retryTitle,
+      remoteReply: ui['fact.remoteReply'],
+    },
+  };
+}
+
+/** 5.4.3xx "Message expired, ..." finals and the queue-expired codes. */
+export function isExpiredForm(code: string): boolean {
+  return /^5\.4\.3\d\d$/.test(code) || code === '4.4.7' || code === '5.4.7';
+}

@@ -1,0 +1,107 @@
+import type { Change } from '../remediation/change';
+import { powershellFor } from '../remediation/change';
+import type { Operation } from '../remediation/operations';
+import type { AuditEntry } from '../remediation/audit-log';
+import { escapeMarkdown, fill, formatUtc } from './text';
+import type { UiStrings } from './ui-strings';
+
+/** "Disable the outbound connector "X"", in the user's language. */
+export function describeChange(change: Change, ui: UiStrings): string {
+  if (change.kind === 'connector-enabled') {
+    return fill(ui[change.to ? 'change.connector-enabled.true' : 'change.connector-enabled.false'], { target: change.target });
+  }
+  return fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to });
+}
+
+export function describeValue(value: unknown, ui: UiStrings): string {
+  if (value === true) return ui['value.true'];
+  if (value === false) return ui['value.false'];
+  return value === undefined || value === null ? '—' : String(value);
+}
+
+export function confirmCardData(ops: Operation[], ui: UiStrings) {
+  const src = ops[0]?.source ?? { code: '' };
+  return {
+    intro: escapeMarkdown(fill(ui.confirmIntro, { code: src.code, server: src.server || src.ip || '?' })),
+    operationIds: ops.map((o) => o.id),
+    options: ops.map((op) => {
+      const action = describeChange(op.change, ui);
+      return {
+        operationId: op.id,
+        action: escapeMarkdown(action),
+        confirmTitle: fill(ui.confirmButton, { action: shortAction(op.change, ui) }),
+        before: escapeMarkdown(describeValue(op.change.from, ui)),
+        after: escapeMarkdown(describeValue(op.change.to, ui)),
+        why: escapeMarkdown(op.change.kind === 'connector-enabled' ? ui['change.connectorWhy'] : ui['change.domainWhy']),
+        powershell: powershellFor(op.change),
+      };
+    }),
+    t: pick(ui, ['confirmTitle', 'confirmWillChange', 'confirmPowershell', 'takesEffect', 'cancel', 'resultBefore', 'resultAfter']),
+  };
+}
+
+/** Button titles are short; the full sentence is on the card above the button. */
+function shortAction(change: Change, ui: UiStrings): string {
+  const full = describeChange(change, ui);
+  return full.length > 60 ? full.slice(0, 57) + '…' : full;
+}
+
+export function chooseConnectorCardData(connectors: string[], source: Operation['source'], ui: UiStrings) {
+  return {
+    intro: escapeMarkdown(fill(ui.chooseIntro, { server: source.server || source.ip || '?' })),
+    first: connectors[0] ?? '',
+    choices: connectors.map((c) => ({ title: c, value: c })),
+    source: { code: source.code, server: source.server ?? '', ip: source.ip ?? '' },
+    t: pick(ui, ['chooseTitle', 'chooseLabel', 'chooseButton', 'cancel']),
+  };
+}
+
+export type FixOutcome = 'applied' | 'undone' | 'unchanged' | 'failed' | 'working';
+
+export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStrings, reason = '') {
+  const action = describeChange(op.change, ui);
+  const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
+  const at = outcome === 'undone' ? op.undoneAt : op.appliedAt;
+  const headline = {
+    applied: fill(ui.resultApplied, { action }),
+    undone: fill(ui.resultUndone, { action }),
+    unchanged: ui.resultUnchanged,
+    failed: fill(ui.resultFailed, { reason }),
+    working: fill(ui.working, { action }),
+  }[outcome];
+  const facts = outcome === 'applied' || outcome === 'undone'
+    ? [
+        { title: ui.resultBefore, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.after : op.before, ui)) },
+        { title: ui.resultAfter, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.before : op.after, ui)) },
+      ]
+    : [];
+  return {
+    headline: escapeMarkdown(headline),
+    color: outcome === 'failed' ? 'attention' : outcome === 'working' ? 'default' : 'good',
+    by: actor && at && outcome !== 'working' ? escapeMarkdown(fill(ui.resultBy, { name: actor.name, time: formatUtc(at) })) : '',
+    facts,
+    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? { ...op.change, from: op.change.to, to: op.change.from } as Change : op.change),
+    note: outcome === 'applied' || outcome === 'undone' ? escapeMarkdown(ui.takesEffect) : '',
+    undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
+  };
+}
+
+export function auditCardData(entries: AuditEntry[], ui: UiStrings) {
+  return {
+    entries: entries.map((e) => ({
+      what: escapeMarkdown(e.change ? describeChange(e.change, ui) : e.verb),
+      result: ui[`auditResult.${e.result}`],
+      resultColor: e.result === 'applied' || e.result === 'undone' ? 'good' : e.result === 'unchanged' ? 'default' : 'attention',
+      who: escapeMarkdown(`${e.actor.name || '?'} (${e.actor.aadObjectId || e.actor.id || '?'})`),
+      when: formatUtc(e.at),
+      detail: e.detail ? escapeMarkdown(e.detail) : '',
+    })),
+    t: pick(ui, ['auditTitle', 'auditEmpty']),
+  };
+}
+
+export function pick<K extends keyof UiStrings>(ui: UiStrings, keys: K[]): Pick<UiStrings, K> {
+  const out = {} as Pick<UiStrings, K>;
+  for (const k of keys) out[k] = ui[k];
+  return out;
+}

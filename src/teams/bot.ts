@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CardFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type CloudAdapter,
+  type ConversationReference,
+} from 'botbuilder';
+import { answerPaste, type PasteDeps } from '../chat/answer-paste';
+import { commands, helpCard, matchCommand, type CommandDeps } from '../chat/commands';
+import { pickLocale, type Locale } from '../knowledge/load-knowledge';
+import type { Logger } from '../log/logger';
+import { parseErrors } from '../parse/parse-errors';
+import { runAction, type ActionDeps, type ActionResult } from '../remediation/actions';
+import type { Actor } from '../remediation/actor';
+import type { AdaptiveCard } from '../render/render-card';
+import { escapeMarkdown, fill } from '../render/text';
+import { PreconditionFailedError, type Store } from '../store/store';
+import { activityLocale, incomingText } from './incoming-text';
+import { toInvokeResponse } from './invoke-response';
+import { forgetConversation, rememberConversation } from './conversation-references';
+
+export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'> {
+  store: Store;
+  logger: Logger;
+  /** For updating a card after the invoke that asked for it has been answered. */
+  adapter: CloudAdapter;
+  appId: string;
+}
+
+/**
+ * The Teams handler: turns activities into calls on chat/ and remediation/, and their results back
+ * into activities. Everything it decides is decided elsewhere.
+ */
+export class MailFlowDoctorBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await rememberConversation(deps.store, context.activity);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await forgetConversation(deps.store, context.activity.conversation.id);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient.id);
+      if (botAdded) {
+        await rememberConversation(deps.store, context.activity);
+        // Greet one person in a 1:1 chat; a whole team or group is not messaged unasked.
+        if (context.activity.conversation.conversationType === 'personal') {
+          await sendCards(context, [helpCard(localeOf(context.activity), deps, 'help')]);
+        }
+      }
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      if (context.activity.membersRemoved?.some((m) => m.id === context.activity.recipient.id)) {
+        await forgetConversation(deps.store, context.activity.conversation.id);
+      }
+      await next();
+    });
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (await this.isRetry(activity)) return;
+    const locale = localeOf(activity);
+
+    // Action.Submit fallback (older clients): a message with a value and no text.
+    const value = activity.value as { verb?: unknown } | undefined;
+    if (value && typeof value === 'object' && typeof value.verb === 'string' && !activity.text) {
+      const result = await this.runActionSafely(context, value.verb, value as Record<string, unknown>, locale);
+      if ('card' in result) await sendCards(context, [result.card]);
+      else if ('message' in result) await context.sendActivity(result.message);
+      return;
+    }
+
+    const text = incomingText(activity);
+    const command = matchCommand(text);
+    if (command) {
+      await sendCards(context, await commands[command.name](command.args, locale, this.deps));
+      return;
+    }
+    const errors = parseErrors(text);
+    if (!errors.length) {
+      await sendCards(context, [helpCard(locale, this.deps, text ? 'no-code' : 'help')]);
+      return;
+    }
+    await sendCards(context, answerPaste(errors, locale, this.deps));
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const action = invokeValue.action;
+    const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
+    const verb = typeof action.verb === 'string' ? action.verb : typeof data.verb === 'string' ? data.verb : '';
+    const result = await this.runActionSafely(context, verb, data, localeOf(context.activity));
+    return toInvokeResponse(result);
+  }
+
+  /** Opaque failures become guidance at one seam: a short card with a reference; the stack goes to the log. */
+  private async runActionSafely(context: TurnContext, verb: string, data: Record<string, unknown>, locale: Locale): Promise<ActionResult> {
+    const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
+    const cardMessageId = context.activity.replyToId;
+    try {
+      return await runAction(
+        {
+          verb,
+          data,
+          actor: actorOf(context.activity),
+          locale,
+          conversationId: context.activity.conversation?.id ?? '',
+          updateCardForAll: async (card) => {
+            if (!cardMessageId) return;
+            await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (ctx) => {
+              await ctx.updateActivity({ id: cardMessageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+            });
+          },
+        },
+        this.deps,
+      );
+    } catch (err) {
+      const id = randomUUID();
+      this.deps.logger.error('card action failed', { verb, correlationId: id, err: err as Error });
+      const ui = this.deps.ui[locale];
+      return { card: this.deps.renderCard('notice', { title: ui.errorTitle, text: escapeMarkdown(fill(ui.errorText, { id })), color: 'attention' }) };
+    }
+  }
+
+  /** Teams re-sends an activity it thinks timed out (~15 s); answer each message once. */
+  private async isRetry(activity: Activity): Promise<boolean> {
+    if (!activity.id) return false;
+    try {
+      await this.deps.store.put('seen-activities', `${activity.conversation?.id ?? ''}|${activity.id}`, { at: Date.now() }, { ifNoneMatch: true });
+      return false;
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) {
+        this.deps.logger.info('duplicate activity ignored', { activityId: activity.id });
+        return true;
+      }
+      throw err;
+    }
+  }
+}
+
+export function localeOf(activity: Partial<Activity>): Locale {
+  return pickLocale(activityLocale(activity));
+}
+
+function actorOf(activity: Activity): Actor {
+  return { id: activity.from?.id ?? '', name: activity.from?.name ?? '', aadObjectId: activity.from?.aadObjectId ?? '' };
+}
+
+/** One card per message: Teams splits text + attachments and each card can then be updated on its own. */
+async function sendCards(context: TurnContext, cards: AdaptiveCard[]): Promise<void> {
+  for (const card of cards) {
+    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+  }
+}

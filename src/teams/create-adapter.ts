@@ -1,0 +1,23 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Config } from '../config';
+import type { Logger } from '../log/logger';
+
+/**
+ * botbuilder's CloudAdapter with Bot Framework authentication from the standard settings. With an empty
+ * MicrosoftAppId, botbuilder runs unauthenticated (Emulator mode) and sends replies without a token.
+ */
+export function createAdapter(config: Config, logger: Logger): { adapter: CloudAdapter; auth: ConfigurationBotFrameworkAuthentication } {
+  const auth = new ConfigurationBotFrameworkAuthentication(config.botFrameworkAuth as Record<string, string>);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });
+    if (context.activity.type === 'message') {
+      try {
+        await context.sendActivity('Sorry, something went wrong while reading that. Nothing was changed; please try again.');
+      } catch (sendError) {
+        logger.warn('could not tell the user about the failure', { err: sendError as Error });
+      }
+    }
+  };
+  return { adapter, auth };
+}

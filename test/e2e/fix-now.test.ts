@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
+import { ADMIN, STRANGER, cardInvoke, teamsMessage } from '../support/activities';
+import { cardActions, visibleTexts } from '../support/validate-card';
+
+const PASTE_316 = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+let bot: Harness | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+const cardOf = (res: { body: any }) => {
+  expect(res.body.statusCode).toBe(200);
+  expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+  return res.body.value;
+};
+const textOf = (card: any) => visibleTexts(card).join('\n');
+
+/** Pastes a 4.4.316 and returns the id of the card message the stand-in recorded. */
+async function pasteAndGetCard(h: Harness, text = PASTE_316, scope: 'personal' | 'channel' = 'personal') {
+  h.connector.clear();
+  const res = await h.post(teamsMessage(text, { serviceUrl: h.connector.url, from: ADMIN, scope }));
+  expect(res.status).toBe(200);
+  const call = h.connector.cards()[0];
+  const fixNow = cardActions(call.body.attachments[0].content).find((a) => a.verb === 'fixNow');
+  return { messageId: call.messageId, fixNow, conversationId: call.conversationId };
+}
+
+async function press(h: Harness, verb: string, data: Record<string, unknown>, replyToId: string, opts: { from?: typeof ADMIN; id?: string; locale?: string; scope?: 'personal' | 'channel' } = {}) {
+  const res = await h.post(cardInvoke({ verb, data }, { serviceUrl: h.connector.url, replyToId, from: opts.from ?? ADMIN, id: opts.id, locale: opts.locale, scope: opts.scope }));
+  expect(res.status).toBe(200);
+  return res;
+}
+
+async function command(h: Harness, text: string): Promise<string> {
+  h.connector.clear();
+  await h.post(teamsMessage(text, { serviceUrl: h.connector.url, from: ADMIN }));
+  return textOf(h.connector.cards()[0].body.attachments[0].content);
+}
+
+function confirmButtons(card: any) {
+  return cardActions(card).filter((a) => a.verb === 'applyFix');
+}
+
+describe('Fix now for 4.4.316', () => {
+  it('confirms with the exact change and PowerShell, applies once, shows Undo, and undoes', async () => {
+    bot = await startBot({ REMEDIATION_ALLOWED_USERS: ADMIN.aadObjectId });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const confirmText = textOf(confirmCard);
+    expect(confirmText).toContain('Disable the outbound connector "Outbound to Contoso on-premises"');
+    expect(confirmText).toContain("Set-OutboundConnector -Identity 'Outbound to Contoso on-premises' -Enabled $false");
+    expect(confirmText).toContain("Set-AcceptedDomain -Identity 'contoso.com' -DomainType Authoritative");
+    expect(confirmText).toContain('Nothing changes until you confirm');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+
+    const disable = confirmButtons(confirmCard).find((a) => a.title.includes('Disable'));
+    bot.connector.clear();
+    const resultCard = cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' }));
+    const resultText = textOf(resultCard);
+    expect(resultText).toContain('Done: Disable the outbound connector "Outbound to Contoso on-premises"');
+    expect(resultText).toContain('30 minutes to one hour');
+    expect(resultText).toContain('By Megan Bowen');
+    const undo = cardActions(resultCard).find((a) => a.verb === 'undoFix');
+    expect(undo?.type).toBe('Action.Execute');
+    // Everyone in the conversation sees the result: the card message itself is updated.
+    const update = bot.connector.updates().find((u) => u.activityId === messageId);
+    expect(textOf(update!.body.attachments[0].content)).toContain('Done: Disable');
+    assertCardsValid(bot.connector);
+
+    // A second press and a Teams retry of the first (same activity id) change nothing more.
+    const again = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)));
+    expect(again).toContain('Done: Disable');
+    const retry = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' })));
+    expect(retry).toContain('Done: Disable');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
+    const auditAfterApply = await command(bot, 'audit');
+    expect(auditAfterApply.match(/applied/g)).toHaveLength(1);
+    expect(auditAfterApply).toContain(`Megan Bowen (${ADMIN.aadObjectId})`);
+
+    const undone = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
+    expect(undone).toContain('Undone');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+    const undoneAgain = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
+    expect(undoneAgain).toContain('Undone');
+    const audit = await command(bot, 'audit');
+    expect(audit.match(/undone/g)).toHaveLength(1);
+  });
+
+  it('switches the accepted domain from InternalRelay to Authoritative', async () => {
+    bot = await startBot();
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const domain = confirmButtons(confirmCard).find((a) => a.title.includes('accepted domain'));
+    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('from InternalRelay to Authoritative');
+    expect(await command(bot, 'connectors')).toContain('contoso.com: Authoritative');
+  });
+
+  it('refuses a user who is not allowed, changes nothing, and audits the refusal', async () => {
+    bot = await startBot({ REMEDIATION_ALLOWED_USERS: ADMIN.aadObjectId });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const refused = textOf(cardOf(await press(bot, 'fixNow', fixNow.data, messageId, { from: STRANGER })));
+    expect(refused).toContain('Not allowed');
+    expect(refused).toContain(STRANGER.aadObjectId);
+
+    // Even with a confirmation card in hand (proposed by an allowed user), the stranger cannot apply it.
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard)[0];
+    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { from: STRANGER })))).toContain('Not allowed');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+    const audit = await command(bot, 'audit');
+    expect(audit.match(/refused/g)).toHaveLength(2);
+    expect(audit).toContain(`Alex Wilber (${STRANGER.aadObjectId})`);
+  });
+
+  it('lets the user choose the connector when none routes to the failing server', async () => {
+    bot = await startBot();
+    const { messageId, fixNow } = await pasteAndGetCard(bot, PASTE_316.replace(/mail\.contoso\.com/g, 'unknown.example.org').replace('203.0.113.5', '198.51.100.250'));
+    const choose = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const chooseText = textOf(choose);
+    expect(chooseText).toContain('Which connector delivers this mail?');
+    expect(chooseText).toContain('(Partner Fabrikam (TLS required))');
+    const review = cardActions(choose).find((a) => a.verb === 'chooseConnector');
+    const confirmCard = cardOf(await press(bot, 'chooseConnector', { ...review.data, connector: 'Partner Fabrikam (TLS required)' }, messageId));
+    expect(textOf(confirmCard)).toContain("Set-OutboundConnector -Identity 'Partner Fabrikam (TLS required)' -Enabled $false");
+  });
+
+  it('answers an unknown verb with an error card, never silence', async () => {
+    bot = await startBot();
+    const text = textOf(cardOf(await press(bot, 'launchMissiles', {}, 'msg-1')));
+    expect(text).toContain('That button is not something I know');
+    expect(text).toContain('launchMissiles');
+  });
+
+  it('answers a stale or forged operation id without changing anything', async () => {
+    bot = await startBot();
+    const text = textOf(cardOf(await press(bot, 'applyFix', { operationId: 'not-a-real-operation' }, 'msg-1')));
+    expect(text).toContain('no longer on record');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+  });
+
+  it('keeps the tenant, the audit and pending confirmations across a restart on the same DATA_DIR', async () => {
+    bot = await startBot();
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const [disable, domain] = confirmButtons(confirmCard);
+    await press(bot, 'applyFix', disable.data, messageId);
+    await bot.restart();
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
+    expect(await command(bot, 'audit')).toContain('Disable the outbound connector');
+    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: Change the accepted domain');
+  });
+
+  it('starts the simulated tenant from EXCHANGE_SIM_STATE', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-sim-'));
+    const file = path.join(dir, 'tenant.json');
+    fs.writeFileSync(file, JSON.stringify({
+      connectors: [{ name: 'To Northwind', smartHosts: ['smtp.northwind.example'], enabled: true, tlsSettings: 'EncryptionOnly', recipientDomains: ['northwind.example'] }],
+      acceptedDomains: [{ domainName: 'northwind.example', domainType: 'InternalRelay' }],
+    }));
+    bot = await startBot({ EXCHANGE_SIM_STATE: file });
+    const text = await command(bot, 'connectors');
+    expect(text).toContain('To Northwind');
+    expect(text).toContain('Smart hosts: smtp.northwind.example');
+    expect(text).toContain('EncryptionOnly');
+    expect(text).toContain('northwind.example: InternalRelay');
+    expect(text).not.toContain('Contoso');
+  });
+
+  it('answers in Russian on the confirmation and result cards', async () => {
+    bot = await startBot();
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId, { locale: 'ru-RU' }));
+    expect(textOf(confirmCard)).toContain('Подтвердите исправление');
+    const result = cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId, { locale: 'ru-RU' }));
+    expect(textOf(result)).toContain('Готово');
+    expect(textOf(result)).toContain('от 30 минут до одного часа');
+  });
+});

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
+import { ADMIN, teamsMessage, type Scope } from '../support/activities';
+import { cardActions, markdownTexts, messageBytes, visibleTexts } from '../support/validate-card';
+
+const en = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/knowledge/locales/en.json'), 'utf8'));
+const ru = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/knowledge/locales/ru.json'), 'utf8'));
+
+const NOW = new Date('2023-06-14T15:00:00Z');
+let bot: Harness;
+
+beforeAll(async () => {
+  bot = await startBot({}, { clock: () => NOW });
+});
+afterAll(async () => bot?.stop());
+beforeEach(() => bot.connector.clear());
+
+async function paste(text: string, opts: { scope?: Scope; locale?: string; html?: string; expectCards?: number } = {}) {
+  const activity = teamsMessage(text, { serviceUrl: bot.connector.url, from: ADMIN, ...opts });
+  const res = await bot.post(activity);
+  expect(res.status).toBe(200);
+  assertCardsValid(bot.connector);
+  const cards = bot.connector.cards();
+  if (opts.expectCards !== undefined) expect(cards).toHaveLength(opts.expectCards);
+  return { activity, cards, texts: cards.map((c) => visibleTexts(c.body.attachments[0].content).join('\n')) };
+}
+
+const CONNECTOR_CODES: Array<[string, string, string]> = [
+  ['4.4.312', '450 4.4.312 DNS query failed [Message=InfoDomainNonexistent] [LastAttemptedServerName=mail.contoso.com]', 'mail.contoso.com'],
+  ['4.4.315', '450 4.4.315 Connection timed out [Message=Socket error code 10060] [LastAttemptedServerName=hybrid.contoso.com] [LastAttemptedIP=198.51.100.20:25]', 'hybrid.contoso.com'],
+  ['4.4.316', '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]', 'mail.contoso.com'],
+  ['4.4.317', '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=smtp.fabrikam.com] [LastAttemptedIP=192.0.2.44:25]', 'smtp.fabrikam.com'],
+  ['4.4.318', '450 4.4.318 Connection was closed abruptly [Message=Socket error code 10054] [LastAttemptedServerName=relay.tailspintoys.com] [LastAttemptedIP=198.51.100.77:25]', 'relay.tailspintoys.com'],
+  ['4.7.320', '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.woodgrovebank.com] [LastAttemptedIP=203.0.113.90:25]', 'mail.woodgrovebank.com'],
+];
+
+describe('a pasted connector error in a 1:1 chat', () => {
+  it('answers a pasted 4.4.316 with its meaning, the facts, the firewall cause and a Fix now button, as a reply', async () => {
+    const { activity, cards, texts } = await paste(CONNECTOR_CODES[2][1], { expectCards: 1 });
+    const call = cards[0];
+    expect(call.conversationId).toBe(activity.conversation.id);
+    expect(call.activityId).toBe(activity.id);
+    const text = texts[0];
+    expect(text).toContain('450 4.4.316 Connection refused');
+    expect(text).toMatch(/Destination server: mail\.contoso\.com/);
+    expect(text).toMatch(/IP address: 203\.0\.113\.5/);
+    expect(text).toMatch(/Port: 25/);
+    expect(text).toMatch(/Socket error: 10061 \(WSAECONNREFUSED\)/);
+    expect(text).toMatch(/SMTP reply code: 450/);
+    expect(text.toLowerCase()).toContain('firewall');
+    expect(text).toContain(en.partner);
+    const fixNow = cardActions(call.body.attachments[0].content).find((a) => a.verb === 'fixNow');
+    expect(fixNow?.type).toBe('Action.Execute');
+    expect(fixNow.data).toMatchObject({ code: '4.4.316', server: 'mail.contoso.com', ip: '203.0.113.5' });
+  });
+
+  it.each(CONNECTOR_CODES)('explains %s with the article\'s causes and fixes and the partner guidance', async (code, text, server) => {
+    const { texts, cards } = await paste(text, { expectCards: 1 });
+    const k = en.codes[code];
+    expect(texts[0]).toContain(`${code} ${k.name}`);
+    expect(texts[0]).toContain(`Destination server: ${server}`);
+    for (const cause of k.causes) expect(texts[0]).toContain(cause.slice(0, 40));
+    for (const fix of k.fixes) expect(texts[0]).toContain(fix.slice(0, 40));
+    expect(texts[0]).toContain(en.partner);
+    const verbs = cardActions(cards[0].body.attachments[0].content).map((a) => a.verb).filter(Boolean);
+    expect(verbs.includes('fixNow')).toBe(code === '4.4.316');
+  });
+
+  it('quotes the remote server\'s own reply and the codes inside it', async () => {
+    const { texts } = await paste(CONNECTOR_CODES[3][1], { expectCards: 1 });
+    expect(texts[0]).toContain('451 5.7.3 STARTTLS is required to send mail');
+    expect(texts[0]).toMatch(/Codes inside the reply: 5\.7\.3/);
+  });
+
+  it('gives any other code a card with the article\'s other-errors guidance and the RFC 3463 meaning', async () => {
+    const { texts } = await paste('Delivery failed: 451 4.4.399 Something odd happened at the far end [LastAttemptedServerName=mx.example.net]', { expectCards: 1 });
+    expect(texts[0]).toContain('4.4.399');
+    expect(texts[0]).toContain(en.other.meaning.slice(0, 40));
+    expect(texts[0]).toContain(en.rfc3463.class['4']);
+    expect(texts[0]).toContain(en.rfc3463.subject['4']);
+    expect(texts[0]).toContain('Destination server: mx.example.net');
+  });
+
+  it('reads a message-trace Reason detail and says when the 24-hour retries end', async () => {
+    const reason = 'Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]};{MSG=};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/14/2023 9:41:07 AM}]. OutboundProxyTargetIP: 203.0.113.5. OutboundProxyTargetHostName: mail.contoso.com';
+    const { texts } = await paste(reason, { expectCards: 1 });
+    expect(texts[0]).toMatch(/Last retry: 2023-06-14 09:41 UTC/);
+    // LRT + 24 h = 2023-06-15 09:41 UTC; the clock says 15:00 on the 14th, so 18 h 41 min are left.
+    expect(texts[0]).toContain('no later than 2023-06-15 09:41 UTC (18 h 41 min left)');
+  });
+
+  it('says the window has ended when the last retry is more than 24 hours old', async () => {
+    const { texts } = await paste('{LED=450 4.4.315 Connection timed out};{MSG=Socket error code 10060};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/12/2023 8:00:00 AM}', { expectCards: 1 });
+    expect(texts[0]).toContain('the window has ended');
+  });
+
+  it('reads an NDR body and shows the expired form with its underlying connector error', async () => {
+    const ndr = [
+      'Delivery has failed to these recipients or groups:',
+      '',
+      'Diagnostic information for administrators:',
+      'Generating server: AM0PR01MB1234.eurprd01.prod.outlook.com',
+      'Receiving server: AM0PR01MB1234.eurprd01.prod.outlook.com',
+      '',
+      'user@contoso.com',
+      '6/14/2023 9:41:07 AM - Server at AM0PR01MB1234.eurprd01.prod.outlook.com returned \'550 5.4.316 Message expired, connection refused(Socket error code 10061)\'',
+      '6/14/2023 9:30:01 AM - Server at mail.contoso.com (203.0.113.5) returned \'450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]\'',
+    ].join('\n');
+    const { texts } = await paste(ndr);
+    const all = texts.join('\n---\n');
+    expect(all).toContain('5.4.316');
+    expect(all).toContain('4.4.316');
+    expect(all).toContain('Destination server: mail.contoso.com');
+    expect(all).not.toMatch(/Destination server: AM0PR01MB1234/);
+  });
+});
+
+describe('group chats, channels and languages', () => {
+  it('answers an @mention in a group chat, without the mention in what it read', async () => {
+    const { activity, cards, texts } = await paste(CONNECTOR_CODES[2][1], { scope: 'groupChat', expectCards: 1 });
+    expect(cards[0].conversationId).toBe(activity.conversation.id);
+    expect(texts[0]).toContain('4.4.316');
+  });
+
+  it('replies in the same channel thread', async () => {
+    const { activity, cards } = await paste(CONNECTOR_CODES[0][1], { scope: 'channel', expectCards: 1 });
+    expect(activity.conversation.id).toContain(';messageid=');
+    expect(cards[0].conversationId).toBe(activity.conversation.id);
+    expect(cards[0].activityId).toBe(activity.id);
+  });
+
+  it('reads text Teams delivered as HTML with entities and non-breaking spaces', async () => {
+    const html = '<p>450&nbsp;4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]&nbsp;[LastAttemptedIP=203.0.113.5:25]</p>';
+    const { texts } = await paste(html, { scope: 'channel', expectCards: 1 });
+    expect(texts[0]).toContain('Destination server: mail.contoso.com');
+    expect(texts[0]).toContain('IP address: 203.0.113.5');
+  });
+
+  it('answers in Russian when the user\'s locale is ru-RU', async () => {
+    const { texts } = await paste(CONNECTOR_CODES[2][1], { locale: 'ru-RU', expectCards: 1 });
+    expect(texts[0]).toContain(ru.codes['4.4.316'].name);
+    expect(texts[0]).toContain('Вероятные причины');
+    expect(texts[0]).toContain(ru.codes['4.4.316'].causes[0].slice(0, 30));
+    expect(texts[0]).toContain('Сервер назначения: mail.contoso.com');
+  });
+
+  it('falls back to English for a language it has no texts for', async () => {
+    const { texts } = await paste(CONNECTOR_CODES[2][1], { locale: 'de-DE', expectCards: 1 });
+    expect(texts[0]).toContain('Likely causes');
+  });
+});
+
+describe('text without an error code, and commands', () => {
+  it('answers text with no code with what to paste and an example', async () => {
+    const { texts } = await paste('mail to our on-prem server is stuck, help?', { expectCards: 1 });
+    expect(texts[0]).toContain('I did not find a delivery error code');
+    expect(texts[0]).toContain('450 4.4.316 Connection refused');
+  });
+
+  it('lists the commands on help', async () => {
+    const { texts } = await paste('help', { scope: 'channel', expectCards: 1 });
+    for (const c of ['help', 'connectors', 'audit', 'explain']) expect(texts[0]).toContain(`${c}`);
+  });
+
+  it('explains a code without a paste', async () => {
+    const { texts } = await paste('explain 4.7.320', { expectCards: 1 });
+    expect(texts[0]).toContain(`4.7.320 ${en.codes['4.7.320'].name}`);
+  });
+});
+
+describe('bad and hostile input', () => {
+  it('answers malformed JSON with 400 and a clear message', async () => {
+    const res = await bot.postRaw('{"type": "message", "text": ');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('not valid JSON');
+  });
+
+  it('answers an empty activity with 400', async () => {
+    expect((await bot.post({})).status).toBe(400);
+    expect((await bot.postRaw('')).status).toBe(400);
+    expect((await bot.postRaw('[1,2]')).status).toBe(400);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const res = await bot.postRaw(JSON.stringify({ type: 'message', text: 'x'.repeat(5 * 1024 * 1024) }));
+    expect(res.status).toBe(413);
+  });
+
+  it('answers a 2 MB paste with bounded cards', async () => {
+    const line = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25] ';
+    const big = line.repeat(Math.ceil((2 * 1024 * 1024) / line.length)) + ' tail 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found';
+    const { cards } = await paste(big);
+    expect(cards.length).toBeGreaterThanOrEqual(1);
+    expect(cards.length).toBeLessThanOrEqual(6);
+    for (const c of cards) expect(messageBytes(c.body)).toBeLessThan(28 * 1024);
+  });
+
+  it('shows markdown links and template expressions as plain text, never evaluated or live', async () => {
+    const hostile = '450 4.4.316 Connection refused [Message=[click me](https://evil.example/x) **boom** ${1+1} ${$root.t}] [LastAttemptedServerName=[x](https://evil.example)] [LastAttemptedIP=203.0.113.5:25]';
+    const { cards, texts } = await paste(hostile, { expectCards: 1 });
+    const card = cards[0].body.attachments[0].content;
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('"2"');
+    expect(texts[0]).toContain('${1+1}');
+    for (const t of markdownTexts(card)) {
+      const unescaped = t.replace(/\\./g, '');
+      expect(unescaped).not.toContain('](');
+      expect(unescaped).not.toContain('**');
+    }
+  });
+});
