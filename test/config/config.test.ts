@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, startupWarnings } from '../../src/config';
+
+const GUID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+
+describe('loadConfig', () => {
+  it('runs in local mode with embedded defaults and no variables at all', () => {
+    const c = loadConfig({}, '/srv/bot');
+    expect(c.localMode).toBe(true);
+    expect(c.port).toBe(3978);
+    expect(c.dataDir).toBe('/srv/bot/data');
+    expect(c.exchangeBackend).toBe('simulated');
+    expect(c.remediationAllowedUsers).toBe('*');
+    expect(startupWarnings(c).join('\n')).toContain('NOT authenticated');
+  });
+
+  it('allows nobody to Fix now by default once credentials are set, and says so', () => {
+    const c = loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' });
+    expect(c.localMode).toBe(false);
+    expect(c.remediationAllowedUsers).toEqual([]);
+    expect(startupWarnings(c).join('\n')).toContain('allowed for nobody');
+  });
+
+  it('lists every problem in one error, each with how to fix it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', MicrosoftAppType: 'SingleTenant', REMEDIATION_ALLOWED_USERS: 'bob', EXCHANGE_BACKEND: 'carrier-pigeon', EXCHANGE_SIM_STATE: '/nope/tenant.json' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.join('\n')).toMatch(/PORT is "eighty"/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppId is not a GUID/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppPassword is missing while MicrosoftAppId is set/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppTenantId is required/);
+    expect(problems.join('\n')).toMatch(/REMEDIATION_ALLOWED_USERS/);
+    expect(problems.join('\n')).toMatch(/EXCHANGE_BACKEND/);
+    expect(problems.join('\n')).toMatch(/EXCHANGE_SIM_STATE/);
+    expect(problems).toHaveLength(7);
+  });
+
+  it('keeps the password out of the error message', () => {
+    expect(() => loadConfig({ MicrosoftAppPassword: 'hunter2-secret' })).toThrow(/MicrosoftAppPassword is set but MicrosoftAppId is empty/);
+    try {
+      loadConfig({ MicrosoftAppPassword: 'hunter2-secret' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('hunter2-secret');
+    }
+  });
+
+  it('reads a list of allowed AAD object ids, case-insensitively', () => {
+    const c = loadConfig({ REMEDIATION_ALLOWED_USERS: ` ${GUID.toUpperCase()} ,${GUID.replace('6f', '7f')}` });
+    expect(c.remediationAllowedUsers).toEqual([GUID, GUID.replace('6f', '7f')]);
+  });
+});

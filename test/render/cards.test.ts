@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { answerPaste } from '../../src/chat/answer-paste';
+import { commandList, helpCard } from '../../src/chat/commands';
+import { explainCode } from '../../src/knowledge/explain-code';
+import { LOCALES, loadKnowledge } from '../../src/knowledge/load-knowledge';
+import type { ParsedError } from '../../src/parse/types';
+import type { Operation } from '../../src/remediation/operations';
+import { diagnosisCardData } from '../../src/render/diagnosis-card';
+import { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from '../../src/render/fix-cards';
+import { CARD_NAMES, createCardRenderer, type AdaptiveCard, type CardName } from '../../src/render/render-card';
+import { loadUiStrings } from '../../src/render/ui-strings';
+import { cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
+
+const knowledge = loadKnowledge();
+const ui = loadUiStrings();
+const render = createCardRenderer();
+const now = new Date('2023-06-14T12:00:00Z');
+const rendered = new Set<CardName>();
+const renderCard = (name: CardName, data: object) => {
+  rendered.add(name);
+  return render(name, data);
+};
+
+function expectValid(card: AdaptiveCard) {
+  expect(cardProblems(card)).toEqual([]);
+  expect(messageBytes({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] })).toBeLessThan(28 * 1024);
+}
+
+const richError = (code: string): ParsedError => ({
+  enhancedCode: code,
+  replyCode: code.startsWith('5') ? '550' : '450',
+  description: 'Connection refused',
+  remoteReply: '451 5.7.3 STARTTLS is required to send mail',
+  quotedCodes: ['5.7.3'],
+  server: 'mail.contoso.com',
+  ip: '203.0.113.5',
+  port: 25,
+  socketError: 10061,
+  lastRetryRaw: '6/14/2023 9:41:07 AM',
+  lastRetryIso: '2023-06-14T09:41:07.000Z',
+  recipient: 'user@contoso.com',
+  format: 'led',
+  excerpt: '450 4.4.316 Connection refused [Message=Socket error code 10061]',
+});
+
+const actor = { id: '29:x', name: 'Megan Bowen', aadObjectId: '11111111-2222-3333-4444-555555555555' };
+const op = (over: Partial<Operation> = {}): Operation => ({
+  id: 'op-1',
+  change: { kind: 'connector-enabled', target: 'Outbound to Contoso', from: true, to: false },
+  status: 'applied',
+  source: { code: '4.4.316', server: 'mail.contoso.com' },
+  proposedBy: actor,
+  proposedAt: now.toISOString(),
+  appliedBy: actor,
+  appliedAt: now.toISOString(),
+  before: true,
+  after: false,
+  ...over,
+});
+
+describe('every card the bot can send passes Microsoft\'s Adaptive Cards library (1.5, under 28 KB)', () => {
+  for (const locale of LOCALES) {
+    it(`diagnosis cards for every code in the ${locale} knowledge base, plus an unknown one`, () => {
+      const codes = Object.keys(knowledge[locale].codes).map((k) => k.replace(/-\d+$/, ''));
+      for (const code of [...codes, '4.4.399', '2.0.0']) {
+        const data = diagnosisCardData({ error: richError(code), explanation: explainCode(knowledge, locale, code), knowledge: knowledge[locale], ui: ui[locale], now });
+        const card = renderCard('diagnosis', data);
+        expectValid(card);
+        expect(visibleTexts(card).join('\n')).toContain(code);
+      }
+    });
+
+    it(`the summary, help, no-code and command cards in ${locale}`, () => {
+      const many = Array.from({ length: 30 }, (_, i) => ({ ...richError(i % 2 ? '4.4.316' : '5.1.1'), server: `host${i}.contoso.com` }));
+      const cards = answerPaste(many, locale, { knowledge, ui, renderCard, now: () => now });
+      expect(cards).toHaveLength(6);
+      cards.forEach(expectValid);
+      expectValid(helpCard(locale, { ui, renderCard }, 'help'));
+      expectValid(helpCard(locale, { ui, renderCard }, 'no-code'));
+      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>']);
+      expectValid(renderCard('connectors', {
+        connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [{ title: 'Smart hosts', value: 'a' }] }],
+        domains: [{ name: 'contoso.com', type: 'InternalRelay' }],
+        backendNote: 'simulated',
+        t: ui[locale],
+      }));
+      expectValid(renderCard('connectors', { connectors: [], domains: [], backendNote: '', t: ui[locale] }));
+    });
+
+    it(`the Fix now cards in ${locale}`, () => {
+      const ops = [op({ status: 'proposed' }), op({ id: 'op-2', change: { kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' } })];
+      expectValid(renderCard('confirm-fix', confirmCardData(ops, ui[locale])));
+      expectValid(renderCard('choose-connector', chooseConnectorCardData(['A', 'B'], { code: '4.4.316', server: 'x' }, ui[locale])));
+      for (const outcome of ['applied', 'undone', 'unchanged', 'failed', 'working'] as const) {
+        expectValid(renderCard('fix-result', fixResultCardData(op({ undoneBy: actor, undoneAt: now.toISOString() }), outcome, ui[locale], 'object not found')));
+      }
+      expectValid(renderCard('audit', auditCardData([
+        { id: '1', at: now.toISOString(), actor, verb: 'applyFix', change: ops[0].change, result: 'applied' },
+        { id: '2', at: now.toISOString(), actor, verb: 'fixNow', result: 'refused', detail: 'not allowed' },
+      ], ui[locale])));
+      expectValid(renderCard('audit', auditCardData([], ui[locale])));
+      expectValid(renderCard('notice', { title: 'Not allowed', text: 'x', color: 'attention' }));
+    });
+  }
+
+  it('covered every template in cards/', () => {
+    expect([...rendered].sort()).toEqual([...CARD_NAMES].sort());
+  });
+});
