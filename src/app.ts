@@ -19,6 +19,8 @@ export interface AppOverrides {
   clock?: () => Date;
   store?: Store;
   exchange?: ExchangeBackend;
+  /** Wraps the configured backend (tests slow it down or make it fail). */
+  decorateExchange?: (backend: ExchangeBackend) => ExchangeBackend;
 }
 
 export interface App {
@@ -34,7 +36,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: [config.appPassword] });
   const clock = overrides.clock ?? (() => new Date());
   const store = overrides.store ?? openSqliteStore(config.dataDir);
-  const exchange = overrides.exchange ?? createSimulatedExchange(store, config.exchangeSimState ? readTenantFile(config.exchangeSimState) : SAMPLE_TENANT);
+  const configured = overrides.exchange ?? createSimulatedExchange(store, config.exchangeSimState ? readTenantFile(config.exchangeSimState) : SAMPLE_TENANT);
+  const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
   const renderCard = createCardRenderer();

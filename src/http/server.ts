@@ -27,7 +27,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'mail-flow-doctor', handleUncaughtExceptions: false });
   server.server.keepAliveTimeout = 65_000;
 
-  server.get('/healthz', (_req, res) => {
+  server.get('/healthz', async (_req, res) => {
     res.json(200, deps.health());
   });
 

@@ -5,7 +5,7 @@
  * escaped here: every character that can open bold, italic, code, a link or an HTML-ish tag is
  * backslash-escaped (CommonMark), and so is a list or heading marker at the start of a line.
  */
-const INLINE_SPECIAL = /[\\`*_\[\]()<>~|]/g;
+const INLINE_SPECIAL = /[\\`*_\[\]<>~]/g;
 const LINE_START_MARKER = /^([ \t]{0,16})([-+#]|\d{1,9}[.)])(?=\s|$)/gm;
 
 export function escapeMarkdown(text: string): string {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
 import { ADMIN, STRANGER, cardInvoke, teamsMessage } from '../support/activities';
-import { cardActions, visibleTexts } from '../support/validate-card';
+import { cardActions, cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
+import { ExchangeError, type ExchangeBackend } from '../../src/remediation/backends/exchange-backend';
 
 const PASTE_316 = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
 let bot: Harness | undefined;
@@ -16,6 +17,8 @@ afterEach(async () => {
 const cardOf = (res: { body: any }) => {
   expect(res.body.statusCode).toBe(200);
   expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+  expect(cardProblems(res.body.value)).toEqual([]);
+  expect(messageBytes(res.body)).toBeLessThan(28 * 1024);
   return res.body.value;
 };
 const textOf = (card: any) => visibleTexts(card).join('\n');
@@ -180,5 +183,49 @@ describe('Fix now for 4.4.316', () => {
     const result = cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId, { locale: 'ru-RU' }));
     expect(textOf(result)).toContain('Готово');
     expect(textOf(result)).toContain('от 30 минут до одного часа');
+  });
+
+  it('answers a slow change with a working card within the deadline and updates the card when done', async () => {
+    const slow = (inner: ExchangeBackend): ExchangeBackend => ({
+      ...inner,
+      kind: inner.kind,
+      listOutboundConnectors: () => inner.listOutboundConnectors(),
+      listAcceptedDomains: () => inner.listAcceptedDomains(),
+      setOutboundConnectorEnabled: async (name, enabled) => {
+        await new Promise((r) => setTimeout(r, 800));
+        return inner.setOutboundConnectorEnabled(name, enabled);
+      },
+      setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+    });
+    bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: slow });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    bot.connector.clear();
+    const started = Date.now();
+    const working = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(working).toContain('Working on it');
+    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: Disable')), 5000);
+    expect(bot.connector.updates().at(-1)!.activityId).toBe(messageId);
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
+  });
+
+  it('puts Exchange\'s own words on the card when a change fails, and audits the failure', async () => {
+    const failing = (inner: ExchangeBackend): ExchangeBackend => ({
+      ...inner,
+      kind: inner.kind,
+      listOutboundConnectors: () => inner.listOutboundConnectors(),
+      listAcceptedDomains: () => inner.listAcceptedDomains(),
+      setOutboundConnectorEnabled: async () => {
+        throw new ExchangeError('forbidden', 'The app is missing the Exchange Administrator role.');
+      },
+      setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+    });
+    bot = await startBot({}, { decorateExchange: failing });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const text = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
+    expect(text).toContain('The change failed: The app is missing the Exchange Administrator role.');
+    expect(await command(bot, 'audit')).toContain('failed');
   });
 });

@@ -23,6 +23,8 @@ const renderCard = (name: CardName, data: object) => {
 
 function expectValid(card: AdaptiveCard) {
   expect(cardProblems(card)).toEqual([]);
+  // The sample data holds no "${": any left is a binding the template did not fill.
+  expect(JSON.stringify(card)).not.toContain('${');
   expect(messageBytes({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] })).toBeLessThan(28 * 1024);
 }
 

@@ -28,7 +28,8 @@ export async function startConnectorStandIn() {
       const path = (req.url ?? '').split('?')[0];
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
       if (!m) {
-        res.writeHead(404).end();
+        res.writeHead(404);
+        res.end();
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
@@ -42,7 +43,9 @@ export async function startConnectorStandIn() {
         messageId,
         authorization: req.headers.authorization,
       });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: messageId }));
+      // restify patches http.ServerResponse so that writeHead no longer returns the response: no chaining.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: messageId }));
       waiters.splice(0).forEach((w) => w());
     });
   });

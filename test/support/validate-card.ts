@@ -14,7 +14,6 @@ export function cardProblems(card: unknown): string[] {
   parsed.parse(card, context);
   for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
   for (const e of parsed.validateProperties().validationEvents) problems.push(`validate: ${e.message}`);
-  if (JSON.stringify(card).includes('${')) problems.push('unexpanded template expression');
   return problems;
 }
 
@@ -23,14 +22,18 @@ export function messageBytes(activity: unknown): number {
   return Buffer.byteLength(JSON.stringify(activity), 'utf8');
 }
 
+/** What a Markdown renderer shows for escaped text: `\\[` is shown as `[`. */
+const shown = (markdown: unknown) => String(markdown).replace(/\\([\\`*_\[\]<>~#+\-.!()|{}])/g, '$1');
+
 /** Every text a user sees on the card, in order (TextBlock, TextRun, facts, button titles, choices). */
 export function visibleTexts(card: any): string[] {
   const out: string[] = [];
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
-    if (node.type === 'TextBlock' || node.type === 'TextRun') out.push(String(node.text));
-    if (node.type === 'FactSet') for (const f of node.facts ?? []) out.push(`${f.title}: ${f.value}`);
+    if (node.type === 'TextBlock') out.push(shown(node.text));
+    if (node.type === 'TextRun') out.push(String(node.text));
+    if (node.type === 'FactSet') for (const f of node.facts ?? []) out.push(`${shown(f.title)}: ${shown(f.value)}`);
     if (typeof node.type === 'string' && node.type.startsWith('Action.')) out.push(`[${node.title}]`);
     if (node.type === 'Input.ChoiceSet') for (const c of node.choices ?? []) out.push(`(${c.title})`);
     for (const [k, v] of Object.entries(node)) if (k !== 'data' && typeof v === 'object') walk(v);
