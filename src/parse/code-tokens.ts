@@ -1,0 +1,89 @@
+/**
+ * RFC 3463 enhanced status codes as whole tokens: class 2/4/5, subject 0-7, detail 0-999.
+ * The look-arounds keep IP addresses and version numbers out: `10.4.4.316`, `203.0.113.5`,
+ * `15.20.5.0` and `4.4.3161` are not codes because a digit, letter or dot touches them.
+ * No nested quantifiers, so the engine cannot backtrack catastrophically.
+ */
+const CODE_SOURCE = String.raw`(?<![\w.])[245]\.[0-7]\.\d{1,3}(?![\w]|\.\d)`;
+const WHOLE_CODE = /^[245]\.[0-7]\.\d{1,3}$/;
+
+export interface CodeToken {
+  /** Where the error text starts: the reply code when there is one, else the enhanced code. */
+  start: number;
+  codeStart: number;
+  /** Just after the enhanced code. */
+  end: number;
+  code: string;
+  /** SMTP reply code written directly before it (`450 4.4.316`, `450-4.4.317`). */
+  reply?: string;
+}
+
+export function isEnhancedCode(value: string): boolean {
+  return WHOLE_CODE.test(value);
+}
+
+/** Every enhanced code in a short string, in order (used on bounded field values only). */
+export function findCodes(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(new RegExp(CODE_SOURCE, 'g'))) out.push(m[0]);
+  return out;
+}
+
+/** The first code token of a short string, with its reply code. */
+export function firstCodeToken(text: string): CodeToken | undefined {
+  const m = new RegExp(CODE_SOURCE, 'g').exec(text);
+  return m ? toToken(text, m.index, m[0]) : undefined;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isWordOrDot(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46;
+}
+
+/** A reply code is three digits, [245]xx, directly before the enhanced code with a space or hyphen (RFC 5321 §4.2). */
+function toToken(text: string, codeStart: number, code: string): CodeToken {
+  const token: CodeToken = { start: codeStart, codeStart, end: codeStart + code.length, code };
+  const sep = text.charCodeAt(codeStart - 1);
+  const r = codeStart - 4;
+  if ((sep === 32 || sep === 45) && r >= 0) {
+    const d0 = text.charCodeAt(r);
+    if ((d0 === 50 || d0 === 52 || d0 === 53) && isDigit(text.charCodeAt(r + 1)) && isDigit(text.charCodeAt(r + 2))) {
+      if (r === 0 || !isWordOrDot(text.charCodeAt(r - 1))) {
+        token.start = r;
+        token.reply = text.slice(r, r + 3);
+      }
+    }
+  }
+  return token;
+}
+
+/**
+ * Walks the codes of one big text. It remembers the last search, so a caller that asks with
+ * non-decreasing `from` (the parser walks the paste once, front to back) makes the regex pass over
+ * each character once in total, whatever the number of calls.
+ */
+export class CodeTokenCursor {
+  private readonly pattern = new RegExp(CODE_SOURCE, 'g');
+  private searchedFrom = -1;
+  private foundAt = -1;
+  private foundCode = '';
+
+  constructor(private readonly text: string) {}
+
+  /** The first code starting in [from, limit), or undefined. */
+  next(from: number, limit: number): CodeToken | undefined {
+    const cacheValid = this.searchedFrom >= 0 && from >= this.searchedFrom && (this.foundAt === -1 || this.foundAt >= from);
+    if (!cacheValid) {
+      this.pattern.lastIndex = from;
+      const m = this.pattern.exec(this.text);
+      this.searchedFrom = from;
+      this.foundAt = m ? m.index : -1;
+      this.foundCode = m ? m[0] : '';
+    }
+    if (this.foundAt < 0 || this.foundAt >= limit) return undefined;
+    return toToken(this.text, this.foundAt, this.foundCode);
+  }
+}

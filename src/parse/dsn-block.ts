@@ -1,0 +1,110 @@
+import { isEnhancedCode } from './code-tokens';
+import { isEmailAddress } from './email-address';
+import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
+import { isMicrosoftInternalHost } from './microsoft-hosts';
+import { parseRetryTime } from './parse-retry-time';
+import type { ParsedError } from './types';
+
+/**
+ * One per-recipient block of a message/delivery-status part (RFC 3464 §2.3):
+ *   Final-Recipient: rfc822;user@contoso.com
+ *   Action: failed
+ *   Status: 5.4.316
+ *   Diagnostic-Code: smtp;550 5.4.316 Message expired, connection refused
+ *   Remote-MTA: dns;mail.contoso.com
+ * The Diagnostic-Code reply is read like any other line (the caller scans it when it meets it,
+ * to keep the single front-to-back pass); the block adds recipient, server and time to it.
+ */
+export const DSN_FIELDS = new Set([
+  'final-recipient',
+  'original-recipient',
+  'action',
+  'status',
+  'diagnostic-code',
+  'remote-mta',
+  'last-attempt-date',
+  'will-retry-until',
+  'reporting-mta',
+  'received-from-mta',
+  'arrival-date',
+  'x-display-name',
+  'x-supplementary-info',
+  'original-envelope-id',
+  'dsn-gateway',
+]);
+
+export const DSN_FIELD_NAME = /[ \t]{0,8}([A-Za-z][A-Za-z0-9-]{0,40})[ \t]{0,3}:/y;
+
+export class DsnBlock {
+  readonly errors: { error: ParsedError; position: number }[] = [];
+  private recipient?: string;
+  private status?: { code: string; position: number };
+  private remoteMta?: string;
+  private lastAttempt?: string;
+  private end: number;
+
+  constructor(private readonly start: number) {
+    this.end = start;
+  }
+
+  /** A new Final-Recipient after a Status or Diagnostic-Code starts the next recipient's block. */
+  startsNewRecipient(name: string): boolean {
+    return name === 'final-recipient' && (this.status !== undefined || this.errors.length > 0);
+  }
+
+  /** The Diagnostic-Code reply starts after the diagnostic type (`smtp;`, `X-Postfix;`). */
+  static diagnosticStart(text: string, valueStart: number, lineEnd: number): number {
+    const semi = text.slice(valueStart, Math.min(lineEnd, valueStart + 40)).indexOf(';');
+    return semi >= 0 ? valueStart + semi + 1 : valueStart;
+  }
+
+  addField(name: string, value: string, lineEnd: number, valuePosition: number): void {
+    this.end = lineEnd;
+    const afterType = value.includes(';') ? value.slice(value.indexOf(';') + 1).trim() : value.trim();
+    switch (name) {
+      case 'final-recipient':
+      case 'original-recipient':
+        if (isEmailAddress(afterType) && (name === 'final-recipient' || !this.recipient)) this.recipient = afterType;
+        break;
+      case 'status': {
+        const code = value.trim().split(/\s/, 1)[0];
+        if (isEnhancedCode(code)) this.status = { code, position: valuePosition + value.indexOf(code) };
+        break;
+      }
+      case 'remote-mta':
+        if (afterType) this.remoteMta = afterType.slice(0, MAX_FIELD_CHARS);
+        break;
+      case 'last-attempt-date':
+        if (value.trim()) this.lastAttempt = value.trim().slice(0, 100);
+        break;
+      default:
+        break;
+    }
+  }
+
+  addError(error: ParsedError, position: number, lineEnd: number): void {
+    this.end = Math.max(this.end, lineEnd);
+    this.errors.push({ error, position });
+  }
+
+  /** The errors of the block, completed with its fields; a bare `Status:` becomes an error when no Diagnostic-Code had a code. */
+  finish(text: string): { error: ParsedError; position: number }[] {
+    const excerpt = text.slice(this.start, Math.min(this.end, this.start + MAX_EXCERPT_CHARS)).trim();
+    const out = [...this.errors];
+    if (out.length === 0 && this.status && this.status.code[0] !== '2') {
+      out.push({ error: { enhancedCode: this.status.code, quotedCodes: [], format: 'dsn', excerpt }, position: this.status.position });
+    }
+    for (const { error } of out) {
+      error.format = 'dsn';
+      error.excerpt = excerpt;
+      if (this.recipient) error.recipient = this.recipient;
+      if (!error.server && this.remoteMta && !isMicrosoftInternalHost(this.remoteMta)) error.server = this.remoteMta;
+      if (!error.lastRetryRaw && this.lastAttempt) {
+        error.lastRetryRaw = this.lastAttempt;
+        const iso = parseRetryTime(this.lastAttempt);
+        if (iso) error.lastRetryIso = iso;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,226 @@
+import { isWordChar } from './char-classes';
+import { findBracketedAddress, isEmailAddress } from './email-address';
+import { MAX_HOST_CHARS } from './limits';
+
+/**
+ * What the text just before a status code says about it: which frame the code sits in and the
+ * fields that frame carries before the code (NDR attempt time, "Server at X (ip)", Postfix
+ * "host X[ip] said:"). Only the window between the previous error and this code is read, at most
+ * MAX_LOOKBACK_CHARS, so consecutive windows never overlap and the whole pass stays linear.
+ */
+export type FrameKind = 'trace' | 'ndr' | 'ndr-old' | 'relay' | 'none';
+
+export interface ErrorPrefix {
+  kind: FrameKind;
+  /** Characters that close an NDR `returned '…'` frame; Outlook and forums turn ' into ‘ ’. */
+  closeQuotes?: string;
+  /** `Server at X (ip)`, `#<X #5.7.1`, Postfix `host X[ip]`: the host the reply came from. */
+  host?: string;
+  hostIp?: string;
+  /** NDR attempt lines start with the attempt time. */
+  time?: string;
+  recipient?: string;
+  /** `Remote Server returned '…'` names no host; the NDR lists it on the line above. */
+  remoteServerWithoutHost: boolean;
+  /** `LastError:` before the code, or a `{LED=` group with no message-trace `Reason:` (Queue Viewer shows those). */
+  queueHint: boolean;
+  /** The `{KEY=` group sits in a message-trace `Reason: [` detail. */
+  traceReason: boolean;
+  excerptStart: number;
+}
+
+export interface PrefixHints {
+  /** sendmail's "... while talking to mx.contoso.com.:" names the server for the `<<< 550` lines below it. */
+  relayServer?: string;
+  /** Set after "The response from the remote server was:" (Gmail relaying a rejection). */
+  expectRelay: boolean;
+}
+
+const QUOTE_CLOSERS: Record<string, string> = {
+  "'": "'\u2019",
+  '\u2018': "\u2019'",
+  '\u2019': "\u2019'",
+  '"': '"\u201d',
+  '\u201c': '\u201d"',
+  '`': "`'",
+};
+const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
+const DATE_AT_END =
+  /(\d{1,2}\/\d{1,2}\/\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s{0,2}[AaPp]\.?[Mm]\.?)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?Z?|\d{1,2}\.\d{1,2}\.\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?)\s{0,3}-?\s{0,3}$/;
+const RELAY_HOST = /^host\s{1,3}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\s]{0,100})\])?[\s,]{0,3}$/i;
+const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
+const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
+
+export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
+  const w = text.slice(windowStart, tokenStart);
+  const lw = w.toLowerCase();
+  const prefix: ErrorPrefix = {
+    kind: 'none',
+    remoteServerWithoutHost: false,
+    traceReason: false,
+    queueHint: lw.includes('lasterror') || lw.includes('last error'),
+    // A short lead-in such as "LastError: " or "Status code: " belongs in the excerpt.
+    excerptStart: windowStart === rangeStart && w.length <= 80 ? rangeStart : tokenStart,
+  };
+  const mark = (i: number): void => {
+    if (i >= 0) prefix.excerptStart = Math.min(prefix.excerptStart, windowStart + i);
+  };
+
+  if (!readTraceGroup(w, lw, prefix, mark) && !readNdrReturned(w, lw, prefix, mark) && !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart)) {
+    readOldNdr(w, lw, prefix, mark);
+  }
+  if (prefix.kind === 'none') prefix.closeQuotes = openQuoteCloser(w);
+
+  const rcpt = lw.lastIndexOf('rcpt to:');
+  if (rcpt >= 0) {
+    const rest = w.slice(rcpt + 8).trim();
+    const close = rest.indexOf('>');
+    const candidate = rest.startsWith('<') && close > 0 ? rest.slice(1, close) : rest.split(/\s/, 1)[0];
+    if (isEmailAddress(candidate)) prefix.recipient = candidate;
+  }
+  if (!prefix.recipient) {
+    const bracketed = findBracketedAddress(w);
+    if (bracketed) prefix.recipient = bracketed;
+  }
+  return prefix;
+}
+
+type Mark = (i: number) => void;
+
+/** `Reason: [{LED=450 4.4.316 …` or `{MSG=451 4.4.0 …`: the code sits inside an open `{KEY=` group. */
+function readTraceGroup(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): boolean {
+  const brace = w.lastIndexOf('{');
+  if (brace < 0 || w.indexOf('}', brace) >= 0) return false;
+  TRACE_KEY.lastIndex = brace;
+  if (!TRACE_KEY.test(w)) return false;
+  prefix.kind = 'trace';
+  const reason = lw.lastIndexOf('reason:', brace);
+  prefix.traceReason = reason >= 0;
+  mark(reason >= 0 ? reason : brace);
+  return true;
+}
+
+/** `6/14/2023 9:41:07 AM - Server at mail.contoso.com (203.0.113.5) returned '450 4.4.316 …` and `Remote Server returned '…`. */
+function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): boolean {
+  const r = lw.lastIndexOf('returned');
+  if (r < 0) return false;
+  let j = r + 8;
+  while (j < w.length && j < r + 12 && (w[j] === ' ' || w[j] === '\t')) j++;
+  const closers = QUOTE_CLOSERS[w[j]];
+  if (!closers || hasCloseQuote(w, j + 1, closers)) return false;
+  prefix.kind = 'ndr';
+  prefix.closeQuotes = closers;
+  mark(r);
+
+  const before = lw.slice(0, r);
+  const at = before.lastIndexOf('server at ');
+  if (at < 0) {
+    const remote = before.lastIndexOf('remote server');
+    if (remote >= 0 && before.slice(remote + 13).trim() === '') {
+      prefix.remoteServerWithoutHost = true;
+      mark(remote);
+    }
+    return true;
+  }
+  mark(at);
+  const segment = w.slice(at + 10, r).trim();
+  let host = segment;
+  if (segment.endsWith(')')) {
+    const open = segment.lastIndexOf('(');
+    if (open >= 0) {
+      host = segment.slice(0, open).trim();
+      const ip = segment.slice(open + 1, -1).trim();
+      if (ip) prefix.hostIp = ip;
+    }
+  }
+  if (host && host.length <= MAX_HOST_CHARS && !/\s/.test(host)) prefix.host = host;
+
+  let head = w.slice(0, at);
+  if (head.toLowerCase().endsWith('remote ')) head = head.slice(0, -7);
+  const date = DATE_AT_END.exec(head);
+  if (date) {
+    prefix.time = date[1];
+    mark(date.index);
+  }
+  return true;
+}
+
+/** Postfix `host X[ip] said:`, sendmail `(reason:` and `<<<` transcript lines, Gmail's relayed reply. */
+function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints: PrefixHints, atLineStart: boolean): boolean {
+  const tail = lw.trimEnd();
+  if (tail.endsWith('said:')) {
+    prefix.kind = 'relay';
+    const said = tail.length - 5;
+    mark(said);
+    const h = lw.lastIndexOf('host ', said);
+    if (h >= 0) {
+      const m = RELAY_HOST.exec(w.slice(h, said));
+      if (m && (m[1].includes('.') || m[2] !== undefined)) {
+        prefix.host = m[1];
+        if (m[2]) prefix.hostIp = m[2];
+        mark(h);
+      }
+    }
+    return true;
+  }
+  if (tail.endsWith('(reason:')) {
+    prefix.kind = 'relay';
+    mark(tail.length - 8);
+    return true;
+  }
+  if (atLineStart && tail.trimStart().startsWith('<<<')) {
+    prefix.kind = 'relay';
+    if (hints.relayServer) prefix.host = hints.relayServer;
+    mark(0);
+    return true;
+  }
+  if (hints.expectRelay) {
+    prefix.kind = 'relay';
+    return true;
+  }
+  return false;
+}
+
+/** Exchange 2003-2010 forms: `#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`, `mx.contoso.com #<mx.contoso.com #5.7.1 smtp;530 …> #SMTP#`. */
+function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): void {
+  const tail = w.trimEnd();
+  if (!tail.endsWith('#') && !lw.trimEnd().endsWith('smtp;')) return;
+  prefix.kind = 'ndr-old';
+  const open = w.lastIndexOf('#<');
+  if (open < 0) {
+    mark(w.lastIndexOf('#'));
+    return;
+  }
+  mark(open);
+  const inner = OLD_HOST.exec(w.slice(open));
+  const lead = w.slice(Math.max(0, open - MAX_HOST_CHARS - 1), open).trim().split(/\s/).pop() ?? '';
+  if (lead && HOSTNAME.test(lead) && lead.includes('.')) {
+    prefix.host = lead;
+    mark(w.slice(0, open).trimEnd().length - lead.length);
+  } else if (inner && inner[1].includes('.')) {
+    prefix.host = inner[1];
+  }
+}
+
+/**
+ * A reply the user put in quotes (`got "550 5.1.10 …" twice`) ends at the closing quote. Only the
+ * last quote that opens (after a space, bracket, colon or the line start) is considered.
+ */
+function openQuoteCloser(w: string): string | undefined {
+  for (let i = w.length - 1; i >= 0; i--) {
+    const closers = QUOTE_CLOSERS[w[i]];
+    if (!closers) continue;
+    const before = i === 0 ? ' ' : w[i - 1];
+    if (!/[\s([{:=]/.test(before)) continue;
+    return hasCloseQuote(w, i + 1, closers) ? undefined : closers;
+  }
+  return undefined;
+}
+
+/** Is the frame's quote already closed before the code? Apostrophes inside words ("can't") do not count. */
+function hasCloseQuote(w: string, from: number, closers: string): boolean {
+  for (let i = from; i < w.length; i++) {
+    if (closers.includes(w[i]) && !isWordChar(w.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}

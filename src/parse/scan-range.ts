@@ -1,0 +1,56 @@
+import { buildParsedError, type SurroundingFacts } from './build-parsed-error';
+import type { CodeTokenCursor } from './code-tokens';
+import { MAX_LOOKBACK_CHARS } from './limits';
+import { readErrorBody } from './read-error-body';
+import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
+import type { ParsedError } from './types';
+
+export type EmitError = (error: ParsedError, position: number) => void;
+
+/**
+ * Reads every error whose status code lies in [from, to) — one line of the paste.
+ * Each error consumes its own text (code, description, fields); a code inside that text is one
+ * of its quotedCodes, not an error of its own. The scan resumes after the consumed text and the
+ * next look-back window starts there too, so every character is visited a bounded number of times.
+ */
+export function scanRange(
+  text: string,
+  cursor: CodeTokenCursor,
+  from: number,
+  to: number,
+  hints: PrefixHints,
+  around: SurroundingFacts,
+  emit: EmitError,
+  shouldStop: () => boolean,
+): number {
+  let pos = from;
+  let windowStart = from;
+  let count = 0;
+  while (!shouldStop()) {
+    const token = cursor.next(pos, to);
+    if (!token) break;
+    pos = token.end;
+    // 2.x.x is success (RFC 3463 §3.1), e.g. "250 2.0.0 OK" in a pasted SMTP transcript.
+    if (token.code[0] === '2') continue;
+    // Old NDRs lead with the code and then quote the full reply: "#5.7.1 smtp;550 5.7.1 …"; read the reply.
+    if (!token.reply && isFollowedBySmtpReply(text, token.end, to)) continue;
+
+    const lookback = Math.max(windowStart, token.start - MAX_LOOKBACK_CHARS);
+    const prefix = readErrorPrefix(text, Math.min(lookback, token.start), token.start, from, hints);
+    const body = readErrorBody(text, token.end, to, {
+      closeQuotes: prefix.closeQuotes,
+      inTraceGroup: prefix.kind === 'trace',
+      oldMarkers: prefix.kind === 'ndr-old',
+    });
+    emit(buildParsedError(text, token, prefix, body, around), token.start);
+    count++;
+    pos = windowStart = Math.max(body.end, token.end);
+  }
+  return count;
+}
+
+function isFollowedBySmtpReply(text: string, at: number, to: number): boolean {
+  let i = at;
+  while (i < to && i < at + 3 && text[i] === ' ') i++;
+  return text.slice(i, i + 5).toLowerCase() === 'smtp;';
+}
