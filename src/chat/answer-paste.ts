@@ -6,8 +6,10 @@ import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, truncate } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
 
-/** One card per distinct error up to this many; the rest are counted on a summary card. */
-export const MAX_ERROR_CARDS = 5;
+/** Up to this many distinct errors get a card each; more become a summary plus cards for the worst few. */
+export const MAX_ERROR_CARDS = 4;
+/** With a summary, this many of the worst errors still get a card of their own. */
+export const DETAIL_CARDS_WITH_SUMMARY = 3;
 const SUMMARY_ROWS = 40;
 
 export interface PasteDeps {
@@ -30,9 +32,10 @@ export function groupErrors(errors: ParsedError[]): Group[] {
   for (const e of errors) {
     const key = `${e.enhancedCode}|${(e.server ?? '').toLowerCase()}|${e.ip ?? ''}`;
     const g = groups.get(key);
-    if (!g) groups.set(key, { key, first: e, best: e, count: 1 });
+    const n = e.occurrences ?? 1;
+    if (!g) groups.set(key, { key, first: e, best: e, count: n });
     else {
-      g.count++;
+      g.count += n;
       if (richness(e) > richness(g.best)) g.best = mergeInto(e, g.best);
       else g.best = mergeInto(g.best, e);
     }
@@ -40,7 +43,7 @@ export function groupErrors(errors: ParsedError[]): Group[] {
   return [...groups.values()];
 }
 
-const richness = (e: ParsedError) => Object.values(e).filter((v) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).length;
+const richness = (e: ParsedError) => Object.entries(e).filter(([k]) => k !== 'occurrences').map(([, v]) => v).filter((v) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).length;
 
 /** Keeps every field `primary` has, and borrows the ones it lacks from `other` (e.g. LRT from another line). */
 function mergeInto(primary: ParsedError, other: ParsedError): ParsedError {
@@ -54,34 +57,42 @@ function severity(g: Group, x: Explanation): number {
   return (g.best.enhancedCode[0] === '5' ? 2000 : g.best.enhancedCode[0] === '4' ? 1000 : 0) + (x.connector ? 500 : 0) + Math.min(g.count, 499);
 }
 
-/** The cards that answer a paste holding one or more delivery errors. */
+/**
+ * The cards that answer a paste holding one or more delivery errors: a card per distinct error, or for a
+ * long paste (a trace export) a summary grouped by code and destination, worst first, followed by cards
+ * for the worst few. Every distinct code in the paste appears on some card.
+ */
 export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDeps): AdaptiveCard[] {
   const ui = deps.ui[locale];
-  const now = deps.now();
   const groups = groupErrors(errors);
-  const cards: AdaptiveCard[] = [];
-  for (const g of groups.slice(0, MAX_ERROR_CARDS)) {
-    const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
-    const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
-    const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;
-    const data = diagnosisCardData({ error: g.best, explanation, underlying, knowledge: deps.knowledge[locale], ui, now });
-    cards.push(deps.renderCard('diagnosis', data));
-  }
-  if (groups.length > MAX_ERROR_CARDS) {
-    const ranked = groups
-      .map((g) => ({ g, x: explainCode(deps.knowledge, locale, g.best.enhancedCode) }))
-      .sort((a, b) => severity(b.g, b.x) - severity(a.g, a.x));
-    cards.push(deps.renderCard('summary', {
-      title: fill(ui.summaryTitle, { count: errors.length }),
-      intro: escapeMarkdown(fill(ui.summaryIntro, { shown: MAX_ERROR_CARDS })),
-      t: { code: ui.summaryCode, destination: ui.summaryDestination, count: ui.summaryCount },
-      rows: ranked.slice(0, SUMMARY_ROWS).map(({ g, x }) => ({
-        code: escapeMarkdown(truncate(`${g.best.enhancedCode} ${x.name}`, 80)),
-        color: g.best.enhancedCode[0] === '5' ? 'attention' : 'warning',
-        destination: escapeMarkdown(truncate([g.best.server, g.best.ip].filter(Boolean).join(' ') || '—', 120)),
-        count: String(g.count),
-      })),
-    }));
-  }
-  return cards;
+  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g) => errorCard(g, locale, deps));
+
+  const ranked = groups
+    .map((g) => ({ g, x: explainCode(deps.knowledge, locale, g.best.enhancedCode) }))
+    .sort((a, b) => severity(b.g, b.x) - severity(a.g, a.x));
+  const listed = ranked.slice(0, SUMMARY_ROWS);
+  const listedCodes = new Set(listed.map(({ g }) => g.best.enhancedCode));
+  const otherCodes = [...new Set(ranked.slice(SUMMARY_ROWS).map(({ g }) => g.best.enhancedCode))].filter((c) => !listedCodes.has(c));
+  const summary = deps.renderCard('summary', {
+    title: fill(ui.summaryTitle, { count: groups.reduce((sum, g) => sum + g.count, 0) }),
+    intro: escapeMarkdown(fill(ui.summaryIntro, { shown: DETAIL_CARDS_WITH_SUMMARY })),
+    t: { code: ui.summaryCode, destination: ui.summaryDestination, count: ui.summaryCount },
+    rows: listed.map(({ g, x }) => ({
+      code: escapeMarkdown(truncate(`${g.best.enhancedCode} ${x.name}`, 80)),
+      color: g.best.enhancedCode[0] === '5' ? 'attention' : 'warning',
+      destination: escapeMarkdown(truncate([g.best.server, g.best.ip].filter(Boolean).join(' ') || '—', 120)),
+      count: String(g.count),
+    })),
+    more: otherCodes.length ? escapeMarkdown(fill(ui.summaryMore, { count: ranked.length - listed.length, codes: otherCodes.join(', ') })) : '',
+  });
+  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(g, locale, deps))];
+}
+
+function errorCard(g: Group, locale: Locale, deps: PasteDeps): AdaptiveCard {
+  const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
+  const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
+  const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;
+  const error = { ...g.best, occurrences: g.count > 1 ? g.count : undefined };
+  const data = diagnosisCardData({ error, explanation, underlying, knowledge: deps.knowledge[locale], ui: deps.ui[locale], now: deps.now() });
+  return deps.renderCard('diagnosis', data);
 }

@@ -8,7 +8,7 @@ import type { ParsedError } from './types';
  * (the first copy wins a tie; NDRs list the newest attempt first).
  */
 export class ErrorCollector {
-  private readonly byKey = new Map<string, { position: number; error: ParsedError }>();
+  private readonly byKey = new Map<string, { position: number; error: ParsedError; count: number }>();
   private raw = 0;
 
   get full(): boolean {
@@ -21,22 +21,25 @@ export class ErrorCollector {
     const key = [error.enhancedCode, (error.server ?? '').toLowerCase(), error.ip ?? '', error.remoteReply ?? ''].join('\u0000');
     const seen = this.byKey.get(key);
     if (!seen) {
-      this.byKey.set(key, { position, error });
+      this.byKey.set(key, { position, error, count: 1 });
       return;
     }
+    seen.count++;
     if (richness(error) > richness(seen.error)) seen.error = error;
     seen.position = Math.min(seen.position, position);
   }
 
   result(): ParsedError[] {
-    return [...this.byKey.values()].sort((a, b) => a.position - b.position).map((entry) => entry.error);
+    return [...this.byKey.values()]
+      .sort((a, b) => a.position - b.position)
+      .map((entry) => (entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error));
   }
 }
 
 function richness(error: ParsedError): number {
   let count = error.quotedCodes.length > 0 ? 1 : 0;
   for (const [key, value] of Object.entries(error)) {
-    if (key !== 'quotedCodes' && key !== 'excerpt' && key !== 'format' && value !== undefined) count++;
+    if (key !== 'quotedCodes' && key !== 'excerpt' && key !== 'format' && key !== 'occurrences' && value !== undefined) count++;
   }
   return count;
 }

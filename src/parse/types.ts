@@ -28,6 +28,8 @@ export interface ParsedError {
   lastRetryIso?: string;
   /** Recipient address when present. */
   recipient?: string;
+  /** How many times the same error (code, server, IP, reply) appears in the paste, when more than once. */
+  occurrences?: number;
   /** Which shape it was read from. */
   format: ParsedFormat;
   /** The snippet of the paste this error was read from, at most 500 characters. */

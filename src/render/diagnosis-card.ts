@@ -64,6 +64,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   }
   if (error.quotedCodes.length) add(ui['fact.quotedCodes'], error.quotedCodes.join(', '));
   add(ui['fact.recipient'], error.recipient);
+  if (error.occurrences && error.occurrences > 1) add(ui['fact.occurrences'], error.occurrences);
   add(ui['fact.lastRetry'], error.lastRetryIso ? formatUtc(error.lastRetryIso) : error.lastRetryRaw);
 
   const expired = !!x.expiredFormOf || isExpiredForm(error.enhancedCode);
