@@ -13,6 +13,7 @@ import type { Store } from './store/store';
 import { createServer } from './http/server';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
+import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -21,6 +22,8 @@ export interface AppOverrides {
   exchange?: ExchangeBackend;
   /** Wraps the configured backend (tests slow it down or make it fail). */
   decorateExchange?: (backend: ExchangeBackend) => ExchangeBackend;
+  /** DNS for diagnostics (tests answer with their own records). */
+  resolver?: Resolver;
 }
 
 export interface App {
@@ -56,6 +59,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     operations: createOperations(store, clock),
     allowedUsers: config.remediationAllowedUsers,
     deadlineMs: config.invokeDeadlineMs,
+    limiter: createProbeLimiter({ perUser: config.probe.perUserPerMinute, overall: config.probe.overallPerMinute, windowMs: 60_000 }),
+    probe: (target, onStep) =>
+      probeDestination(target, {
+        timeoutMs: config.probe.timeoutMs,
+        allowPrivate: config.probe.allowPrivate,
+        allowedPorts: config.probe.ports === '*' ? '*' : [...config.probe.ports],
+        trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
+        resolver: overrides.resolver,
+        onStep: (step) => {
+          if (step.status !== 'skipped') onStep(step);
+        },
+      }),
   });
   const startedAt = Date.now();
   const server = createServer({

@@ -40,6 +40,16 @@ export interface Config {
   readonly invokeDeadlineMs: number;
   /** Largest request body /api/messages accepts. */
   readonly maxMessageBytes: number;
+  /** Live diagnostics (diagnose <host>, Run diagnostics). */
+  readonly probe: {
+    readonly timeoutMs: number;
+    readonly ports: '*' | readonly number[];
+    readonly allowPrivate: boolean;
+    /** PEM certificates trusted besides Node's roots: the NODE_EXTRA_CA_CERTS file, read at start. */
+    readonly trustedCa: readonly string[];
+    readonly perUserPerMinute: number;
+    readonly overallPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -59,6 +69,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const port = intVar(str('PORT'), 3978, 0, 65535, 'PORT', problems);
   const invokeDeadlineMs = intVar(str('INVOKE_DEADLINE_MS'), 4000, 100, 14000, 'INVOKE_DEADLINE_MS', problems);
   const maxMessageBytes = intVar(str('MAX_MESSAGE_BYTES'), 4 * 1024 * 1024, 1024, 64 * 1024 * 1024, 'MAX_MESSAGE_BYTES', problems);
+
+  const probeTimeoutMs = intVar(str('PROBE_TIMEOUT_MS'), 10000, 100, 120000, 'PROBE_TIMEOUT_MS', problems);
+  const probePerUser = intVar(str('PROBE_LIMIT_PER_USER'), 6, 1, 1000, 'PROBE_LIMIT_PER_USER', problems);
+  const probeOverall = intVar(str('PROBE_LIMIT_OVERALL'), 30, 1, 10000, 'PROBE_LIMIT_OVERALL', problems);
+  let probePorts: '*' | number[] = [25, 465, 587, 2525];
+  if (str('PROBE_PORTS') === '*') probePorts = '*';
+  else if (str('PROBE_PORTS')) {
+    const parts = str('PROBE_PORTS').split(',').map((p) => p.trim()).filter(Boolean);
+    const ports = parts.map(Number);
+    if (!ports.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+      problems.push(`PROBE_PORTS is "${str('PROBE_PORTS')}"; use comma-separated ports (e.g. 25,465,587,2525) or * for any.`);
+    } else probePorts = ports;
+  }
+  const allowPrivateRaw = str('PROBE_ALLOW_PRIVATE').toLowerCase();
+  if (allowPrivateRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(allowPrivateRaw)) {
+    problems.push(`PROBE_ALLOW_PRIVATE is "${allowPrivateRaw}"; use true or false.`);
+  }
+  const trustedCa: string[] = [];
+  if (str('NODE_EXTRA_CA_CERTS')) {
+    try {
+      const pem = fs.readFileSync(path.resolve(cwd, str('NODE_EXTRA_CA_CERTS')), 'utf8');
+      trustedCa.push(...(pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []));
+      if (!trustedCa.length) problems.push('NODE_EXTRA_CA_CERTS names a file with no PEM certificate in it.');
+    } catch {
+      problems.push(`NODE_EXTRA_CA_CERTS names ${str('NODE_EXTRA_CA_CERTS')}, which cannot be read.`);
+    }
+  }
 
   const logLevel = (str('LOG_LEVEL') || 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
@@ -136,6 +173,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),
     invokeDeadlineMs,
     maxMessageBytes,
+    probe: Object.freeze({
+      timeoutMs: probeTimeoutMs,
+      ports: probePorts === '*' ? '*' : Object.freeze(probePorts),
+      allowPrivate: ['true', '1', 'yes'].includes(allowPrivateRaw),
+      trustedCa: Object.freeze(trustedCa),
+      perUserPerMinute: probePerUser,
+      overallPerMinute: probeOverall,
+    }),
   });
 }
 
@@ -155,6 +200,10 @@ export function startupWarnings(config: Config): string[] {
   if (config.localMode) {
     lines.push('Local mode: MicrosoftAppId is empty, so requests to /api/messages are NOT authenticated (as with the Bot Framework Emulator). Set MicrosoftAppId and MicrosoftAppPassword before exposing this port.');
   }
+  if (config.probe.allowPrivate) {
+    lines.push('PROBE_ALLOW_PRIVATE=true: diagnostics may connect to private, loopback and link-local addresses (meant for on-premises networks).');
+  }
+  if (config.probe.ports === '*') lines.push('PROBE_PORTS=*: diagnostics may connect to any port.');
   if (config.remediationAllowedUsers === '*') {
     lines.push(config.localMode
       ? 'Fix now is allowed for every user (local mode default). Set REMEDIATION_ALLOWED_USERS to AAD object ids to restrict it.'

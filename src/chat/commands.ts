@@ -17,8 +17,13 @@ export interface CommandDeps {
   now: () => Date;
 }
 
-export type CommandName = 'help' | 'connectors' | 'audit' | 'explain';
-type Command = (args: string, locale: Locale, deps: CommandDeps) => Promise<AdaptiveCard[]>;
+export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose';
+
+/** What a command may start beyond its immediate answer (the live diagnostics card). */
+export interface CommandContext {
+  startDiagnosis(target: string): void;
+}
+type Command = (args: string, locale: Locale, deps: CommandDeps, ctx: CommandContext) => Promise<AdaptiveCard[]>;
 
 /** Chat commands, in one table; help text is derived from it. */
 export const commands = {
@@ -26,9 +31,13 @@ export const commands = {
   connectors: async (_args, locale, deps) => [await connectorsCard(locale, deps)],
   audit: async (_args, locale, deps) => [deps.renderCard('audit', auditCardData(await deps.audit.recent(15), deps.ui[locale]))],
   explain: async (args, locale, deps) => explain(args, locale, deps),
+  diagnose: async (args, _locale, _deps, ctx) => {
+    ctx.startDiagnosis(args);
+    return [];
+  },
 } satisfies Record<CommandName, Command>;
 
-const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain)\b[ \t]*([^\n]{0,200})\s*$/i;
+const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain|diagnose)\b[ \t]*([^\n]{0,300})\s*$/i;
 
 /** "connectors", "/help", "explain 4.4.316" (only when the whole message is the command). */
 export function matchCommand(text: string): { name: CommandName; args: string } | undefined {
@@ -39,7 +48,7 @@ export function matchCommand(text: string): { name: CommandName; args: string } 
 
 export function commandList(ui: UiStrings) {
   return (Object.keys(commands) as CommandName[]).map((name) => ({
-    name: name === 'explain' ? 'explain <code>' : name,
+    name: name === 'explain' ? 'explain <code>' : name === 'diagnose' ? 'diagnose <host>[:port]' : name,
     description: escapeMarkdown(ui[`cmd.${name}`]),
   }));
 }
@@ -98,5 +107,5 @@ async function explain(args: string, locale: Locale, deps: CommandDeps): Promise
     ui: deps.ui[locale],
     now: deps.now(),
   });
-  return [deps.renderCard('diagnosis', { ...data, fixNow: null })];
+  return [deps.renderCard('diagnosis', { ...data, fixNow: null, diagnose: null })];
 }

@@ -19,6 +19,8 @@ export interface ActionContext {
   conversationId: string;
   /** Replaces the card message for everyone in the conversation; works after the invoke was answered too. */
   updateCardForAll(card: AdaptiveCard): Promise<void>;
+  /** Posts a live diagnostics card for host[:port] in this conversation (runs in the background). */
+  startDiagnosis(target: string): void;
 }
 
 export interface ActionDeps {
@@ -41,7 +43,7 @@ export type ActionResult =
 
 export type ActionHandler = (ctx: ActionContext, deps: ActionDeps) => Promise<ActionResult>;
 
-export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix';
+export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -50,6 +52,7 @@ export const actions = {
   applyFix,
   undoFix,
   cancelFix,
+  runDiagnostics,
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {
@@ -91,6 +94,17 @@ async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, change?
   });
   deps.logger.warn('remediation refused', { verb: ctx.verb, user: ctx.actor.aadObjectId });
   return notice(deps, ui.refusedTitle, fill(ui.refusedText, { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' }), 'attention');
+}
+
+/** Read-only, so open to everyone; the probe itself is rate-limited per user. */
+async function runDiagnostics(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const host = str(ctx.data.host, 260);
+  const port = Number(ctx.data.port) || 25;
+  const ui = deps.ui[ctx.locale];
+  if (!host) return notice(deps, ui.diagNoTarget, ui.diagUsage, 'warning');
+  const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  ctx.startDiagnosis(target);
+  return { message: fill(ui.diagStarted, { target }) };
 }
 
 async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {

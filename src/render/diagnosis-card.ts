@@ -32,6 +32,8 @@ export interface DiagnosisCardData {
   docUrl: string;
   ipRangesUrl: string;
   fixNow: null | { title: string; hint: string; data: Record<string, unknown> };
+  /** Probe the destination named in the paste, for connector errors. */
+  diagnose: null | { title: string; data: Record<string, unknown> };
   t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & { remoteReply: string };
 }
 
@@ -119,6 +121,9 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
           hint: escapeMarkdown(ui.fixNowHint),
           data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', recipient: error.recipient ?? '' },
         }
+      : null,
+    diagnose: (x.connector || underlying?.connector) && (error.server || error.ip)
+      ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
       : null,
     t: {
       whatHappened: ui.whatHappened,

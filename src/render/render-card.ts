@@ -13,10 +13,11 @@ export type CardName =
   | 'confirm-fix'
   | 'choose-connector'
   | 'fix-result'
-  | 'notice';
+  | 'notice'
+  | 'diagnostics';
 
 export const CARD_NAMES: readonly CardName[] = [
-  'diagnosis', 'summary', 'help', 'no-code', 'connectors', 'audit', 'confirm-fix', 'choose-connector', 'fix-result', 'notice',
+  'diagnosis', 'summary', 'help', 'no-code', 'connectors', 'audit', 'confirm-fix', 'choose-connector', 'fix-result', 'notice', 'diagnostics',
 ];
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };

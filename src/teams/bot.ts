@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import { answerPaste, type PasteDeps } from '../chat/answer-paste';
 import { commands, helpCard, matchCommand, type CommandDeps } from '../chat/commands';
+import { runDiagnosis, type CardChannel, type DiagnoseDeps } from '../chat/diagnose';
 import { pickLocale, type Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
 import { parseErrors } from '../parse/parse-errors';
@@ -23,7 +24,7 @@ import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import { forgetConversation, rememberConversation } from './conversation-references';
 
-export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'> {
+export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'>, Omit<DiagnoseDeps, 'logger' | 'knowledge' | 'ui' | 'renderCard'> {
   store: Store;
   logger: Logger;
   /** For updating a card after the invoke that asked for it has been answered. */
@@ -86,7 +87,8 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     const text = incomingText(activity);
     const command = matchCommand(text);
     if (command) {
-      await sendCards(context, await commands[command.name](command.args, locale, this.deps));
+      const ctx = { startDiagnosis: (target: string) => this.startDiagnosis(context.activity, target, locale) };
+      await sendCards(context, await commands[command.name](command.args, locale, this.deps, ctx));
       return;
     }
     const errors = parseErrors(text);
@@ -117,6 +119,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
           actor: actorOf(context.activity),
           locale,
           conversationId: context.activity.conversation?.id ?? '',
+          startDiagnosis: (target) => this.startDiagnosis(context.activity, target, locale),
           updateCardForAll: async (card) => {
             if (!cardMessageId) return;
             await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (ctx) => {
@@ -132,6 +135,35 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
       const ui = this.deps.ui[locale];
       return { card: this.deps.renderCard('notice', { title: ui.errorTitle, text: escapeMarkdown(fill(ui.errorText, { id })), color: 'attention' }) };
     }
+  }
+
+  /**
+   * Runs a probe in the background: the turn (or invoke) is answered at once, and the live card is posted
+   * and updated through the conversation reference, as Teams allows after the request has ended.
+   */
+  private startDiagnosis(activity: Activity, target: string, locale: Locale): void {
+    const channel = this.cardChannel(TurnContext.getConversationReference(activity) as ConversationReference);
+    const userId = activity.from?.aadObjectId || activity.from?.id || 'unknown';
+    runDiagnosis(target, userId, locale, channel, this.deps).catch((err) => this.deps.logger.error('diagnostics failed', { err: err as Error }));
+  }
+
+  /** Posts into, and updates a message in, the conversation of `reference` (in a channel, its thread). */
+  private cardChannel(reference: ConversationReference): CardChannel {
+    const { adapter, appId } = this.deps;
+    return {
+      post: async (card) => {
+        let id: string | undefined;
+        await adapter.continueConversationAsync(appId, reference, async (ctx) => {
+          id = (await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+        });
+        return id;
+      },
+      update: async (messageId, card) => {
+        await adapter.continueConversationAsync(appId, reference, async (ctx) => {
+          await ctx.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+        });
+      },
+    };
   }
 
   /** Teams re-sends an activity it thinks timed out (~15 s); answer each message once. */

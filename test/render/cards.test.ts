@@ -9,6 +9,8 @@ import { diagnosisCardData } from '../../src/render/diagnosis-card';
 import { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from '../../src/render/fix-cards';
 import { CARD_NAMES, createCardRenderer, type AdaptiveCard, type CardName } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
+import { diagnosticsCardData } from '../../src/render/diagnostics-card';
+import type { ProbeReport, ProbeStep } from '../../src/diagnostics/types';
 import { cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
 
 const knowledge = loadKnowledge();
@@ -79,7 +81,7 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       cards.forEach(expectValid);
       expectValid(helpCard(locale, { ui, renderCard }, 'help'));
       expectValid(helpCard(locale, { ui, renderCard }, 'no-code'));
-      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>']);
+      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>', 'diagnose <host>[:port]']);
       expectValid(renderCard('connectors', {
         connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [{ title: 'Smart hosts', value: 'a' }] }],
         domains: [{ name: 'contoso.com', type: 'InternalRelay' }],
@@ -102,6 +104,28 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       ], ui[locale])));
       expectValid(renderCard('audit', auditCardData([], ui[locale])));
       expectValid(renderCard('notice', { title: 'Not allowed', text: 'x', color: 'attention' }));
+    });
+  }
+
+  for (const locale of LOCALES) {
+    it(`the live diagnostics card in ${locale}: running, refused, failing and healthy`, () => {
+      const step = (name: ProbeStep['name'], status: ProbeStep['status'], outcome = 'OK'): ProbeStep => ({ name, status, outcome, detail: `${name} ${outcome} [x](https://evil.example)`, ms: 3 });
+      const base: ProbeReport = { target: { host: 'mail.contoso.com', port: 25, isIp: false }, addresses: ['203.0.113.5'], steps: [], healthy: false };
+      const failing: ProbeReport = { ...base, eopCode: '4.4.317', steps: [step('dns', 'ok'), step('tcp', 'ok'), step('banner', 'ok'), step('ehlo', 'ok'), step('starttls', 'fail', 'STARTTLS_NOT_OFFERED'), step('tls', 'skipped'), step('certificate', 'skipped')] };
+      const healthy: ProbeReport = {
+        ...base, healthy: true, steps: ['dns', 'tcp', 'banner', 'ehlo', 'starttls', 'tls', 'certificate'].map((n) => step(n as ProbeStep['name'], 'ok')),
+        certificate: { subject: 'CN=mail.contoso.com', issuer: 'CN=CA', san: ['DNS:mail.contoso.com'], validFrom: '2023-01-01T00:00:00Z', validTo: '2024-01-01T00:00:00Z', daysLeft: 200, trusted: true, nameMatches: true, checkedName: 'mail.contoso.com', fingerprint256: 'AA', selfSigned: false },
+      };
+      const views = [
+        { target: 'mail.contoso.com:25', steps: [step('dns', 'ok')] },
+        { target: 'mail.contoso.com:25', steps: [], report: { ...base, refused: { reason: 'private-address' as const, detail: 'resolves to 10.0.0.5' } } },
+        { target: 'mail.contoso.com:25', steps: failing.steps, report: failing },
+        { target: 'mail.contoso.com:25', steps: healthy.steps, report: healthy },
+        { target: 'x', steps: [], notice: 'Too many diagnostics right now.' },
+      ];
+      for (const view of views) expectValid(renderCard('diagnostics', diagnosticsCardData(view, locale, knowledge, ui[locale])));
+      const failed = visibleTexts(renderCard('diagnostics', diagnosticsCardData(views[2], locale, knowledge, ui[locale]))).join('\n');
+      expect(failed).toContain('4.4.317');
     });
   }
 

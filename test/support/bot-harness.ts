@@ -20,7 +20,7 @@ export interface Harness {
 }
 
 /** The real server on port 0 with a temporary DATA_DIR, and a Bot Connector stand-in for replies. */
-export async function startBot(env: Record<string, string> = {}, opts: { dataDir?: string; clock?: () => Date; decorateExchange?: AppOverrides['decorateExchange'] } = {}): Promise<Harness> {
+export async function startBot(env: Record<string, string> = {}, opts: { dataDir?: string; clock?: () => Date; decorateExchange?: AppOverrides['decorateExchange']; resolver?: AppOverrides['resolver'] } = {}): Promise<Harness> {
   const connector = await startConnectorStandIn();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-'));
   const logger = memoryLogger();
@@ -29,7 +29,7 @@ export async function startBot(env: Record<string, string> = {}, opts: { dataDir
   let currentEnv = env;
   const boot = async () => {
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...currentEnv });
-    app = createApp(config, { logger, clock: opts.clock, decorateExchange: opts.decorateExchange });
+    app = createApp(config, { logger, clock: opts.clock, decorateExchange: opts.decorateExchange, resolver: opts.resolver });
     const port = await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
   };

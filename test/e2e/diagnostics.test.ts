@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
+import { ADMIN, cardInvoke, teamsMessage } from '../support/activities';
+import { cardActions, visibleTexts } from '../support/validate-card';
+import { fakeResolver, freePort, makeCertificates, onCommand, startRaw, startSmtp, type StandIn, type TestCertificates } from '../diagnostics/smtp-stand-ins';
+
+const text = (card: any) => visibleTexts(card).join('\n');
+let certs: TestCertificates;
+const servers: StandIn[] = [];
+
+/** The servers each scenario probes; ports are given at run time. */
+type Scenario = { name: string; code?: string; expect: RegExp; start: () => Promise<number> };
+const scenarios: Scenario[] = [
+  { name: 'a closed port', code: '4.4.316', expect: /Connection refused/, start: () => freePort() },
+  { name: 'a server that never answers', code: '4.4.315', expect: /Connection timed out/, start: async () => track(await startRaw(() => {})) },
+  { name: 'a 421 banner', code: '4.4.317', expect: /Cannot connect to remote server/, start: async () => track(await startSmtp({ onConnect: (_s, cb) => cb(Object.assign(new Error('Service not available'), { responseCode: 421 })) })) },
+  { name: 'no STARTTLS', code: '4.4.317', expect: /does not offer STARTTLS/, start: async () => track(await startSmtp({ hideSTARTTLS: true })) },
+  {
+    name: 'a reset mid-session',
+    code: '4.4.318',
+    expect: /closed abruptly/,
+    start: async () =>
+      track(await startRaw((socket: Socket) => {
+        socket.write('220 mail.contoso.test ESMTP\r\n');
+        onCommand(socket, () => socket.resetAndDestroy());
+      })),
+  },
+  { name: 'an expired certificate', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.expired })) },
+  { name: 'a certificate for another name', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.otherName })) },
+  { name: 'a self-signed certificate', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.selfSigned })) },
+  { name: 'a healthy server with a CA-signed certificate', expect: /Healthy: the server answered, offers STARTTLS/, start: async () => track(await startSmtp({ ...certs.healthy })) },
+];
+function track(s: StandIn): number {
+  servers.push(s);
+  return s.port;
+}
+
+let bot: Harness;
+beforeAll(async () => {
+  certs = await makeCertificates();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-ca-'));
+  fs.writeFileSync(path.join(dir, 'ca.pem'), certs.ca);
+  bot = await startBot(
+    { PROBE_ALLOW_PRIVATE: 'true', PROBE_PORTS: '*', PROBE_TIMEOUT_MS: '500', NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem'), PROBE_LIMIT_PER_USER: '100' },
+    { resolver: fakeResolver({ localhost: { a: ['127.0.0.1'] } }) },
+  );
+});
+afterAll(async () => {
+  await bot?.stop();
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+/** Waits for the live card to reach its verdict; returns the posted card's id and every version of it. */
+async function finalCard(postedBefore: number): Promise<{ id: string; first: string; last: string; updates: number }> {
+  const isFinal = (c: any) => /Microsoft 365 would report|Healthy|Not probed|The server answered/.test(text(c.body.attachments[0].content));
+  await bot.connector.waitFor(() => bot.connector.cards().length > postedBefore);
+  const posted = bot.connector.cards()[postedBefore];
+  await bot.connector.waitFor(() => bot.connector.updates().some((u) => u.activityId === posted.messageId && isFinal(u)), 8000);
+  const versions = bot.connector.updates().filter((u) => u.activityId === posted.messageId);
+  assertCardsValid(bot.connector);
+  return { id: posted.messageId, first: text(posted.body.attachments[0].content), last: text(versions.at(-1)!.body.attachments[0].content), updates: versions.length };
+}
+
+describe.each(scenarios)('diagnosing $name', (scenario) => {
+  let port: number;
+  beforeAll(async () => {
+    port = await scenario.start();
+  });
+
+  it('through the chat command: a checking card, updated in place to the code EOP would report', async () => {
+    bot.connector.clear();
+    await bot.post(teamsMessage(`diagnose localhost:${port}`, { serviceUrl: bot.connector.url, from: ADMIN, scope: 'channel' }));
+    const { first, last, updates } = await finalCard(0);
+    expect(first).toContain(`Diagnostics for localhost:${port}`);
+    expect(first).toContain('Checking');
+    expect(updates).toBeGreaterThanOrEqual(2);
+    expect(bot.connector.cards()).toHaveLength(1); // updated in place, never a new message per step
+    if (scenario.code) expect(last).toContain(`Microsoft 365 would report 450 ${scenario.code}`);
+    else expect(last).not.toContain('would report');
+    expect(last).toMatch(scenario.expect);
+    expect(last).toContain("ran from the bot's network, not Microsoft's");
+  });
+
+  it('through the Run diagnostics button on a pasted connector error', async () => {
+    bot.connector.clear();
+    await bot.post(teamsMessage(`450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=localhost] [LastAttemptedIP=127.0.0.1:${port}]`, { serviceUrl: bot.connector.url, from: ADMIN }));
+    const card = bot.connector.cards()[0];
+    const button = cardActions(card.body.attachments[0].content).find((a) => a.verb === 'runDiagnostics');
+    expect(button.data).toEqual({ host: 'localhost', port });
+    const res = await bot.post(cardInvoke({ verb: button.verb, data: button.data }, { serviceUrl: bot.connector.url, replyToId: card.messageId, from: ADMIN }));
+    expect(res.body.statusCode).toBe(200);
+    expect(res.body.value).toContain(`Running diagnostics for localhost:${port}`);
+    const { last } = await finalCard(1);
+    if (scenario.code) expect(last).toContain(`Microsoft 365 would report 450 ${scenario.code}`);
+    expect(last).toMatch(scenario.expect);
+  });
+});
+
+describe('diagnostics safety', () => {
+  it('refuses a name that resolves to a private address by default, without connecting', async () => {
+    const server = await startSmtp({});
+    servers.push(server);
+    const strict = await startBot({ PROBE_PORTS: '*' }, { resolver: fakeResolver({ 'looks-public.example.com': { a: ['127.0.0.1'] } }) });
+    try {
+      await strict.post(teamsMessage(`diagnose looks-public.example.com:${server.port}`, { serviceUrl: strict.connector.url, from: ADMIN }));
+      const all = () => [...strict.connector.cards(), ...strict.connector.updates()].map((c) => text(c.body.attachments[0].content)).join('\n');
+      await strict.connector.waitFor(() => all().includes('Not probed'));
+      expect(all()).toContain('PROBE_ALLOW_PRIVATE');
+      expect(server.accepted()).toBe(0);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('refuses a port outside PROBE_PORTS and explains the command on a bad target', async () => {
+    const strict = await startBot({ PROBE_ALLOW_PRIVATE: 'true' });
+    try {
+      await strict.post(teamsMessage('diagnose 203.0.113.5:8080', { serviceUrl: strict.connector.url, from: ADMIN }));
+      await strict.post(teamsMessage('diagnose http://evil.example/x', { serviceUrl: strict.connector.url, from: ADMIN }));
+      await strict.connector.waitFor(() => {
+        const all = [...strict.connector.cards(), ...strict.connector.updates()].map((c) => text(c.body.attachments[0].content)).join('\n');
+        return all.includes('PROBE_PORTS') && all.includes('Usage: diagnose');
+      });
+    } finally {
+      await strict.stop();
+    }
+  });
+});
