@@ -14,6 +14,16 @@ import { createServer } from './http/server';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
+import { registerPlayground } from './playground/playground-routes';
+import { createAlertDispatcher } from './alerts/alert-dispatcher';
+import { createAlertControls } from './alerts/alert-controls';
+import { createConversationRateLimit } from './alerts/conversation-rate-limit';
+import { createSubscriptions } from './alerts/subscriptions';
+import { registerAlertRoutes } from './http/alert-routes';
+import { parseErrors } from './parse/parse-errors';
+import { alertCardData } from './render/alert-card';
+import { createProactiveSender } from './teams/proactive-sender';
+import type { AlertGroup } from './alerts/alert-group';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -45,7 +55,27 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const ui = loadUiStrings();
   const renderCard = createCardRenderer();
   const { adapter, auth } = createAdapter(config, logger);
+  const audit = createAuditLog(store, clock);
+  const subscriptions = createSubscriptions(store);
+  const sender = createProactiveSender(adapter, config.appId);
+  const renderAlert = (group: AlertGroup) => renderCard('diagnosis', alertCardData(group, knowledge, ui, clock()));
+  const dispatcher = createAlertDispatcher({
+    store,
+    sender,
+    subscriptions,
+    rateLimit: createConversationRateLimit(),
+    render: renderAlert,
+    parse: (text) => worstError(parseErrors(text)),
+    groupWindowMs: config.alerts.groupWindowMs,
+    logger,
+  });
   const bot = new MailFlowDoctorBot({
+    sender,
+    subscriptions,
+    groupWindowMs: config.alerts.groupWindowMs,
+    alertControls: createAlertControls(store, clock),
+    renderAlert,
+    touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
     store,
     logger,
     adapter,
@@ -55,7 +85,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     renderCard,
     now: clock,
     exchange,
-    audit: createAuditLog(store, clock),
+    audit,
     operations: createOperations(store, clock),
     allowedUsers: config.remediationAllowedUsers,
     deadlineMs: config.invokeDeadlineMs,
@@ -89,6 +119,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     }),
   });
 
+  registerAlertRoutes(server, {
+    token: config.alerts.token,
+    maxBodyBytes: config.alerts.maxBodyBytes,
+    accept: (alerts) => dispatcher.accept(alerts),
+    logger,
+  });
+  const playground = registerPlayground(server, { enabled: config.playground, localMode: config.localMode, exchange, audit, logger });
+
   return {
     store,
     async listen(port = config.port, host?: string) {
@@ -99,13 +137,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         else server.listen(port, () => resolve());
       });
       const actual = (server.address() as AddressInfo).port;
+      dispatcher.start();
       logger.info('Mail Flow Doctor is listening', { port: actual, mode: config.localMode ? 'local' : 'authenticated', exchangeBackend: exchange.kind });
       return actual;
     },
     async close() {
+      await dispatcher.stop();
+      playground.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeAllConnections?.();
       await store.close();
     },
   };
+}
+
+/** The error an alert is about: permanent before transient, connector errors first among equals. */
+function worstError(errors: ReturnType<typeof parseErrors>) {
+  return [...errors].sort((a, b) => Number(b.enhancedCode[0]) - Number(a.enhancedCode[0]))[0];
 }

@@ -40,6 +40,10 @@ export interface Config {
   readonly invokeDeadlineMs: number;
   /** Largest request body /api/messages accepts. */
   readonly maxMessageBytes: number;
+  /** Serve the playground page at GET / (local mode by default; PLAYGROUND=true|false decides). */
+  readonly playground: boolean;
+  /** POST /api/alerts: empty token = loopback senders only. */
+  readonly alerts: { readonly token: string; readonly groupWindowMs: number; readonly maxBodyBytes: number };
   /** Live diagnostics (diagnose <host>, Run diagnostics). */
   readonly probe: {
     readonly timeoutMs: number;
@@ -97,6 +101,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
   }
 
+  const alertToken = str('ALERT_WEBHOOK_TOKEN');
+  if (alertToken && alertToken.length < 16) problems.push('ALERT_WEBHOOK_TOKEN is shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32).');
+  const groupWindowMs = durationVar(str('ALERT_GROUP_WINDOW'), 30 * 60_000, 'ALERT_GROUP_WINDOW', problems);
+
   const logLevel = (str('LOG_LEVEL') || 'info').toLowerCase();
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     problems.push(`LOG_LEVEL is "${logLevel}"; use one of debug, info, warn, error.`);
@@ -125,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push('MicrosoftAppPassword is set but MicrosoftAppId is empty. To resolve, set MicrosoftAppId, or unset MicrosoftAppPassword for local mode.');
   }
   const localMode = !appId;
+
+  const playgroundRaw = str('PLAYGROUND').toLowerCase();
+  if (playgroundRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(playgroundRaw)) {
+    problems.push(`PLAYGROUND is "${playgroundRaw}"; use true or false (empty = on in local mode only).`);
+  }
+  const playground = playgroundRaw ? ['true', '1', 'yes'].includes(playgroundRaw) : localMode;
 
   const botFrameworkAuth: Record<string, string | undefined> = {
     MicrosoftAppId: appId || undefined,
@@ -173,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),
     invokeDeadlineMs,
     maxMessageBytes,
+    playground,
+    alerts: Object.freeze({ token: alertToken, groupWindowMs, maxBodyBytes: 1024 * 1024 }),
     probe: Object.freeze({
       timeoutMs: probeTimeoutMs,
       ports: probePorts === '*' ? '*' : Object.freeze(probePorts),
@@ -182,6 +198,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       overallPerMinute: probeOverall,
     }),
   });
+}
+
+/** "30m", "90s", "2h", "1500ms", or a bare number of minutes. */
+function durationVar(raw: string, fallback: number, name: string, problems: string[]): number {
+  if (raw === '') return fallback;
+  const m = /^(\d{1,9})\s*(ms|s|m|h)?$/i.exec(raw);
+  if (!m) {
+    problems.push(`${name} is "${raw}"; use a duration such as 30m, 90s or 2h.`);
+    return fallback;
+  }
+  const unit = (m[2] ?? 'm').toLowerCase();
+  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit];
 }
 
 function intVar(raw: string, fallback: number, min: number, max: number, name: string, problems: string[]): number {
@@ -199,6 +227,12 @@ export function startupWarnings(config: Config): string[] {
   const lines: string[] = [];
   if (config.localMode) {
     lines.push('Local mode: MicrosoftAppId is empty, so requests to /api/messages are NOT authenticated (as with the Bot Framework Emulator). Set MicrosoftAppId and MicrosoftAppPassword before exposing this port.');
+  }
+  if (config.playground && !config.localMode) {
+    lines.push('PLAYGROUND=true with MicrosoftAppId set: the playground page and its tenant and audit views (GET /, /playground/*) are served WITHOUT authentication to anyone who can reach this port. Unset PLAYGROUND unless this port is private.');
+  }
+  if (!config.alerts.token) {
+    lines.push('ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.');
   }
   if (config.probe.allowPrivate) {
     lines.push('PROBE_ALLOW_PRIVATE=true: diagnostics may connect to private, loopback and link-local addresses (meant for on-premises networks).');

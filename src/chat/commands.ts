@@ -1,3 +1,6 @@
+import type { ConversationReference } from 'botbuilder';
+import { channelOf, type Subscriptions } from '../alerts/subscriptions';
+import type { Actor } from '../remediation/actor';
 import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { explainCode } from '../knowledge/explain-code';
@@ -5,7 +8,7 @@ import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import { auditCardData, pick } from '../render/fix-cards';
 import { diagnosisCardData } from '../render/diagnosis-card';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
-import { escapeMarkdown } from '../render/text';
+import { escapeMarkdown, fill } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
 
 export interface CommandDeps {
@@ -15,13 +18,19 @@ export interface CommandDeps {
   exchange: ExchangeBackend;
   audit: AuditLog;
   now: () => Date;
+  subscriptions: Subscriptions;
+  /** ALERT_GROUP_WINDOW, for the subscribe confirmation. */
+  groupWindowMs: number;
 }
 
-export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose';
+export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose' | 'subscribe' | 'unsubscribe' | 'subscriptions';
 
-/** What a command may start beyond its immediate answer (the live diagnostics card). */
+/** Where the command was typed, and what it may start beyond its immediate answer. */
 export interface CommandContext {
   startDiagnosis(target: string): void;
+  conversation: { id: string; type: string; reference: Partial<ConversationReference> };
+  actor: Actor;
+  locale: string;
 }
 type Command = (args: string, locale: Locale, deps: CommandDeps, ctx: CommandContext) => Promise<AdaptiveCard[]>;
 
@@ -35,9 +44,40 @@ export const commands = {
     ctx.startDiagnosis(args);
     return [];
   },
+  subscribe: async (_args, locale, deps, ctx) => {
+    const ui = deps.ui[locale];
+    const conversationId = channelOf(ctx.conversation.id);
+    // Alerts start their own post: the reference names the channel, not the thread, and no message to reply to.
+    const { activityId: _reply, ...reference } = ctx.conversation.reference;
+    await deps.subscriptions.add({
+      conversationId,
+      reference: { ...reference, conversation: { ...reference.conversation!, id: conversationId } },
+      conversationType: ctx.conversation.type,
+      locale: ctx.locale,
+      subscribedBy: ctx.actor,
+      at: deps.now().toISOString(),
+    });
+    const minutes = Math.round(deps.groupWindowMs / 60_000);
+    return [notice(deps, ui.subscribed, fill(ui.subscribedText, { window: minutes >= 1 ? `${minutes} min` : `${Math.round(deps.groupWindowMs / 1000)} s` }), 'good')];
+  },
+  unsubscribe: async (_args, locale, deps, ctx) => {
+    const ui = deps.ui[locale];
+    const removed = await deps.subscriptions.remove(channelOf(ctx.conversation.id));
+    return [notice(deps, removed ? ui.unsubscribed : ui.notSubscribed, '', 'default')];
+  },
+  subscriptions: async (_args, locale, deps) => {
+    const ui = deps.ui[locale];
+    const subs = await deps.subscriptions.list();
+    const text = subs.map((s) => `- ${escapeMarkdown(`${s.conversationType || 'conversation'} ${s.conversationId} (${s.subscribedBy.name || s.subscribedBy.aadObjectId}, ${s.at.slice(0, 16).replace('T', ' ')} UTC)`)}`).join('\r');
+    return [deps.renderCard('notice', { title: ui.subscriptionsTitle, text: subs.length ? text : escapeMarkdown(ui.subscriptionsEmpty), color: 'default' })];
+  },
 } satisfies Record<CommandName, Command>;
 
-const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain|diagnose)\b[ \t]*([^\n]{0,300})\s*$/i;
+function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: string, color: string): AdaptiveCard {
+  return deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color });
+}
+
+const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain|diagnose|subscribe|unsubscribe|subscriptions)\b[ \t]*([^\n]{0,300})\s*$/i;
 
 /** "connectors", "/help", "explain 4.4.316" (only when the whole message is the command). */
 export function matchCommand(text: string): { name: CommandName; args: string } | undefined {

@@ -10,6 +10,8 @@ import { ExchangeError, type ExchangeBackend } from './backends/exchange-backend
 import { applyChange, inverseOf, powershellFor, readCurrent, type Change } from './change';
 import type { Operation, Operations } from './operations';
 import { planFixes } from './plan-fixes';
+import type { AlertControls } from '../alerts/alert-controls';
+import type { AlertGroup } from '../alerts/alert-group';
 
 export interface ActionContext {
   verb: string;
@@ -33,6 +35,10 @@ export interface ActionDeps {
   /** Work still running after this answers with a "working" card and updates the message when done. */
   deadlineMs: number;
   logger: Logger;
+  alertControls: AlertControls;
+  renderAlert(group: AlertGroup): AdaptiveCard;
+  /** Has the alert dispatcher bring every copy of the group's card up to date. */
+  touchAlert(group: AlertGroup): Promise<void>;
 }
 
 /** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */
@@ -43,7 +49,7 @@ export type ActionResult =
 
 export type ActionHandler = (ctx: ActionContext, deps: ActionDeps) => Promise<ActionResult>;
 
-export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics';
+export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics' | 'ackAlert' | 'muteAlert';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -53,6 +59,8 @@ export const actions = {
   undoFix,
   cancelFix,
   runDiagnostics,
+  ackAlert,
+  muteAlert,
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {
@@ -94,6 +102,27 @@ async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, change?
   });
   deps.logger.warn('remediation refused', { verb: ctx.verb, user: ctx.actor.aadObjectId });
   return notice(deps, ui.refusedTitle, fill(ui.refusedText, { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' }), 'attention');
+}
+
+/** Acknowledge: shown on the card for everyone, and audited. */
+async function ackAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  return changeAlert(ctx, deps, (key) => deps.alertControls.acknowledge(key, ctx.actor), 'acknowledged');
+}
+
+/** Mute for 1 or 24 hours: new occurrences are counted but the card is not updated until the mute ends. */
+async function muteAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const hours = Number(ctx.data.hours) === 24 ? 24 : 1;
+  return changeAlert(ctx, deps, (key) => deps.alertControls.mute(key, ctx.actor, hours), `muted for ${hours} h`);
+}
+
+async function changeAlert(ctx: ActionContext, deps: ActionDeps, change: (key: string) => Promise<AlertGroup | undefined>, what: string): Promise<ActionResult> {
+  const ui = deps.ui[ctx.locale];
+  const group = await change(str(ctx.data.groupKey, 100));
+  if (!group) return notice(deps, ui.alertGone, '', 'warning');
+  await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, result: 'applied', detail: `alert "${group.title.slice(0, 120)}" ${what}`, conversationId: ctx.conversationId });
+  const card = deps.renderAlert(group);
+  await deps.touchAlert(group);
+  return { card };
 }
 
 /** Read-only, so open to everyone; the probe itself is rate-limited per user. */

@@ -34,7 +34,22 @@ export interface DiagnosisCardData {
   fixNow: null | { title: string; hint: string; data: Record<string, unknown> };
   /** Probe the destination named in the paste, for connector errors. */
   diagnose: null | { title: string; data: Record<string, unknown> };
+  /** Set on alert cards: the alert's own header and its Acknowledge / Mute buttons. */
+  alert: null | AlertHeader;
   t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & { remoteReply: string };
+}
+
+export interface AlertHeader {
+  headline: string;
+  style: 'attention' | 'good' | 'warning';
+  facts: Fact[];
+  groupKey: string;
+  acked: boolean;
+  ackTitle: string;
+  mute1hTitle: string;
+  mute24hTitle: string;
+  link: string;
+  linkTitle: string;
 }
 
 export interface DiagnosisInput {
@@ -122,6 +137,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
           data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', recipient: error.recipient ?? '' },
         }
       : null,
+    alert: null,
     diagnose: (x.connector || underlying?.connector) && (error.server || error.ip)
       ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
       : null,

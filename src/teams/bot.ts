@@ -22,6 +22,7 @@ import { escapeMarkdown, fill } from '../render/text';
 import { PreconditionFailedError, type Store } from '../store/store';
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
+import type { ProactiveSender } from './proactive-sender';
 import { forgetConversation, rememberConversation } from './conversation-references';
 
 export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'>, Omit<DiagnoseDeps, 'logger' | 'knowledge' | 'ui' | 'renderCard'> {
@@ -29,6 +30,8 @@ export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logge
   logger: Logger;
   /** For updating a card after the invoke that asked for it has been answered. */
   adapter: CloudAdapter;
+  /** Sends and updates messages outside a turn. */
+  sender: ProactiveSender;
   appId: string;
 }
 
@@ -87,7 +90,16 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     const text = incomingText(activity);
     const command = matchCommand(text);
     if (command) {
-      const ctx = { startDiagnosis: (target: string) => this.startDiagnosis(context.activity, target, locale) };
+      const ctx = {
+        startDiagnosis: (target: string) => this.startDiagnosis(context.activity, target, locale),
+        conversation: {
+          id: activity.conversation.id,
+          type: activity.conversation.conversationType ?? '',
+          reference: TurnContext.getConversationReference(activity),
+        },
+        actor: actorOf(activity),
+        locale,
+      };
       await sendCards(context, await commands[command.name](command.args, locale, this.deps, ctx));
       return;
     }
@@ -121,10 +133,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
           conversationId: context.activity.conversation?.id ?? '',
           startDiagnosis: (target) => this.startDiagnosis(context.activity, target, locale),
           updateCardForAll: async (card) => {
-            if (!cardMessageId) return;
-            await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (ctx) => {
-              await ctx.updateActivity({ id: cardMessageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-            });
+            if (cardMessageId) await this.deps.sender.update(reference, cardMessageId, card);
           },
         },
         this.deps,
@@ -149,20 +158,10 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
 
   /** Posts into, and updates a message in, the conversation of `reference` (in a channel, its thread). */
   private cardChannel(reference: ConversationReference): CardChannel {
-    const { adapter, appId } = this.deps;
+    const sender = this.deps.sender;
     return {
-      post: async (card) => {
-        let id: string | undefined;
-        await adapter.continueConversationAsync(appId, reference, async (ctx) => {
-          id = (await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] }))?.id;
-        });
-        return id;
-      },
-      update: async (messageId, card) => {
-        await adapter.continueConversationAsync(appId, reference, async (ctx) => {
-          await ctx.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-        });
-      },
+      post: (card) => sender.post(reference, card),
+      update: (messageId, card) => sender.update(reference, messageId, card),
     };
   }
 

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../log/logger';
@@ -7,7 +9,19 @@ import type { Logger } from '../log/logger';
  * MicrosoftAppId, botbuilder runs unauthenticated (Emulator mode) and sends replies without a token.
  */
 export function createAdapter(config: Config, logger: Logger): { adapter: CloudAdapter; auth: ConfigurationBotFrameworkAuthentication } {
-  const auth = new ConfigurationBotFrameworkAuthentication(config.botFrameworkAuth as Record<string, string>);
+  // Keep-alive connections to the Bot Connector, and no hidden retries: a 429 or 5xx reaches our own code
+  // (the alert dispatcher backs off and honours Retry-After itself) instead of stalling a turn for minutes.
+  const connectorClientOptions = {
+    noRetryPolicy: true,
+    agentSettings: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
+  };
+  const auth = new ConfigurationBotFrameworkAuthentication(
+    config.botFrameworkAuth as Record<string, string>,
+    undefined,
+    undefined,
+    undefined,
+    connectorClientOptions,
+  );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });

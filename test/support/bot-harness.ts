@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp, type App, type AppOverrides } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { memoryLogger } from '../../src/log/logger';
-import { startConnectorStandIn, type ConnectorStandIn } from './connector-stand-in';
+import { startConnectorStandIn, type ConnectorStandIn, type StandInOptions } from './connector-stand-in';
 import { cardProblems, messageBytes } from './validate-card';
 
 export interface Harness {
@@ -14,14 +14,16 @@ export interface Harness {
   logs: string[];
   post(activity: object, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
   postRaw(body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
+  /** POST /api/alerts with a raw body. */
+  alert(body: string | Buffer, headers?: Record<string, string>, query?: string): Promise<{ status: number; text: string; body: any }>;
   /** Stops the bot and starts it again on the same DATA_DIR (the connector stand-in stays). */
   restart(extraEnv?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** The real server on port 0 with a temporary DATA_DIR, and a Bot Connector stand-in for replies. */
-export async function startBot(env: Record<string, string> = {}, opts: { dataDir?: string; clock?: () => Date; decorateExchange?: AppOverrides['decorateExchange']; resolver?: AppOverrides['resolver'] } = {}): Promise<Harness> {
-  const connector = await startConnectorStandIn();
+export async function startBot(env: Record<string, string> = {}, opts: { dataDir?: string; clock?: () => Date; decorateExchange?: AppOverrides['decorateExchange']; resolver?: AppOverrides['resolver']; connector?: StandInOptions } = {}): Promise<Harness> {
+  const connector = await startConnectorStandIn(opts.connector);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-'));
   const logger = memoryLogger();
   let app: App;
@@ -59,6 +61,17 @@ export async function startBot(env: Record<string, string> = {}, opts: { dataDir
     async postRaw(body, headers = {}) {
       const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       return { status: res.status, text: await res.text() };
+    },
+    async alert(body, headers = {}, query = '') {
+      const res = await fetch(`${url}/api/alerts${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const text = await res.text();
+      let parsed: any;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, text, body: parsed };
     },
     async restart(extraEnv = {}) {
       await app.close();

@@ -17,10 +17,24 @@ export interface ConnectorCall {
  * Stands in for the Bot Connector at the activity's serviceUrl: records what the bot sends and answers
  * as the connector does (an id for every message). Paths arrive URL-encoded and are decoded here.
  */
-export async function startConnectorStandIn() {
+export interface StandInOptions {
+  /** Answer 429 with Retry-After when a conversation goes over Teams' limits (7 a second, 60 in 30 s). */
+  enforceRateLimits?: boolean;
+  retryAfterSeconds?: number;
+}
+
+export async function startConnectorStandIn(options: StandInOptions = {}) {
   const calls: ConnectorCall[] = [];
+  const refused: Array<{ status: number; conversationId: string }> = [];
+  const accepted = new Map<string, number[]>();
+  let down = false;
+  const gone = new Set<string>();
   let counter = 0;
   const waiters: Array<() => void> = [];
+  const overLimit = (conversationId: string, now: number) => {
+    const times = accepted.get(conversationId) ?? [];
+    return times.filter((t) => now - t < 1000).length >= 7 || times.filter((t) => now - t < 30_000).length >= 60;
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -33,11 +47,23 @@ export async function startConnectorStandIn() {
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
+      const conversationId = decodeURIComponent(m[1]);
+      const now = Date.now();
+      const refuse = (status: number, headers: Record<string, string> = {}) => {
+        refused.push({ status, conversationId });
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify({ error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'stand-in' } }));
+        waiters.splice(0).forEach((w) => w());
+      };
+      if (down) return refuse(503);
+      if (gone.has(conversationId)) return refuse(404);
+      if (options.enforceRateLimits && overLimit(conversationId, now)) return refuse(429, { 'retry-after': String(options.retryAfterSeconds ?? 1) });
+      accepted.set(conversationId, [...(accepted.get(conversationId) ?? []).filter((t) => now - t < 30_000), now]);
       const messageId = req.method === 'PUT' ? decodeURIComponent(m[2]) : `msg-${++counter}`;
       calls.push({
         method: req.method ?? '',
         path,
-        conversationId: decodeURIComponent(m[1]),
+        conversationId,
         activityId: m[2] ? decodeURIComponent(m[2]) : undefined,
         body: raw ? JSON.parse(raw) : undefined,
         messageId,
@@ -54,6 +80,12 @@ export async function startConnectorStandIn() {
   return {
     url,
     calls,
+    /** Requests answered with an error (429, 503, 404), in order. */
+    refused,
+    /** Switch the stand-in off (every request gets 503) and on again. */
+    setDown: (value: boolean) => void (down = value),
+    /** Answer 404 for this conversation, as Teams does when the bot was removed from it. */
+    forget: (conversationId: string) => void gone.add(conversationId),
     /** Messages (POST) that carry an Adaptive Card, in order. */
     cards: () => calls.filter((c) => c.method === 'POST' && c.body?.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'),
     updates: () => calls.filter((c) => c.method === 'PUT'),

@@ -1,0 +1,97 @@
+import crypto from 'node:crypto';
+import type { Actor } from '../remediation/actor';
+import type { ParsedError } from '../parse/types';
+import type { IncomingAlert } from './normalise-alert';
+
+/**
+ * One card in one subscribed conversation: every occurrence of the same fingerprint within the group
+ * window lands here and updates that card in place. `version` counts changes; the dispatcher delivers
+ * until `deliveredVersion` catches up, so a change is never lost, however many arrive in between.
+ */
+export interface AlertGroup {
+  key: string;
+  conversationId: string;
+  fingerprint: string;
+  source: IncomingAlert['source'];
+  title: string;
+  text: string;
+  parsed?: ParsedError;
+  severity?: string;
+  link?: string;
+  status: 'firing' | 'resolved';
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  ack?: { by: Actor; at: string };
+  muted?: { by: Actor; until: string };
+  locale: string;
+  version: number;
+  deliveredVersion: number;
+  /** The Teams message that shows this group, once posted. */
+  messageId?: string;
+  /** Outbox ids already counted, newest last (bounded): replaying an outbox item never counts twice. */
+  applied: string[];
+}
+
+/**
+ * The fingerprint of an alert: its delivery error code plus destination server (or connector, IP) when
+ * the text holds one, so the same failure from different monitors groups together; else the sender's own
+ * id; else a hash of its title.
+ */
+export function fingerprintOf(alert: IncomingAlert, parsed: ParsedError | undefined): string {
+  if (parsed) return `${parsed.enhancedCode}|${(parsed.server ?? parsed.ip ?? '').toLowerCase()}`;
+  if (alert.externalId) return `${alert.source}:${alert.externalId}`;
+  return `title:${crypto.createHash('sha256').update(alert.title.toLowerCase()).digest('hex').slice(0, 24)}`;
+}
+
+export function groupKey(conversationId: string, fingerprint: string): string {
+  return crypto.createHash('sha256').update(`${conversationId}\u0000${fingerprint}`).digest('hex').slice(0, 40);
+}
+
+const APPLIED_KEPT = 64;
+
+/**
+ * Adds one occurrence to the group (or starts a new group when there is none, or the window has passed
+ * since the last occurrence). Pure: returns the next group, or undefined when this outbox item was already
+ * counted.
+ */
+export function addOccurrence(
+  current: AlertGroup | undefined,
+  occurrence: { outboxId: string; alert: IncomingAlert; parsed?: ParsedError; fingerprint: string; conversationId: string; locale: string; at: string },
+  windowMs: number,
+): AlertGroup | undefined {
+  if (current?.applied.includes(occurrence.outboxId)) return undefined;
+  const { alert, at } = occurrence;
+  const fresh = !current || Date.parse(at) - Date.parse(current.lastSeen) > windowMs;
+  if (fresh) {
+    return {
+      key: groupKey(occurrence.conversationId, occurrence.fingerprint),
+      conversationId: occurrence.conversationId,
+      fingerprint: occurrence.fingerprint,
+      source: alert.source,
+      title: alert.title,
+      text: alert.text.slice(0, 4000),
+      parsed: occurrence.parsed,
+      severity: alert.severity,
+      link: alert.link,
+      status: alert.status,
+      count: alert.status === 'resolved' ? 0 : 1,
+      firstSeen: at,
+      lastSeen: at,
+      locale: occurrence.locale,
+      version: (current?.version ?? 0) + 1,
+      deliveredVersion: current?.version ?? 0,
+      messageId: undefined,
+      applied: [occurrence.outboxId],
+    };
+  }
+  return {
+    ...current!,
+    status: alert.status,
+    count: alert.status === 'resolved' ? current!.count : current!.count + 1,
+    lastSeen: at,
+    parsed: current!.parsed ?? occurrence.parsed,
+    version: current!.version + 1,
+    applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Webhook payload formats → alerts. Pure. Each alert keeps its text for the same parser as chat.
+ * Formats: text/plain; JSON with text|message|error|body; Prometheus Alertmanager webhook v4;
+ * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation).
+ */
+export interface IncomingAlert {
+  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph';
+  /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
+  externalId?: string;
+  status: 'firing' | 'resolved';
+  title: string;
+  /** What the parser reads for delivery error codes. */
+  text: string;
+  severity?: string;
+  startedAt?: string;
+  link?: string;
+}
+
+export type Normalised =
+  | { kind: 'alerts'; alerts: IncomingAlert[] }
+  | { kind: 'validation'; token: string }
+  | { kind: 'error'; status: 400 | 415 | 422; message: string };
+
+const MAX_ALERTS = 500;
+const MAX_TEXT = 64 * 1024;
+
+export function normaliseAlert(contentType: string, raw: Buffer, query: URLSearchParams): Normalised {
+  // Graph subscription validation: POST ?validationToken=... → echo it as text/plain within 10 s.
+  const validationToken = query.get('validationToken');
+  if (validationToken !== null) return { kind: 'validation', token: validationToken };
+
+  const text = raw.toString('utf8');
+  if (!text.trim()) return { kind: 'error', status: 400, message: 'The body is empty: send alert text, or JSON.' };
+  const type = contentType.toLowerCase();
+  if (!type.includes('json')) {
+    if (type && !type.startsWith('text/') && !type.includes('x-www-form-urlencoded')) {
+      return { kind: 'error', status: 415, message: `Content-Type ${contentType} is not accepted: send text/plain or application/json.` };
+    }
+    return { kind: 'alerts', alerts: [plain('text', firstLine(text), text)] };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'error', status: 400, message: `The body is not valid JSON: ${(err as Error).message.slice(0, 200)}` };
+  }
+  if (!json || typeof json !== 'object') return unknownShape();
+  const o = json as Record<string, any>;
+
+  if (o.version === '4' && Array.isArray(o.alerts)) return alertmanager(o);
+  if (o.schemaId === 'azureMonitorCommonAlertSchema' && o.data?.essentials) return azureMonitor(o);
+  if (Array.isArray(o.value) && o.value.every((v: any) => v && typeof v === 'object' && ('changeType' in v || 'subscriptionId' in v))) return graph(o.value);
+  for (const field of ['text', 'message', 'error', 'body'] as const) {
+    if (typeof o[field] === 'string' && o[field].trim()) {
+      const title = typeof o.title === 'string' && o.title.trim() ? o.title : firstLine(o[field]);
+      return { kind: 'alerts', alerts: [plain('json', title, o[field])] };
+    }
+  }
+  return unknownShape();
+}
+
+function unknownShape(): Normalised {
+  return {
+    kind: 'error',
+    status: 422,
+    message:
+      'Unrecognised JSON. Expected one of: {"text": "..."} (or "message", "error", "body"); a Prometheus Alertmanager webhook (version "4"); an Azure Monitor common alert schema payload (schemaId "azureMonitorCommonAlertSchema"); a Microsoft Graph change notification ({"value": [...]}); or send text/plain.',
+  };
+}
+
+function plain(source: 'text' | 'json', title: string, text: string): IncomingAlert {
+  return { source, status: 'firing', title: clip(title, 200), text: clip(text, MAX_TEXT) };
+}
+
+function alertmanager(o: Record<string, any>): Normalised {
+  const alerts: IncomingAlert[] = o.alerts.slice(0, MAX_ALERTS).map((a: any) => {
+    const labels = (a?.labels ?? {}) as Record<string, string>;
+    const ann = (a?.annotations ?? {}) as Record<string, string>;
+    const title = ann.summary || labels.alertname || 'Alertmanager alert';
+    const parts = [ann.summary, ann.description, ann.message, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+    return {
+      source: 'alertmanager' as const,
+      externalId: typeof a?.fingerprint === 'string' ? a.fingerprint : undefined,
+      status: a?.status === 'resolved' ? ('resolved' as const) : ('firing' as const),
+      title: clip(String(title), 200),
+      text: clip(parts.join('\n'), MAX_TEXT),
+      severity: labels.severity,
+      startedAt: typeof a?.startsAt === 'string' ? a.startsAt : undefined,
+      link: typeof a?.generatorURL === 'string' ? a.generatorURL : undefined,
+    };
+  });
+  if (!alerts.length) return { kind: 'error', status: 422, message: 'The Alertmanager payload has no alerts.' };
+  return { kind: 'alerts', alerts };
+}
+
+function azureMonitor(o: Record<string, any>): Normalised {
+  const e = o.data.essentials as Record<string, any>;
+  const context = o.data.alertContext ? JSON.stringify(o.data.alertContext).slice(0, 4000) : '';
+  const text = [e.alertRule, e.description, e.signalType && `signal: ${e.signalType}`, (e.configurationItems ?? []).join(', '), context].filter(Boolean).join('\n');
+  return {
+    kind: 'alerts',
+    alerts: [{
+      source: 'azure-monitor',
+      externalId: typeof e.alertId === 'string' ? e.alertId : undefined,
+      status: e.monitorCondition === 'Resolved' ? 'resolved' : 'firing',
+      title: clip(String(e.alertRule || 'Azure Monitor alert'), 200),
+      text: clip(text, MAX_TEXT),
+      severity: e.severity,
+      startedAt: e.firedDateTime,
+      link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
+    }],
+  };
+}
+
+function graph(values: any[]): Normalised {
+  return {
+    kind: 'alerts',
+    alerts: values.slice(0, MAX_ALERTS).map((v) => ({
+      source: 'graph' as const,
+      externalId: typeof v.id === 'string' ? v.id : undefined,
+      status: 'firing' as const,
+      title: clip(`Microsoft Graph: ${v.changeType ?? 'change'} ${v.resource ?? ''}`.trim(), 200),
+      text: clip([v.changeType, v.resource, v.resourceData ? JSON.stringify(v.resourceData).slice(0, 4000) : ''].filter(Boolean).join('\n'), MAX_TEXT),
+    })),
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split('\n', 1)[0] ?? '';
+  return clip(line, 200) || 'Alert';
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+
+export interface AlertRequest {
+  /** ALERT_WEBHOOK_TOKEN; empty = only loopback senders are accepted. */
+  token: string;
+  rawBody: Buffer;
+  headers: Record<string, string | string[] | undefined>;
+  query: URLSearchParams;
+  remoteAddress: string | undefined;
+  now: number;
+}
+
+export type Verdict = { ok: true; via: 'bearer' | 'signature' | 'query' | 'loopback' } | { ok: false; reason: string };
+
+/** How far a signed request's timestamp may be from now, either way. */
+export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * Authenticates an alert webhook request. Pure: the caller passes the clock and the body as received.
+ *   1. No token configured: only loopback senders (127.0.0.0/8, ::1) are accepted.
+ *   2. `Authorization: Bearer <token>` matches.
+ *   3. `X-Signature-256: sha256=<hex>` is HMAC-SHA256(token, "<timestamp>.<raw body>") or, for senders that
+ *      can only sign the body, HMAC-SHA256(token, <raw body>); `X-Timestamp` (Unix seconds or ms) must be
+ *      within 5 minutes of now. The caller also refuses a signature it has already seen (replay).
+ *   4. `?token=<token>` matches, for senders that cannot set headers (e.g. a Graph notificationUrl).
+ * Every comparison is timing-safe.
+ */
+export function verifyAlert(req: AlertRequest): Verdict {
+  if (!req.token) {
+    return isLoopback(req.remoteAddress)
+      ? { ok: true, via: 'loopback' }
+      : { ok: false, reason: 'ALERT_WEBHOOK_TOKEN is not set, so only requests from this machine are accepted' };
+  }
+  const auth = header(req.headers, 'authorization');
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m && safeEqual(m[1], req.token)) return { ok: true, via: 'bearer' };
+    return { ok: false, reason: 'the bearer token is wrong' };
+  }
+  const signature = header(req.headers, 'x-signature-256');
+  if (signature) {
+    const m = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
+    if (!m) return { ok: false, reason: 'X-Signature-256 must be sha256=<64 hex digits>' };
+    const tsRaw = header(req.headers, 'x-timestamp') ?? header(req.headers, 'x-signature-timestamp');
+    if (!tsRaw || !/^\d{9,13}$/.test(tsRaw.trim())) return { ok: false, reason: 'X-Timestamp (Unix time) is missing' };
+    const ts = Number(tsRaw.trim());
+    const tsMs = ts < 1e11 ? ts * 1000 : ts;
+    if (Math.abs(req.now - tsMs) > REPLAY_WINDOW_MS) return { ok: false, reason: 'X-Timestamp is more than 5 minutes from now' };
+    const given = Buffer.from(m[1].toLowerCase(), 'hex');
+    const withTs = hmac(req.token, Buffer.concat([Buffer.from(`${tsRaw.trim()}.`), req.rawBody]));
+    const bodyOnly = hmac(req.token, req.rawBody);
+    if (crypto.timingSafeEqual(given, withTs) || crypto.timingSafeEqual(given, bodyOnly)) return { ok: true, via: 'signature' };
+    return { ok: false, reason: 'the signature does not match' };
+  }
+  const q = req.query.get('token');
+  if (q !== null) return safeEqual(q, req.token) ? { ok: true, via: 'query' } : { ok: false, reason: 'the token is wrong' };
+  return { ok: false, reason: 'no credentials: send Authorization: Bearer <token>, X-Signature-256 with X-Timestamp, or ?token=' };
+}
+
+function hmac(key: string, data: Buffer): Buffer {
+  return crypto.createHmac('sha256', key).update(data).digest();
+}
+
+/** Compares digests of both, so neither the content nor the length leaks through timing. */
+function safeEqual(a: string, b: string): boolean {
+  const da = crypto.createHash('sha256').update(a).digest();
+  const db = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(da, db);
+}
+
+function header(headers: AlertRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.replace(/^::ffff:/i, '');
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}

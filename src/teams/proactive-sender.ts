@@ -1,0 +1,96 @@
+import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { AdaptiveCard } from '../render/render-card';
+
+/** A failed send, classified for the caller: retry later, wait, or give the conversation up. */
+export class SendError extends Error {
+  constructor(
+    readonly status: number | undefined,
+    readonly retryAfterMs: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** Teams says the conversation is gone or the bot was removed from it. */
+  get gone(): boolean {
+    return this.status === 403 || this.status === 404;
+  }
+}
+
+export interface ProactiveSender {
+  post(reference: Partial<ConversationReference>, card: AdaptiveCard): Promise<string>;
+  update(reference: Partial<ConversationReference>, messageId: string, card: AdaptiveCard): Promise<void>;
+}
+
+/** Sends outside a turn (alerts), through the conversation reference saved when the bot was installed or subscribed. */
+export function createProactiveSender(adapter: CloudAdapter, appId: string): ProactiveSender {
+  return {
+    async post(reference, card) {
+      let id = '';
+      await call((fail) =>
+        adapter.continueConversationAsync(appId, reference, guarded(fail, async (ctx) => {
+          // A new message in the conversation (POST /v3/conversations/{id}/activities), not a reply to the
+          // continuation activity: in a channel thread the conversation id itself names the thread.
+          const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
+          const res = await client.conversations.sendToConversation(reference.conversation!.id, {
+            type: 'message',
+            from: reference.bot,
+            recipient: reference.user,
+            conversation: reference.conversation,
+            channelId: reference.channelId,
+            serviceUrl: reference.serviceUrl,
+            attachments: [CardFactory.adaptiveCard(card)],
+          });
+          id = res.id ?? '';
+        })),
+      );
+      return id;
+    },
+    async update(reference, messageId, card) {
+      await call((fail) =>
+        adapter.continueConversationAsync(appId, reference, guarded(fail, async (ctx) => {
+          await ctx.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+        })),
+      );
+    },
+  };
+}
+
+/**
+ * Runs a send; botbuilder hands an exception inside continueConversationAsync to onTurnError and does not
+ * rethrow it, so the logic passed in records its own failure and it is raised here, classified.
+ */
+async function call(fn: (fail: (err: unknown) => void) => Promise<void>): Promise<void> {
+  let failure: unknown;
+  try {
+    await fn((err) => (failure = err));
+  } catch (err) {
+    failure = err;
+  }
+  if (failure !== undefined) {
+    const err = failure;
+    const e = err as { statusCode?: number; response?: { headers?: { get?(name: string): string | undefined } }; message?: string };
+    const status = e.statusCode;
+    const retryAfter = e.response?.headers?.get?.('retry-after');
+    throw new SendError(status, parseRetryAfter(retryAfter), `Teams answered ${status ?? 'with a network error'}: ${(e.message ?? '').slice(0, 200)}`);
+  }
+}
+
+/** Wraps turn logic so that its exception is handed to `fail` instead of to the adapter's onTurnError. */
+function guarded(fail: (err: unknown) => void, logic: (ctx: TurnContext) => Promise<void>) {
+  return async (ctx: TurnContext) => {
+    try {
+      await logic(ctx);
+    } catch (err) {
+      fail(err);
+    }
+  };
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

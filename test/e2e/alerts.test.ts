@@ -1,0 +1,216 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
+import { ADMIN, cardInvoke, teamsMessage } from '../support/activities';
+import { cardActions, visibleTexts } from '../support/validate-card';
+
+const TOKEN = 'alert-token-0123456789abcdef';
+const PASTE = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+const payload = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', `${name}.json`), 'utf8');
+const text = (c: any) => visibleTexts(c.body.attachments[0].content).join('\n');
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+let bot: Harness | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+async function subscribed(env: Record<string, string> = {}, opts: Parameters<typeof startBot>[1] = {}) {
+  const h = await startBot({ ALERT_WEBHOOK_TOKEN: TOKEN, ...env }, opts);
+  await h.post(teamsMessage('subscribe', { serviceUrl: h.connector.url, from: ADMIN, scope: 'channel' }));
+  expect(text(h.connector.cards()[0])).toContain('now receives mail flow alerts');
+  h.connector.clear();
+  return h;
+}
+
+/** Cards the alert pipeline posted (new messages in the channel, not replies in a thread). */
+const alertPosts = (h: Harness) => h.connector.cards().filter((c) => !c.activityId);
+
+describe('alert webhooks', () => {
+  it('turns a text/plain alert into a card with the same diagnosis and buttons as chat, plus Acknowledge and Mute', async () => {
+    bot = await subscribed();
+    const res = await bot.alert(`Mail flow alert: ${PASTE}`, { ...auth, 'content-type': 'text/plain' });
+    expect(res.status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    const post = alertPosts(bot)[0];
+    expect(post.conversationId).toBe('19:6848757105754c8981c67612732d9aa7@thread.tacv2'); // the channel, not the thread
+    const t = text(post);
+    expect(t).toContain('Alert: firing');
+    expect(t).toContain('450 4.4.316 Connection refused');
+    expect(t).toContain('Destination server: mail.contoso.com');
+    expect(t).toContain('Occurrences: 1');
+    const verbs = cardActions(post.body.attachments[0].content).map((a) => a.verb).filter(Boolean);
+    expect(verbs).toEqual(expect.arrayContaining(['fixNow', 'runDiagnostics', 'ackAlert', 'muteAlert']));
+    assertCardsValid(bot.connector);
+  });
+
+  it.each([
+    ['JSON text field', JSON.stringify({ text: PASTE }), '4.4.316'],
+    ['JSON message field', JSON.stringify({ message: 'queue building: 451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain' }), '4.4.0'],
+    ['JSON error field', JSON.stringify({ error: '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=smtp.fabrikam.com]' }), '4.7.320'],
+    ['JSON body field', JSON.stringify({ body: 'Remote Server returned \'550 5.7.520 Access denied, Your organization does not allow external forwarding.\'' }), '5.7.520'],
+  ])('accepts %s', async (_name, body, code) => {
+    bot = await subscribed();
+    expect((await bot.alert(body, auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    expect(text(alertPosts(bot)[0])).toContain(code);
+  });
+
+  it('posts one card per Alertmanager alert, and updates it to resolved when the alert resolves', async () => {
+    bot = await subscribed();
+    expect((await bot.alert(payload('alertmanager-firing'), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 2);
+    const cards = alertPosts(bot).map(text);
+    expect(cards.join('\n')).toContain('Instance node-a:9100 down');
+    expect(cards.join('\n')).toContain('Instance node-b:9100 down');
+    expect(cards[0]).toContain('Prometheus Alertmanager');
+    const nodeA = alertPosts(bot).find((c) => text(c).includes('node-a'))!;
+    expect((await bot.alert(payload('alertmanager-resolved'), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === nodeA.messageId && text(u).includes('Alert: resolved')));
+    expect(alertPosts(bot)).toHaveLength(2);
+  });
+
+  it('reads the Azure Monitor common alert schema', async () => {
+    bot = await subscribed();
+    expect((await bot.alert(payload('azure-monitor-firing'), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    const t = text(alertPosts(bot)[0]);
+    expect(t).toContain('Azure Monitor');
+    expect(t).toContain('4.4.315');
+    expect(t).toContain('Severity: Sev1');
+  });
+
+  it('answers the Graph validation handshake and accepts Graph change notifications', async () => {
+    bot = await subscribed();
+    const validation = await fetch(`${bot.url}/api/alerts?validationToken=${encodeURIComponent('Validation: Token+1/abc')}&token=${TOKEN}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    expect(validation.status).toBe(200);
+    expect(validation.headers.get('content-type')).toContain('text/plain');
+    expect(await validation.text()).toBe('Validation: Token+1/abc');
+    expect((await bot.alert(payload('graph-notification'), {}, `?token=${TOKEN}`)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    expect(text(alertPosts(bot)[0])).toContain('Microsoft Graph');
+  });
+
+  it('still posts an alert with no recognisable code, with its text', async () => {
+    bot = await subscribed();
+    expect((await bot.alert(JSON.stringify({ text: 'Queue length on EXCH01 is 4200 messages' }), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    expect(text(alertPosts(bot)[0])).toContain('Queue length on EXCH01 is 4200 messages');
+  });
+});
+
+describe('alert webhook authentication and bad input', () => {
+  it('refuses missing and wrong credentials with 401 and posts nothing', async () => {
+    bot = await subscribed();
+    const body = JSON.stringify({ text: PASTE });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const wrongSig = crypto.createHmac('sha256', 'not-the-token-at-all').update(`${ts}.${body}`).digest('hex');
+    const staleTs = String(Math.floor(Date.now() / 1000) - 3600);
+    const staleSig = crypto.createHmac('sha256', TOKEN).update(`${staleTs}.${body}`).digest('hex');
+    for (const [headers, query] of [
+      [{}, ''],
+      [{ authorization: 'Bearer wrong-token-wrong-token' }, ''],
+      [{ 'x-signature-256': `sha256=${wrongSig}`, 'x-timestamp': ts }, ''],
+      [{ 'x-signature-256': `sha256=${staleSig}`, 'x-timestamp': staleTs }, ''],
+      [{}, '?token=nope'],
+    ] as Array<[Record<string, string>, string]>) {
+      expect((await bot.alert(body, headers, query)).status).toBe(401);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alertPosts(bot)).toHaveLength(0);
+  });
+
+  it('accepts a valid HMAC signature once, and refuses its replay', async () => {
+    bot = await subscribed();
+    const body = JSON.stringify({ text: PASTE });
+    const ts = String(Math.floor(Date.now() / 1000));
+    const sig = crypto.createHmac('sha256', TOKEN).update(`${ts}.${body}`).digest('hex');
+    const headers = { 'x-signature-256': `sha256=${sig}`, 'x-timestamp': ts };
+    expect((await bot.alert(body, headers)).status).toBe(202);
+    expect((await bot.alert(body, headers)).status).toBe(401);
+    const bodyOnly = crypto.createHmac('sha256', TOKEN).update(body + ' ').digest('hex');
+    expect((await bot.alert(body + ' ', { 'x-signature-256': `sha256=${bodyOnly}`, 'x-timestamp': ts })).status).toBe(202);
+  });
+
+  it('answers an oversized body with 413, malformed JSON with 400, an unknown shape with 422', async () => {
+    bot = await subscribed();
+    expect((await bot.alert('x'.repeat(1024 * 1024 + 10), { ...auth, 'content-type': 'text/plain' })).status).toBe(413);
+    const bad = await bot.alert('{"text": ', auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('not valid JSON');
+    const unknown = await bot.alert(JSON.stringify({ foo: 'bar' }), auth);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toContain('Alertmanager');
+  });
+
+  it('accepts loopback senders without a token when ALERT_WEBHOOK_TOKEN is unset, and says so at start', async () => {
+    bot = await startBot({});
+    expect(bot.logs.join('\n')).toContain('ALERT_WEBHOOK_TOKEN is not set');
+    expect((await bot.alert(JSON.stringify({ text: PASTE }))).status).toBe(202);
+  });
+});
+
+describe('storms, limits and outages', () => {
+  it('folds 300 identical alerts in a second into one card that counts 300, within Teams\' limits', async () => {
+    bot = await subscribed({}, { connector: { enforceRateLimits: true } });
+    const body = JSON.stringify({ text: PASTE });
+    const results = await Promise.all(Array.from({ length: 300 }, () => bot!.alert(body, auth)));
+    expect(results.every((r) => r.status === 202)).toBe(true);
+    await bot.connector.waitFor(() => {
+      const last = bot!.connector.calls.filter((c) => c.body?.attachments).at(-1);
+      return !!last && text(last).includes('Occurrences: 300');
+    }, 20_000);
+    expect(alertPosts(bot)).toHaveLength(1);
+    expect(bot.connector.refused.filter((r) => r.status === 429)).toHaveLength(0);
+    const sends = bot.connector.calls.filter((c) => c.body?.attachments).map((c) => c.messageId);
+    expect(new Set(sends).size).toBe(1); // every update went to the one card
+  }, 30_000);
+
+  it('delivers alerts accepted while Teams was down, after a restart on the same DATA_DIR', async () => {
+    bot = await subscribed();
+    bot.connector.setDown(true);
+    expect((await bot.alert(JSON.stringify({ text: PASTE }), auth)).status).toBe(202);
+    expect((await bot.alert(JSON.stringify({ text: '450 4.4.315 Connection timed out [LastAttemptedServerName=relay.contoso.com]' }), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => bot!.connector.refused.length >= 1);
+    await bot.restart();
+    bot.connector.setDown(false);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 2, 15_000);
+    const all = alertPosts(bot).map(text).join('\n');
+    expect(all).toContain('4.4.316');
+    expect(all).toContain('4.4.315');
+  }, 30_000);
+
+  it('retires the subscription when Teams answers 404 for the conversation', async () => {
+    bot = await subscribed();
+    bot.connector.forget('19:6848757105754c8981c67612732d9aa7@thread.tacv2');
+    expect((await bot.alert(JSON.stringify({ text: PASTE }), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => bot!.connector.refused.some((r) => r.status === 404));
+    bot.connector.clear();
+    await bot.post(teamsMessage('subscriptions', { serviceUrl: bot.connector.url, from: ADMIN }));
+    expect(text(bot.connector.cards()[0])).toContain('No conversation receives alerts');
+  });
+});
+
+describe('Acknowledge and Mute', () => {
+  it('update the card for everyone and are audited', async () => {
+    bot = await subscribed();
+    await bot.alert(JSON.stringify({ text: PASTE }), auth);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    const post = alertPosts(bot)[0];
+    const ack = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'ackAlert');
+    const res = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' }));
+    expect(visibleTexts(res.body.value).join('\n')).toContain('Acknowledged: Megan Bowen');
+    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === post.messageId && text(u).includes('Acknowledged: Megan Bowen')));
+    const mute = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'muteAlert' && a.data.hours === 24);
+    const muted = await bot.post(cardInvoke({ verb: 'muteAlert', data: mute.data }, { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' }));
+    expect(visibleTexts(muted.body.value).join('\n')).toContain('Muted until');
+    bot.connector.clear();
+    await bot.post(teamsMessage('audit', { serviceUrl: bot.connector.url, from: ADMIN }));
+    const audit = text(bot.connector.cards()[0]);
+    expect(audit).toContain('acknowledged');
+    expect(audit).toContain('muted for 24 h');
+  });
+});
