@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { Config } from '../config';
+import { reuseClients } from './reuse-clients';
 import type { Logger } from '../log/logger';
 
 /**
@@ -15,13 +16,13 @@ export function createAdapter(config: Config, logger: Logger): { adapter: CloudA
     noRetryPolicy: true,
     agentSettings: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
   };
-  const auth = new ConfigurationBotFrameworkAuthentication(
+  const auth = reuseClients(new ConfigurationBotFrameworkAuthentication(
     config.botFrameworkAuth as Record<string, string>,
     undefined,
     undefined,
     undefined,
     connectorClientOptions,
-  );
+  ));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });
