@@ -58,6 +58,8 @@ export interface CannedAnswer {
   body?: unknown;
   rawBody?: Buffer;
   headers?: Record<string, string>;
+  /** answer only after this long (a slow or hung service) */
+  delayMs?: number;
 }
 
 export interface StandInOptions {
@@ -209,8 +211,13 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
       const cannedAt = canned.findIndex((c) => c.cmdletName === cmdletName || c.cmdletName === '*');
       if (cannedAt !== -1) {
         const { answer } = canned.splice(cannedAt, 1)[0];
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end(answer.rawBody ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+          res.end(answer.rawBody ?? (answer.body === undefined ? '' : JSON.stringify(answer.body)));
+        };
+        if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
+        else send();
         return;
       }
       if (forbidden.has(cmdletName)) {
