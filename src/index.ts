@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { createApp } from './app';
+import { playgroundUrl } from './playground/playground-url';
 
 /** Composition root: configuration → parts → listen. */
 async function main(): Promise<void> {
@@ -15,7 +16,15 @@ async function main(): Promise<void> {
   }
   const app = createApp(config);
   const port = await app.listen();
-  process.stdout.write(`\nMail Flow Doctor is ready on http://localhost:${port}\n  Bot endpoint: POST http://localhost:${port}/api/messages\n  Health:       GET  http://localhost:${port}/healthz\n\n`);
+  const playground = playgroundUrl(config, port);
+  process.stdout.write(
+    `\nMail Flow Doctor is ready on http://localhost:${port}\n` +
+      `  Bot endpoint: POST http://localhost:${port}/api/messages\n` +
+      `  Alerts:       POST http://localhost:${port}/api/alerts\n` +
+      `  Health:       GET  http://localhost:${port}/healthz\n` +
+      (playground ? `  Playground:   ${playground}   (try the bot in your browser)\n` : '') +
+      '\n',
+  );
   const stop = async () => {
     await app.close();
     process.exit(0);

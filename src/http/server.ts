@@ -33,6 +33,13 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   server.post('/api/messages', async (req, res) => {
     try {
+      // JSON only: a browser page elsewhere cannot send application/json across origins without a CORS
+      // preflight, so this also keeps random websites from posting activities to a local bot.
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (!/^application\/json\b/i.test(contentType)) {
+        req.resume();
+        throw new HttpError(415, 'unsupported_media_type', 'Send the activity as application/json.');
+      }
       const body = parseJsonObject(await readBody(req, config.maxMessageBytes));
       if (typeof body.type !== 'string' || !body.type) {
         throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');

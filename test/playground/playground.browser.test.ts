@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeResolver } from '../diagnostics/smtp-stand-ins';
+import { startBot, type Harness } from '../support/bot-harness';
+
+// Debian's Chromium; CI installs it (apt-get install chromium). Missing is a failure, never a skip.
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
+const CONNECTOR = 'Outbound to Contoso on-premises';
+
+let bot: Harness;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+/** Activities the page posted to the bot's /api/messages. */
+let posted: any[];
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is not installed at ${CHROMIUM}: the playground browser tests need it. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH.`);
+  }
+  // mail.contoso.com is a documentation address here, so Run diagnostics is refused without connecting.
+  bot = await startBot({}, { resolver: fakeResolver({ 'mail.contoso.com': { a: ['203.0.113.5'] } }) });
+  // Playwright gives the browser a fresh temporary profile (user data dir) and removes it on close.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await bot?.stop();
+});
+
+beforeEach(async () => {
+  problems = [];
+  posted = [];
+  // A new context per test: its own storage, so a language or theme chosen in one test does not leak.
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+  page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/messages') posted.push(r.postDataJSON());
+  });
+  await page.goto(`${bot.url}/`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+});
+
+afterEach(async () => {
+  await context?.close();
+  expect(problems).toEqual([]);
+});
+
+/** The last message from the bot (its card, as the page shows it). */
+const lastBotMessage = () => page.locator('article.message.bot').last();
+const botMessages = () => page.locator('article.message.bot');
+const connectorState = () => page.locator(`.connectors li[data-name="${CONNECTOR}"] .state`);
+
+/** Clicks an example and returns the bot's answer (that message, whatever comes after it). */
+async function pasteExample(code: string): Promise<Locator> {
+  const before = await botMessages().count();
+  await page.locator(`.chip[data-code="${code}"]`).click();
+  await page.waitForFunction(`document.querySelectorAll('article.message.bot .ac-adaptiveCard').length > ${before}`, undefined, { timeout: 10_000 });
+  const id = await botMessages().nth(before).getAttribute('data-activity-id');
+  return page.locator(`article.message.bot[data-activity-id="${id}"]`);
+}
+
+describe('the playground page', () => {
+  it('answers the 4.4.316 example with a card, fixes it with Fix now, shows the tenant change, and undoes it', async () => {
+    const message = await pasteExample('4.4.316');
+    const text = await message.locator('.card').innerText();
+    expect(text).toContain('4.4.316');
+    expect(text).toContain('Connection refused');
+    expect(text).toContain('mail.contoso.com');
+    expect(await message.getByRole('button', { name: 'Fix now' }).isVisible()).toBe(true);
+    expect(await message.getByRole('button', { name: 'Run diagnostics' }).isVisible()).toBe(true);
+    expect(await connectorState().innerText()).toBe('Enabled');
+
+    // The page spoke Teams' protocol to the bot's own endpoint.
+    expect(posted[0]).toMatchObject({ type: 'message', channelId: 'msteams', conversation: { conversationType: 'personal' }, locale: 'en-US' });
+    expect(posted[0].serviceUrl).toBe(`${bot.url}/playground/connector/`);
+    expect(posted[0].from.aadObjectId).toMatch(/^[0-9a-f-]{36}$/);
+
+    await message.getByRole('button', { name: 'Fix now' }).click();
+    // The bot shortens long button titles, as Teams would cut them anyway.
+    const confirm = message.getByRole('button', { name: /^Confirm: Disable the outbound connector "Outbound to Contoso/ });
+    await confirm.waitFor({ timeout: 10_000 });
+    expect(await message.locator('.card').innerText()).toContain("Set-OutboundConnector -Identity 'Outbound to Contoso on-premises' -Enabled $false");
+    expect(posted.at(-1)).toMatchObject({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'fixNow' } } });
+    expect(posted.at(-1).replyToId).toBe(await message.getAttribute('data-activity-id'));
+
+    await confirm.click();
+    await connectorState().filter({ hasText: 'Disabled' }).waitFor({ timeout: 10_000 });
+    expect(await message.locator('.card').innerText()).toContain(`Done: Disable the outbound connector "${CONNECTOR}"`);
+    expect(await page.locator('.audit li').first().innerText()).toContain('applied');
+    // The result replaced the card in place (the bot's PUT), rather than arriving as a new message.
+    expect(await botMessages().count()).toBe(1);
+    expect(await message.locator('.edited').isVisible()).toBe(true);
+
+    await message.getByRole('button', { name: 'Undo' }).click();
+    await connectorState().filter({ hasText: 'Enabled' }).waitFor({ timeout: 10_000 });
+    expect(await message.locator('.card').innerText()).toContain('Undone');
+    expect(await page.locator('.audit li').first().innerText()).toContain('undone');
+  }, 30_000);
+
+  it('answers in Russian when the language switch says Russian', async () => {
+    await page.selectOption('#locale', 'ru-RU');
+    const message = await pasteExample('4.4.316');
+    const text = await message.locator('.card').innerText();
+    expect(text).toContain('Что произошло');
+    expect(text).toContain('4.4.316');
+    expect(await message.getByRole('button', { name: 'Исправить сейчас' }).isVisible()).toBe(true);
+    expect(posted.at(-1).locale).toBe('ru-RU');
+  }, 30_000);
+
+  it('shows Run diagnostics as a note, then a live card the bot updates in place', async () => {
+    const message = await pasteExample('4.4.316');
+    await message.getByRole('button', { name: 'Run diagnostics' }).click();
+    await message.locator('.note', { hasText: 'Running diagnostics for' }).waitFor({ timeout: 10_000 });
+    await botMessages().nth(1).locator('.card', { hasText: 'Not probed' }).waitFor({ timeout: 10_000 });
+    const live = botMessages().nth(1);
+    expect(await live.locator('.edited').isVisible()).toBe(true);
+    expect(await botMessages().count()).toBe(2);
+    expect(await message.locator('.card').innerText()).toContain('Connection refused');
+  }, 30_000);
+
+  it('shows pasted markup and links as text', async () => {
+    await page.fill('#composer', '450 4.4.316 Connection refused [Message=<img src=x onerror=alert(1)> **boom** [click](javascript:alert(1))] [LastAttemptedServerName=<b>mail.contoso.com</b>]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('article.message.bot .ac-adaptiveCard', { timeout: 10_000 });
+    expect(await page.locator('img, b, a[href^="javascript"]').count()).toBe(0);
+    expect(await page.locator('article.message.user').innerText()).toContain('<img src=x onerror=alert(1)>');
+    // The bot drops Teams' HTML and escapes Markdown; the page shows the rest as the characters they are.
+    expect(await lastBotMessage().locator('.card').innerText()).toContain('**boom** [click](javascript:alert(1))');
+    expect(await lastBotMessage().locator('strong, em').filter({ hasText: 'boom' }).count()).toBe(0);
+  }, 30_000);
+
+  it('renders cards in the light and the dark theme', async () => {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    const light = path.join(SCREENSHOTS, 'card-4.4.316-light.png');
+    const dark = path.join(SCREENSHOTS, 'card-4.4.316-dark.png');
+    for (const file of [light, dark]) fs.rmSync(file, { force: true });
+
+    await page.setViewportSize({ width: 1280, height: 2600 }); // the whole card, not only what fits the chat
+    const message = await pasteExample('4.4.316');
+    const cardBackground = () => message.locator('.ac-adaptiveCard').evaluate((node) => node.ownerDocument.defaultView!.getComputedStyle(node).backgroundColor);
+    expect(await cardBackground()).toBe('rgb(255, 255, 255)');
+    await message.locator('.card').screenshot({ path: light });
+
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    expect(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await cardBackground()).toBe('rgb(41, 41, 41)');
+    expect(await message.getByRole('button', { name: 'Fix now' }).isVisible()).toBe(true);
+    await message.locator('.card').screenshot({ path: dark });
+
+    for (const file of [light, dark]) {
+      const png = fs.readFileSync(file);
+      expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+      expect(png.length).toBeGreaterThan(20_000);
+      expect(png.readUInt32BE(16)).toBeGreaterThan(300); // width from the IHDR chunk
+    }
+    expect(fs.readFileSync(light).equals(fs.readFileSync(dark))).toBe(false);
+  }, 30_000);
+});
