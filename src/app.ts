@@ -24,6 +24,13 @@ import { parseErrors } from './parse/parse-errors';
 import { alertCardData } from './render/alert-card';
 import { createProactiveSender } from './teams/proactive-sender';
 import type { AlertGroup } from './alerts/alert-group';
+import type { DiagnoseDeps } from './chat/diagnose';
+import { ConfigError, type Config as AppConfig } from './config';
+import { createExchangeOnlineBackend, plannedCalls } from './remediation/backends/exchange-online';
+import { readCertificateFile } from './remediation/backends/exchange-token';
+import { powershellFor, type Change } from './remediation/change';
+import { createRecheckScheduler } from './remediation/recheck-scheduler';
+import { runRecheck } from './remediation/run-recheck';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -46,10 +53,10 @@ const VERSION = '0.1.0';
 
 /** Builds every part from the configuration; fakes for tests are passed in, never mocked. */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: [config.appPassword] });
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: [config.appPassword, config.exchangeOnline?.clientSecret ?? '', config.alerts.token] });
   const clock = overrides.clock ?? (() => new Date());
   const store = overrides.store ?? openSqliteStore(config.dataDir);
-  const configured = overrides.exchange ?? createSimulatedExchange(store, config.exchangeSimState ? readTenantFile(config.exchangeSimState) : SAMPLE_TENANT);
+  const configured = overrides.exchange ?? createExchange(config, store, logger);
   const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
@@ -69,8 +76,30 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     groupWindowMs: config.alerts.groupWindowMs,
     logger,
   });
+  const probe: DiagnoseDeps['probe'] = (target, onStep) =>
+    probeDestination(target, {
+      timeoutMs: config.probe.timeoutMs,
+      allowPrivate: config.probe.allowPrivate,
+      allowedPorts: config.probe.ports === '*' ? '*' : [...config.probe.ports],
+      trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
+      resolver: overrides.resolver,
+      onStep: (step) => {
+        if (step.status !== 'skipped') onStep(step);
+      },
+    });
+  const operations = createOperations(store, clock);
+  const rechecks = createRecheckScheduler({
+    store,
+    logger,
+    run: (r) => runRecheck(r, { operations, exchange, probe, update: sender.update, renderCard, knowledge, ui, clock }),
+  });
   const bot = new MailFlowDoctorBot({
     sender,
+    rechecks,
+    verifyAfterMs: config.remediationVerifyAfterMs,
+    dryRun: config.remediationDryRun,
+    describeCall: (change) => describeCall(exchange, change),
+    cancelRecheck: (id) => rechecks.cancel(id),
     subscriptions,
     groupWindowMs: config.alerts.groupWindowMs,
     alertControls: createAlertControls(store, clock),
@@ -86,21 +115,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     now: clock,
     exchange,
     audit,
-    operations: createOperations(store, clock),
+    operations,
     allowedUsers: config.remediationAllowedUsers,
     deadlineMs: config.invokeDeadlineMs,
     limiter: createProbeLimiter({ perUser: config.probe.perUserPerMinute, overall: config.probe.overallPerMinute, windowMs: 60_000 }),
-    probe: (target, onStep) =>
-      probeDestination(target, {
-        timeoutMs: config.probe.timeoutMs,
-        allowPrivate: config.probe.allowPrivate,
-        allowedPorts: config.probe.ports === '*' ? '*' : [...config.probe.ports],
-        trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
-        resolver: overrides.resolver,
-        onStep: (step) => {
-          if (step.status !== 'skipped') onStep(step);
-        },
-      }),
+    probe,
   });
   const startedAt = Date.now();
   const server = createServer({
@@ -138,11 +157,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       });
       const actual = (server.address() as AddressInfo).port;
       dispatcher.start();
+      rechecks.start();
       logger.info('Mail Flow Doctor is listening', { port: actual, mode: config.localMode ? 'local' : 'authenticated', exchangeBackend: exchange.kind });
       return actual;
     },
     async close() {
       await dispatcher.stop();
+      await rechecks.stop();
       playground.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeAllConnections?.();
@@ -154,4 +175,39 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 /** The error an alert is about: permanent before transient, connector errors first among equals. */
 function worstError(errors: ReturnType<typeof parseErrors>) {
   return [...errors].sort((a, b) => Number(b.enhancedCode[0]) - Number(a.enhancedCode[0]))[0];
+}
+
+/** The configured Exchange backend: the simulated tenant (default) or Exchange Online. */
+function createExchange(config: AppConfig, store: Store, logger: Logger): ExchangeBackend {
+  if (config.exchangeBackend !== 'exchange-online') {
+    return createSimulatedExchange(store, config.exchangeSimState ? readTenantFile(config.exchangeSimState) : SAMPLE_TENANT);
+  }
+  const eo = config.exchangeOnline!;
+  let certificate;
+  try {
+    certificate = eo.certPath ? readCertificateFile(eo.certPath) : undefined;
+  } catch (err) {
+    throw new ConfigError([`EXCHANGE_CERT_PATH: ${(err as Error).message}`]);
+  }
+  return createExchangeOnlineBackend({
+    tenantId: eo.tenantId,
+    clientId: eo.clientId,
+    clientSecret: eo.clientSecret,
+    certificate,
+    adminApiUrl: eo.adminApiUrl,
+    authorityUrl: eo.authorityUrl,
+    trustedCa: config.probe.trustedCa.length ? config.probe.trustedCa : undefined,
+    logger,
+  });
+}
+
+/** What Fix now would call, exactly: the InvokeCommand request for Exchange Online, the PowerShell line otherwise. */
+function describeCall(exchange: ExchangeBackend, change: Change): string {
+  const online = exchange as Partial<ReturnType<typeof createExchangeOnlineBackend>>;
+  if (exchange.kind !== 'exchange-online' || !online.describeCall) return `Simulated tenant: ${powershellFor(change)}`;
+  const input = change.kind === 'connector-enabled'
+    ? plannedCalls.setOutboundConnectorEnabled(change.target, change.to)
+    : plannedCalls.setAcceptedDomainType(change.target, change.to);
+  const call = online.describeCall(input.cmdletName, input.parameters);
+  return `${call.method} ${call.url}\n${Object.entries(call.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${call.body}`;
 }

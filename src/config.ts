@@ -16,7 +16,7 @@ const BOT_FRAMEWORK_PASSTHROUGH = [
 ] as const;
 
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
-export type ExchangeBackendKind = 'simulated';
+export type ExchangeBackendKind = 'simulated' | 'exchange-online';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -34,6 +34,19 @@ export interface Config {
   readonly exchangeBackend: ExchangeBackendKind;
   /** Path of the JSON file the simulated tenant starts from; undefined = the built-in sample. */
   readonly exchangeSimState?: string;
+  /** EXCHANGE_BACKEND=exchange-online: the app registration that runs the cmdlets. */
+  readonly exchangeOnline?: {
+    readonly tenantId: string;
+    readonly clientId: string;
+    readonly clientSecret?: string;
+    readonly certPath?: string;
+    readonly adminApiUrl: string;
+    readonly authorityUrl: string;
+  };
+  /** REMEDIATION_DRY_RUN: show what would be called, call nothing. */
+  readonly remediationDryRun: boolean;
+  /** REMEDIATION_VERIFY_AFTER: when to re-run diagnostics after a fix and update its card. */
+  readonly remediationVerifyAfterMs: number;
   /** AAD object ids allowed to press Fix now and Undo; '*' = everyone. */
   readonly remediationAllowedUsers: '*' | readonly string[];
   /** How long an invoke may work before it answers with a "working" card and finishes in the background. */
@@ -149,9 +162,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   for (const name of BOT_FRAMEWORK_PASSTHROUGH) if (str(name)) botFrameworkAuth[name] = str(name);
 
   const backendRaw = (str('EXCHANGE_BACKEND') || 'simulated').toLowerCase();
-  if (backendRaw !== 'simulated') {
-    problems.push(`EXCHANGE_BACKEND is "${backendRaw}"; this version supports "simulated" only.`);
+  if (backendRaw !== 'simulated' && backendRaw !== 'exchange-online') {
+    problems.push(`EXCHANGE_BACKEND is "${backendRaw}"; use simulated or exchange-online.`);
   }
+  let exchangeOnline: Config['exchangeOnline'];
+  if (backendRaw === 'exchange-online') {
+    const tenantId = str('EXCHANGE_TENANT_ID');
+    const clientId = str('EXCHANGE_CLIENT_ID');
+    const clientSecret = str('EXCHANGE_CLIENT_SECRET');
+    const certPath = str('EXCHANGE_CERT_PATH') ? path.resolve(cwd, str('EXCHANGE_CERT_PATH')) : '';
+    if (!tenantId) problems.push('EXCHANGE_TENANT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the tenant id (GUID) of the Microsoft 365 organization.');
+    else if (!GUID.test(tenantId) && !/^[a-z0-9-]+\.onmicrosoft\.com$/i.test(tenantId)) problems.push('EXCHANGE_TENANT_ID must be the tenant GUID or its .onmicrosoft.com name.');
+    if (!clientId) problems.push('EXCHANGE_CLIENT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the application (client) id of the app registration.');
+    else if (!GUID.test(clientId)) problems.push('EXCHANGE_CLIENT_ID is not a GUID; copy the Application (client) ID of the app registration.');
+    if (!clientSecret && !certPath) problems.push('Set EXCHANGE_CLIENT_SECRET or EXCHANGE_CERT_PATH (a PEM file with the certificate and its private key) for EXCHANGE_BACKEND=exchange-online.');
+    if (clientSecret && certPath) problems.push('Set only one of EXCHANGE_CLIENT_SECRET and EXCHANGE_CERT_PATH.');
+    if (certPath && !fs.existsSync(certPath)) problems.push(`EXCHANGE_CERT_PATH names ${certPath}, which does not exist.`);
+    const url = (name: string, fallback: string) => {
+      const value = (str(name) || fallback).replace(/\/+$/, '');
+      let ok = false;
+      try {
+        const u = new URL(value);
+        ok = u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+      } catch {
+        ok = false;
+      }
+      if (!ok) problems.push(`${name} is "${value}"; use an https:// address (http only for localhost).`);
+      return value;
+    };
+    exchangeOnline = {
+      tenantId,
+      clientId,
+      clientSecret: clientSecret || undefined,
+      certPath: certPath || undefined,
+      adminApiUrl: url('EXCHANGE_ADMIN_API_URL', 'https://outlook.office365.com'),
+      authorityUrl: url('EXCHANGE_AUTHORITY_URL', 'https://login.microsoftonline.com'),
+    };
+  } else {
+    for (const name of ['EXCHANGE_TENANT_ID', 'EXCHANGE_CLIENT_ID', 'EXCHANGE_CLIENT_SECRET', 'EXCHANGE_CERT_PATH']) {
+      if (str(name)) problems.push(`${name} is set but EXCHANGE_BACKEND is "${backendRaw}"; set EXCHANGE_BACKEND=exchange-online to use it, or unset it.`);
+    }
+  }
+  const dryRunRaw = str('REMEDIATION_DRY_RUN').toLowerCase();
+  if (dryRunRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(dryRunRaw)) problems.push(`REMEDIATION_DRY_RUN is "${dryRunRaw}"; use true or false.`);
+  const verifyAfterMs = durationVar(str('REMEDIATION_VERIFY_AFTER'), 60 * 60_000, 'REMEDIATION_VERIFY_AFTER', problems);
 
   let exchangeSimState: string | undefined;
   if (str('EXCHANGE_SIM_STATE')) {
@@ -182,8 +236,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     appTenantId,
     localMode,
     botFrameworkAuth: Object.freeze(botFrameworkAuth),
-    exchangeBackend: 'simulated',
+    exchangeBackend: backendRaw === 'exchange-online' ? 'exchange-online' : 'simulated',
     exchangeSimState,
+    exchangeOnline: exchangeOnline && Object.freeze(exchangeOnline),
+    remediationDryRun: ['true', '1', 'yes'].includes(dryRunRaw),
+    remediationVerifyAfterMs: verifyAfterMs,
     remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),
     invokeDeadlineMs,
     maxMessageBytes,
@@ -230,6 +287,10 @@ export function startupWarnings(config: Config): string[] {
   }
   if (config.playground && !config.localMode) {
     lines.push('PLAYGROUND=true with MicrosoftAppId set: the playground page and its tenant and audit views (GET /, /playground/*) are served WITHOUT authentication to anyone who can reach this port. Unset PLAYGROUND unless this port is private.');
+  }
+  if (config.remediationDryRun) lines.push('REMEDIATION_DRY_RUN=true: Fix now shows what it would call and changes nothing.');
+  if (config.exchangeBackend === 'exchange-online') {
+    lines.push(`EXCHANGE_BACKEND=exchange-online: Fix now changes the real tenant ${config.exchangeOnline!.tenantId} through ${config.exchangeOnline!.adminApiUrl}.`);
   }
   if (!config.alerts.token) {
     lines.push('ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.');

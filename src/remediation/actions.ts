@@ -2,7 +2,7 @@ import type { Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
 import { chooseConnectorCardData, confirmCardData, describeChange, fixResultCardData, type FixOutcome } from '../render/fix-cards';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
-import { escapeMarkdown, fill } from '../render/text';
+import { escapeMarkdown, fill, formatUtc } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
 import { isAllowed, type Actor } from './actor';
 import type { AuditLog } from './audit-log';
@@ -23,6 +23,8 @@ export interface ActionContext {
   updateCardForAll(card: AdaptiveCard): Promise<void>;
   /** Posts a live diagnostics card for host[:port] in this conversation (runs in the background). */
   startDiagnosis(target: string): void;
+  /** Schedules the re-check of an applied fix on this card; returns when it will run (ISO). */
+  scheduleRecheck(operationId: string): Promise<string | undefined>;
 }
 
 export interface ActionDeps {
@@ -35,6 +37,11 @@ export interface ActionDeps {
   /** Work still running after this answers with a "working" card and updates the message when done. */
   deadlineMs: number;
   logger: Logger;
+  /** REMEDIATION_DRY_RUN: describe the call, make none. */
+  dryRun: boolean;
+  /** The exact call the backend would make for a change (method, URL, body), for dry runs and the audit. */
+  describeCall(change: Change): string;
+  cancelRecheck(operationId: string): Promise<void>;
   alertControls: AlertControls;
   renderAlert(group: AlertGroup): AdaptiveCard;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
@@ -84,7 +91,13 @@ function notice(deps: ActionDeps, title: string, text: string, color: 'default' 
 const str = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 function sourceOf(data: Record<string, unknown>): Operation['source'] {
-  return { code: str(data.code, 20) || '4.4.316', server: str(data.server) || undefined, ip: str(data.ip, 100) || undefined };
+  const port = Number(data.port);
+  return {
+    code: str(data.code, 20) || '4.4.316',
+    server: str(data.server) || undefined,
+    ip: str(data.ip, 100) || undefined,
+    port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
+  };
 }
 
 /** Refuses, audits the refusal, and says why; undefined when the actor may proceed. */
@@ -206,11 +219,12 @@ async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'app
   const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);
   const outcome = await Promise.race([work, delay(deps.deadlineMs).then(() => undefined)]);
   if (outcome) {
-    const card = resultCard(outcome.op, outcome.outcome, deps, ui, outcome.reason);
-    await updateForAll(ctx, deps, card);
+    const card = resultCard(outcome.op, outcome.outcome, deps, ui, outcome.reason, outcome);
+    // A dry run is shown to the presser only; a real change replaces the card for everyone.
+    if (outcome.outcome !== 'dry-run') await updateForAll(ctx, deps, card);
     return { card };
   }
-  void work.then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason)));
+  void work.then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason, done)));
   return { card: resultCard(claimed.op!, 'working', deps, ui) };
 }
 
@@ -218,6 +232,8 @@ interface Done {
   op: Operation;
   outcome: FixOutcome;
   reason?: string;
+  call?: string;
+  note?: string;
 }
 
 async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
@@ -230,6 +246,12 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
       await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, result: 'unchanged', before, after: before, operationId: op.id, conversationId: ctx.conversationId });
       return { op: done ?? op, outcome: 'unchanged' };
     }
+    if (deps.dryRun) {
+      const call = deps.describeCall(op.change);
+      const { op: back } = await deps.operations.transition(op.id, ['applying'], 'proposed');
+      await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'dry-run', before, detail: call, operationId: op.id, conversationId: ctx.conversationId });
+      return { op: back ?? op, outcome: 'dry-run', call };
+    }
     const after = await applyChange(deps.exchange, op.change);
     const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
     await deps.audit.record({
@@ -237,7 +259,13 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
       operationId: op.id, conversationId: ctx.conversationId,
     });
     deps.logger.info('remediation applied', { operationId: op.id, change: describeChange(op.change, deps.ui.en), user: ctx.actor.aadObjectId });
-    return { op: done ?? op, outcome: 'applied' };
+    const recheckAt = await ctx.scheduleRecheck(op.id).catch((err) => {
+      deps.logger.warn('could not schedule the re-check', { err: err as Error });
+      return undefined;
+    });
+    const ui = deps.ui[ctx.locale];
+    const notes = [after !== op.change.to ? ui.resultNotVisible : '', recheckAt ? fill(ui.recheckScheduled, { time: formatUtc(recheckAt) }) : ''];
+    return { op: done ?? op, outcome: 'applied', note: notes.filter(Boolean).join(' ') };
   } catch (err) {
     return failed(op, ctx, deps, err, 'applying');
   }
@@ -249,6 +277,7 @@ async function performUndo(op: Operation, ctx: ActionContext, deps: ActionDeps):
   try {
     const after = await applyChange(deps.exchange, restore);
     const { op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: ctx.actor, undoneAt: now });
+    await deps.cancelRecheck(op.id);
     await deps.audit.record({
       actor: ctx.actor, verb: ctx.verb, change: restore, powershell: powershellFor(restore), result: 'undone', before: op.after, after,
       operationId: op.id, conversationId: ctx.conversationId,
@@ -282,8 +311,8 @@ function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings): Actio
   }
 }
 
-function resultCard(op: Operation, outcome: FixOutcome, deps: ActionDeps, ui: UiStrings, reason = ''): AdaptiveCard {
-  return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason));
+function resultCard(op: Operation, outcome: FixOutcome, deps: ActionDeps, ui: UiStrings, reason = '', extra: { call?: string; note?: string } = {}): AdaptiveCard {
+  return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason, extra));
 }
 
 async function updateForAll(ctx: ActionContext, deps: ActionDeps, card: AdaptiveCard): Promise<void> {

@@ -2,7 +2,7 @@ import type { Store } from '../store/store';
 import type { Actor } from './actor';
 import type { Change } from './change';
 
-export type AuditResult = 'applied' | 'undone' | 'refused' | 'failed' | 'unchanged';
+export type AuditResult = 'applied' | 'undone' | 'refused' | 'failed' | 'unchanged' | 'dry-run';
 
 export interface AuditEntry {
   id: string;

@@ -12,7 +12,7 @@ export interface Operation {
   id: string;
   change: Change;
   status: 'proposed' | 'applying' | 'applied' | 'unchanged' | 'failed' | 'undoing' | 'undone' | 'cancelled';
-  source: { code: string; server?: string; ip?: string };
+  source: { code: string; server?: string; ip?: string; port?: number };
   proposedBy: Actor;
   proposedAt: string;
   /** When the current transitional status (applying/undoing) began; a stale one may be taken over. */

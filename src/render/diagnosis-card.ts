@@ -134,7 +134,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
       ? {
           title: ui.fixNow,
           hint: escapeMarkdown(ui.fixNowHint),
-          data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', recipient: error.recipient ?? '' },
+          data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', port: error.port ?? 25, recipient: error.recipient ?? '' },
         }
       : null,
     alert: null,

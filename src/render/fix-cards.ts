@@ -51,14 +51,20 @@ export function chooseConnectorCardData(connectors: string[], source: Operation[
     intro: escapeMarkdown(fill(ui.chooseIntro, { server: source.server || source.ip || '?' })),
     first: connectors[0] ?? '',
     choices: connectors.map((c) => ({ title: c, value: c })),
-    source: { code: source.code, server: source.server ?? '', ip: source.ip ?? '' },
+    source: { code: source.code, server: source.server ?? '', ip: source.ip ?? '', port: source.port ?? 25 },
     t: pick(ui, ['chooseTitle', 'chooseLabel', 'chooseButton', 'cancel']),
   };
 }
 
-export type FixOutcome = 'applied' | 'undone' | 'unchanged' | 'failed' | 'working';
+export type FixOutcome = 'applied' | 'undone' | 'unchanged' | 'failed' | 'working' | 'dry-run';
 
-export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStrings, reason = '') {
+export interface Verification {
+  title: string;
+  text: string;
+  style: 'good' | 'attention' | 'warning' | 'default';
+}
+
+export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStrings, reason = '', extra: { call?: string; verification?: Verification; note?: string } = {}) {
   const action = describeChange(op.change, ui);
   const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
   const at = outcome === 'undone' ? op.undoneAt : op.appliedAt;
@@ -68,6 +74,7 @@ export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStri
     unchanged: ui.resultUnchanged,
     failed: fill(ui.resultFailed, { reason }),
     working: fill(ui.working, { action }),
+    'dry-run': ui.dryRunHeadline,
   }[outcome];
   const facts = outcome === 'applied' || outcome === 'undone'
     ? [
@@ -77,11 +84,13 @@ export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStri
     : [];
   return {
     headline: escapeMarkdown(headline),
-    color: outcome === 'failed' ? 'attention' : outcome === 'working' ? 'default' : 'good',
+    color: outcome === 'failed' ? 'attention' : outcome === 'working' || outcome === 'dry-run' ? 'default' : 'good',
     by: actor && at && outcome !== 'working' ? escapeMarkdown(fill(ui.resultBy, { name: actor.name, time: formatUtc(at) })) : '',
     facts,
+    call: extra.call ?? '',
+    verification: extra.verification ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) } : null,
     powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? { ...op.change, from: op.change.to, to: op.change.from } as Change : op.change),
-    note: outcome === 'applied' || outcome === 'undone' ? escapeMarkdown(ui.takesEffect) : '',
+    note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
     undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
   };
 }

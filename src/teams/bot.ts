@@ -23,6 +23,7 @@ import { PreconditionFailedError, type Store } from '../store/store';
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import type { ProactiveSender } from './proactive-sender';
+import type { RecheckScheduler } from '../remediation/recheck-scheduler';
 import { forgetConversation, rememberConversation } from './conversation-references';
 
 export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'>, Omit<DiagnoseDeps, 'logger' | 'knowledge' | 'ui' | 'renderCard'> {
@@ -32,6 +33,9 @@ export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logge
   adapter: CloudAdapter;
   /** Sends and updates messages outside a turn. */
   sender: ProactiveSender;
+  rechecks: RecheckScheduler;
+  /** REMEDIATION_VERIFY_AFTER. */
+  verifyAfterMs: number;
   appId: string;
 }
 
@@ -132,6 +136,12 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
           locale,
           conversationId: context.activity.conversation?.id ?? '',
           startDiagnosis: (target) => this.startDiagnosis(context.activity, target, locale),
+          scheduleRecheck: async (operationId) => {
+            if (!cardMessageId) return undefined;
+            const due = new Date(this.deps.now().getTime() + this.deps.verifyAfterMs).toISOString();
+            await this.deps.rechecks.schedule({ operationId, due, reference, messageId: cardMessageId, locale });
+            return due;
+          },
           updateCardForAll: async (card) => {
             if (cardMessageId) await this.deps.sender.update(reference, cardMessageId, card);
           },

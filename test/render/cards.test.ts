@@ -10,6 +10,7 @@ import { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardD
 import { CARD_NAMES, createCardRenderer, type AdaptiveCard, type CardName } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
 import { diagnosticsCardData } from '../../src/render/diagnostics-card';
+import { alertCardData } from '../../src/render/alert-card';
 import type { ProbeReport, ProbeStep } from '../../src/diagnostics/types';
 import { cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
 
@@ -81,7 +82,7 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       cards.forEach(expectValid);
       expectValid(helpCard(locale, { ui, renderCard }, 'help'));
       expectValid(helpCard(locale, { ui, renderCard }, 'no-code'));
-      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>', 'diagnose <host>[:port]']);
+      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>', 'diagnose <host>[:port]', 'subscribe', 'unsubscribe', 'subscriptions']);
       expectValid(renderCard('connectors', {
         connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [{ title: 'Smart hosts', value: 'a' }] }],
         domains: [{ name: 'contoso.com', type: 'InternalRelay' }],
@@ -95,9 +96,11 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       const ops = [op({ status: 'proposed' }), op({ id: 'op-2', change: { kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' } })];
       expectValid(renderCard('confirm-fix', confirmCardData(ops, ui[locale])));
       expectValid(renderCard('choose-connector', chooseConnectorCardData(['A', 'B'], { code: '4.4.316', server: 'x' }, ui[locale])));
-      for (const outcome of ['applied', 'undone', 'unchanged', 'failed', 'working'] as const) {
+      for (const outcome of ['applied', 'undone', 'unchanged', 'failed', 'working', 'dry-run'] as const) {
         expectValid(renderCard('fix-result', fixResultCardData(op({ undoneBy: actor, undoneAt: now.toISOString() }), outcome, ui[locale], 'object not found')));
       }
+      expectValid(renderCard('fix-result', fixResultCardData(op(), 'dry-run', ui[locale], '', { call: 'POST https://outlook.office365.com/adminapi/beta/t/InvokeCommand\n{}' })));
+      expectValid(renderCard('fix-result', fixResultCardData(op(), 'applied', ui[locale], '', { note: 'x', verification: { title: 'Re-checked', text: 'Still failing', style: 'attention' } })));
       expectValid(renderCard('audit', auditCardData([
         { id: '1', at: now.toISOString(), actor, verb: 'applyFix', change: ops[0].change, result: 'applied' },
         { id: '2', at: now.toISOString(), actor, verb: 'fixNow', result: 'refused', detail: 'not allowed' },
@@ -126,6 +129,25 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       for (const view of views) expectValid(renderCard('diagnostics', diagnosticsCardData(view, locale, knowledge, ui[locale])));
       const failed = visibleTexts(renderCard('diagnostics', diagnosticsCardData(views[2], locale, knowledge, ui[locale]))).join('\n');
       expect(failed).toContain('4.4.317');
+    });
+  }
+
+  for (const locale of LOCALES) {
+    it(`alert cards in ${locale}: with a code, without one, acknowledged, muted and resolved`, () => {
+      const group = {
+        key: 'k', conversationId: 'c', fingerprint: 'f', source: 'alertmanager' as const, title: 'Mail queue [x](https://evil.example)', text: 'queue is growing',
+        status: 'firing' as const, count: 300, firstSeen: now.toISOString(), lastSeen: now.toISOString(), locale, version: 3, deliveredVersion: 2, applied: [],
+        link: 'https://prometheus.example/graph', severity: 'critical',
+      };
+      const withCode = { ...group, parsed: richError('4.4.316') };
+      const cards = [
+        alertCardData(withCode, knowledge, ui, now),
+        alertCardData(group, knowledge, ui, now),
+        alertCardData({ ...withCode, ack: { by: actor, at: now.toISOString() }, muted: { by: actor, until: now.toISOString() } }, knowledge, ui, now),
+        alertCardData({ ...withCode, status: 'resolved' as const }, knowledge, ui, now),
+      ].map((d) => renderCard('diagnosis', d));
+      cards.forEach(expectValid);
+      expect(visibleTexts(cards[0]).join('\n')).toContain('300');
     });
   }
 

@@ -305,6 +305,10 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
     forbid(cmdletName: string) {
       forbidden.add(cmdletName);
     },
+    /** the role is granted again */
+    allow(cmdletName: string) {
+      forbidden.delete(cmdletName);
+    },
     /** the next `times` calls of this cmdlet ('*' for any) get this answer instead */
     answerNext(cmdletName: string, answer: CannedAnswer, times = 1) {
       for (let i = 0; i < times; i++) canned.push({ cmdletName, answer });
