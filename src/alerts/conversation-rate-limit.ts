@@ -10,6 +10,12 @@ export const TEAMS_CONVERSATION_LIMITS: ReadonlyArray<{ max: number; windowMs: n
   { max: 1800, windowMs: 3_600_000 },
 ];
 
+/**
+ * What the bot allows itself: one under each limit, since Teams counts arrivals and network jitter can
+ * bunch sends that left here evenly spaced.
+ */
+export const SENDING_LIMITS = TEAMS_CONVERSATION_LIMITS.map(({ max, windowMs }) => ({ max: max - 1, windowMs }));
+
 export interface ConversationRateLimit {
   /** 0 when a send may happen now, else how long to wait. */
   waitMs(conversationId: string, now: number): number;
@@ -17,7 +23,7 @@ export interface ConversationRateLimit {
   blockUntil(conversationId: string, until: number): void;
 }
 
-export function createConversationRateLimit(limits = TEAMS_CONVERSATION_LIMITS): ConversationRateLimit {
+export function createConversationRateLimit(limits = SENDING_LIMITS): ConversationRateLimit {
   const sends = new Map<string, number[]>();
   const blocked = new Map<string, number>();
   const longest = Math.max(...limits.map((l) => l.windowMs));
