@@ -53,8 +53,9 @@ const VERSION = '0.1.0';
 
 /** Builds every part from the configuration; fakes for tests are passed in, never mocked. */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: [config.appPassword, config.exchangeOnline?.clientSecret ?? '', config.alerts.token] });
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = overrides.clock ?? (() => new Date());
+  if (!overrides.store && config.storage.kind !== 'sqlite') throw new Error('open the shared store with openStore() and pass it to createApp');
   const store = overrides.store ?? openSqliteStore(config.dataDir);
   const configured = overrides.exchange ?? createExchange(config, store, logger);
   const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
@@ -70,7 +71,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     store,
     sender,
     subscriptions,
-    rateLimit: createConversationRateLimit(),
+    rateLimit: createConversationRateLimit(store),
     render: renderAlert,
     parse: (text) => worstError(parseErrors(text)),
     groupWindowMs: config.alerts.groupWindowMs,
@@ -134,6 +135,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       mode: config.localMode ? 'local' : 'authenticated',
       exchangeBackend: exchange.kind,
       storage: store.kind,
+      instance: process.pid,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     }),
   });
@@ -210,4 +212,10 @@ function describeCall(exchange: ExchangeBackend, change: Change): string {
     : plannedCalls.setAcceptedDomainType(change.target, change.to);
   const call = online.describeCall(input.cmdletName, input.parameters);
   return `${call.method} ${call.url}\n${Object.entries(call.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${call.body}`;
+}
+
+/** Values that must never reach a log line. */
+export function secretsOf(config: AppConfig): string[] {
+  const accountKey = config.storage.kind === 'azure-blob' ? /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1] : undefined;
+  return [config.appPassword, config.exchangeOnline?.clientSecret ?? '', config.alerts.token, accountKey ?? '', config.storage.kind === 'azure-blob' ? config.storage.connectionString : ''].filter(Boolean);
 }

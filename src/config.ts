@@ -43,6 +43,8 @@ export interface Config {
     readonly adminApiUrl: string;
     readonly authorityUrl: string;
   };
+  /** Where state lives: one SQLite file in DATA_DIR, or Azure Blob Storage shared by several instances. */
+  readonly storage: { readonly kind: 'sqlite' } | { readonly kind: 'azure-blob'; readonly connectionString: string; readonly container: string };
   /** REMEDIATION_DRY_RUN: show what would be called, call nothing. */
   readonly remediationDryRun: boolean;
   /** REMEDIATION_VERIFY_AFTER: when to re-run diagnostics after a fix and update its card. */
@@ -203,6 +205,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (str(name)) problems.push(`${name} is set but EXCHANGE_BACKEND is "${backendRaw}"; set EXCHANGE_BACKEND=exchange-online to use it, or unset it.`);
     }
   }
+  const storageRaw = (str('STORAGE') || 'sqlite').toLowerCase();
+  let storage: Config['storage'] = { kind: 'sqlite' };
+  if (storageRaw === 'azure-blob') {
+    const connectionString = str('AZURE_STORAGE_CONNECTION_STRING');
+    const container = str('AZURE_STORAGE_CONTAINER') || 'mail-flow-doctor';
+    if (!connectionString) problems.push('AZURE_STORAGE_CONNECTION_STRING is missing while STORAGE=azure-blob. Copy it from the storage account\'s Access keys.');
+    else if (!/(^|;)(AccountName=|BlobEndpoint=|UseDevelopmentStorage=true)/i.test(connectionString)) problems.push('AZURE_STORAGE_CONNECTION_STRING does not look like a storage connection string (no AccountName= or BlobEndpoint=).');
+    if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(container)) problems.push(`AZURE_STORAGE_CONTAINER "${container}" is not a valid container name: 3-63 lowercase letters, digits and single hyphens.`);
+    storage = { kind: 'azure-blob', connectionString, container };
+  } else if (storageRaw !== 'sqlite') {
+    problems.push(`STORAGE is "${storageRaw}"; use sqlite or azure-blob.`);
+  }
   const dryRunRaw = str('REMEDIATION_DRY_RUN').toLowerCase();
   if (dryRunRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(dryRunRaw)) problems.push(`REMEDIATION_DRY_RUN is "${dryRunRaw}"; use true or false.`);
   const verifyAfterMs = durationVar(str('REMEDIATION_VERIFY_AFTER'), 60 * 60_000, 'REMEDIATION_VERIFY_AFTER', problems);
@@ -239,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     exchangeBackend: backendRaw === 'exchange-online' ? 'exchange-online' : 'simulated',
     exchangeSimState,
     exchangeOnline: exchangeOnline && Object.freeze(exchangeOnline),
+    storage: Object.freeze(storage),
     remediationDryRun: ['true', '1', 'yes'].includes(dryRunRaw),
     remediationVerifyAfterMs: verifyAfterMs,
     remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),

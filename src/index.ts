@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config';
-import { createApp } from './app';
+import { createApp, secretsOf } from './app';
+import { createLogger } from './log/logger';
+import { openStore } from './store/open-store';
 import { playgroundUrl } from './playground/playground-url';
 
 /** Composition root: configuration → parts → listen. */
@@ -14,7 +16,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = createApp(config);
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const store = await openStore(config, logger);
+  const app = createApp(config, { logger, store });
   const port = await app.listen();
   const playground = playgroundUrl(config, port);
   process.stdout.write(

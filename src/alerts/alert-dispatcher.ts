@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log/logger';
 import type { ParsedError } from '../parse/types';
 import type { AdaptiveCard } from '../render/render-card';
-import { updateDocument, type Store } from '../store/store';
+import { PreconditionFailedError, updateDocument, type Store } from '../store/store';
 import type { ProactiveSender } from '../teams/proactive-sender';
 import { SendError } from '../teams/proactive-sender';
 import { addOccurrence, fingerprintOf, groupKey, type AlertGroup } from './alert-group';
@@ -14,6 +14,9 @@ const OUTBOX = 'alert-outbox';
 const GROUPS = 'alert-groups';
 const DIRTY = 'alert-dirty';
 const EXTERNAL = 'alert-external';
+const CLAIMS = 'alert-outbox-claims';
+/** How long an instance may hold a group while it sends; a crashed holder's lease simply runs out. */
+const LEASE_MS = 30_000;
 
 interface OutboxItem {
   id: string;
@@ -42,6 +45,7 @@ export interface DispatcherDeps {
  */
 export function createAlertDispatcher(deps: DispatcherDeps) {
   const clock = deps.clock ?? Date.now;
+  const instanceId = randomUUID();
   const failures = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -85,14 +89,38 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
     if (items.length) {
       const subs = await deps.subscriptions.list();
       for (const { key, value: item } of items) {
+        if (!(await claim(key))) continue; // another instance is folding it
         await fold(item, subs);
         await deps.store.delete(OUTBOX, key);
+        await deps.store.delete(CLAIMS, key);
       }
     }
     const due = await deliver();
     const more = (await deps.store.list(OUTBOX, { limit: 1 })).length > 0;
     if (more) return 0;
     return due;
+  }
+
+  /** One instance folds each outbox item; a claim left by a crashed instance expires. */
+  async function claim(key: string): Promise<boolean> {
+    const now = clock();
+    const mine = { by: instanceId, until: now + LEASE_MS };
+    try {
+      await deps.store.put(CLAIMS, key, mine, { ifNoneMatch: true });
+      return true;
+    } catch (err) {
+      if (!(err instanceof PreconditionFailedError)) throw err;
+    }
+    const held = await deps.store.get<{ by: string; until: number }>(CLAIMS, key);
+    if (!held) return false;
+    if (held.value.by !== instanceId && held.value.until > now) return false;
+    try {
+      await deps.store.put(CLAIMS, key, mine, { ifMatch: held.etag });
+      return true;
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) return false;
+      throw err;
+    }
   }
 
   async function fold(item: OutboxItem, subs: Awaited<ReturnType<Subscriptions['list']>>): Promise<void> {
@@ -122,37 +150,45 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
     const later = (ms: number) => (soonest = soonest === undefined ? ms : Math.min(soonest, ms));
     for (const { key, value } of dirty) {
       const now = clock();
-      const wait = deps.rateLimit.waitMs(value.conversationId, now);
+      const sub = await deps.subscriptions.get(value.conversationId);
+      const current = (await deps.store.get<AlertGroup>(GROUPS, key))?.value;
+      if (!current || !sub || current.deliveredVersion >= current.version) {
+        await deps.store.delete(DIRTY, key);
+        continue;
+      }
+      if (current.muted && Date.parse(current.muted.until) > now && current.messageId) {
+        later(Date.parse(current.muted.until) - now);
+        continue;
+      }
+      // Lease the group: with several instances, only the holder delivers it (the others skip it).
+      const leased = await updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) =>
+        cur && cur.deliveredVersion < cur.version && (!cur.lease || cur.lease.until < now || cur.lease.by === instanceId)
+          ? { ...cur, lease: { by: instanceId, until: now + LEASE_MS } }
+          : undefined,
+      );
+      if (!leased.changed || !leased.value) {
+        later(500);
+        continue;
+      }
+      const group = leased.value;
+      const release = () => updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) => (cur?.lease?.by === instanceId ? { ...cur, lease: undefined } : undefined));
+      const wait = await deps.rateLimit.reserve(value.conversationId, now);
       if (wait > 0) {
+        await release();
         later(wait);
         continue;
       }
-      const stored = await deps.store.get<AlertGroup>(GROUPS, key);
-      const sub = await deps.subscriptions.get(value.conversationId);
-      if (!stored || !sub) {
-        await deps.store.delete(DIRTY, key);
-        continue;
-      }
-      const group = stored.value;
-      if (group.deliveredVersion >= group.version) {
-        await deps.store.delete(DIRTY, key);
-        continue;
-      }
-      if (group.muted && Date.parse(group.muted.until) > now && group.messageId) {
-        later(Date.parse(group.muted.until) - now);
-        continue;
-      }
-      deps.rateLimit.record(value.conversationId, now);
       try {
         const card = deps.render(group);
         const messageId = group.messageId ? (await deps.sender.update(sub.reference, group.messageId, card), group.messageId) : await deps.sender.post(sub.reference, card);
         failures.delete(value.conversationId);
         const sent = group.version;
         const { value: after } = await updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) =>
-          cur ? { ...cur, messageId: cur.messageId ?? messageId, deliveredVersion: Math.max(cur.deliveredVersion, sent) } : undefined,
+          cur ? { ...cur, messageId: cur.messageId ?? messageId, deliveredVersion: Math.max(cur.deliveredVersion, sent), lease: undefined } : undefined,
         );
         if (!after || after.deliveredVersion >= after.version) await deps.store.delete(DIRTY, key);
       } catch (err) {
+        await release();
         if (!(err instanceof SendError)) throw err;
         if (err.gone) {
           deps.logger.warn('Teams says the conversation is gone; retiring its alert subscription', { conversationId: value.conversationId, status: err.status });
@@ -163,7 +199,7 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
         const n = (failures.get(value.conversationId) ?? 0) + 1;
         failures.set(value.conversationId, n);
         const backoff = err.status === 429 && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(60_000, 500 * 2 ** Math.min(n, 7)) * (0.8 + Math.random() * 0.4);
-        deps.rateLimit.blockUntil(value.conversationId, clock() + backoff);
+        await deps.rateLimit.blockUntil(value.conversationId, clock() + backoff);
         deps.logger.info('alert delivery deferred', { conversationId: value.conversationId, status: err.status, retryInMs: Math.round(backoff) });
         later(backoff);
       }

@@ -31,6 +31,8 @@ export interface AlertGroup {
   messageId?: string;
   /** Outbox ids already counted, newest last (bounded): replaying an outbox item never counts twice. */
   applied: string[];
+  /** The instance delivering this group right now: only the lease holder sends, so two instances never both post. */
+  lease?: { by: string; until: number };
 }
 
 /**
@@ -48,7 +50,7 @@ export function groupKey(conversationId: string, fingerprint: string): string {
   return crypto.createHash('sha256').update(`${conversationId}\u0000${fingerprint}`).digest('hex').slice(0, 40);
 }
 
-const APPLIED_KEPT = 64;
+const APPLIED_KEPT = 256;
 
 /**
  * Adds one occurrence to the group (or starts a new group when there is none, or the window has passed

@@ -1,7 +1,8 @@
+import { updateDocument, type Store } from '../store/store';
+
 /**
  * Teams' per-bot, per-conversation limits for sending (rate-limit doc): 7 messages a second, 8 in two
- * seconds, 60 in 30 seconds, 1800 an hour. A send is allowed only when every window has room; 429s
- * (with Retry-After) and failures push the conversation back further.
+ * seconds, 60 in 30 seconds, 1800 an hour.
  */
 export const TEAMS_CONVERSATION_LIMITS: ReadonlyArray<{ max: number; windowMs: number }> = [
   { max: 7, windowMs: 1_000 },
@@ -17,34 +18,66 @@ export const TEAMS_CONVERSATION_LIMITS: ReadonlyArray<{ max: number; windowMs: n
 export const SENDING_LIMITS = TEAMS_CONVERSATION_LIMITS.map(({ max, windowMs }) => ({ max: max - 1, windowMs }));
 
 export interface ConversationRateLimit {
-  /** 0 when a send may happen now, else how long to wait. */
-  waitMs(conversationId: string, now: number): number;
-  record(conversationId: string, now: number): void;
-  blockUntil(conversationId: string, until: number): void;
+  /** Takes a send slot: 0 when the send may happen now (and is counted), else how long to wait. */
+  reserve(conversationId: string, now: number): Promise<number>;
+  /** After a 429 or a failure: nobody sends to this conversation until then. */
+  blockUntil(conversationId: string, until: number): Promise<void>;
 }
 
-export function createConversationRateLimit(limits = SENDING_LIMITS): ConversationRateLimit {
-  const sends = new Map<string, number[]>();
-  const blocked = new Map<string, number>();
-  const longest = Math.max(...limits.map((l) => l.windowMs));
+interface Window {
+  /** Send times within the longest short window (30 s). */
+  recent: number[];
+  /** Sends in the current hour, for the hourly limit. */
+  hourStart: number;
+  hourCount: number;
+  blockedUntil: number;
+}
+
+/** How long to wait before the next send fits every limit (0 = now). Pure. */
+export function waitFor(w: Window, now: number, limits = SENDING_LIMITS): number {
+  let wait = Math.max(0, w.blockedUntil - now);
+  for (const { max, windowMs } of limits) {
+    if (windowMs >= 3_600_000) {
+      if (now - w.hourStart < windowMs && w.hourCount >= max) wait = Math.max(wait, w.hourStart + windowMs - now);
+      continue;
+    }
+    const inWindow = w.recent.filter((t) => now - t < windowMs);
+    if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max] + windowMs - now);
+  }
+  return wait;
+}
+
+const COLLECTION = 'alert-rate';
+const SHORT_WINDOW = 30_000;
+
+/**
+ * The limits kept in the store, so that every instance of the bot counts the same sends: a slot is taken
+ * with a compare-and-swap on the conversation's window document.
+ */
+export function createConversationRateLimit(store: Store, limits = SENDING_LIMITS): ConversationRateLimit {
+  const empty = (now: number): Window => ({ recent: [], hourStart: now, hourCount: 0, blockedUntil: 0 });
   return {
-    waitMs(id, now) {
-      let wait = Math.max(0, (blocked.get(id) ?? 0) - now);
-      const times = (sends.get(id) ?? []).filter((t) => now - t < longest);
-      sends.set(id, times);
-      for (const { max, windowMs } of limits) {
-        const inWindow = times.filter((t) => now - t < windowMs);
-        if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max] + windowMs - now);
-      }
+    async reserve(conversationId, now) {
+      let wait = 0;
+      await updateDocument<Window>(store, COLLECTION, conversationId, (current) => {
+        const w = current ?? empty(now);
+        wait = waitFor(w, now, limits);
+        if (wait > 0) return undefined;
+        const newHour = now - w.hourStart >= 3_600_000;
+        return {
+          recent: [...w.recent.filter((t) => now - t < SHORT_WINDOW), now],
+          hourStart: newHour ? now : w.hourStart,
+          hourCount: (newHour ? 0 : w.hourCount) + 1,
+          blockedUntil: w.blockedUntil,
+        };
+      });
       return wait;
     },
-    record(id, now) {
-      const times = sends.get(id) ?? [];
-      times.push(now);
-      sends.set(id, times);
-    },
-    blockUntil(id, until) {
-      blocked.set(id, Math.max(blocked.get(id) ?? 0, until));
+    async blockUntil(conversationId, until) {
+      await updateDocument<Window>(store, COLLECTION, conversationId, (current) => {
+        const w = current ?? empty(Date.now());
+        return until > w.blockedUntil ? { ...w, blockedUntil: until } : undefined;
+      });
     },
   };
 }
