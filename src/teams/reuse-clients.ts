@@ -1,4 +1,5 @@
 import type { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { lightenConnector } from './light-connector';
 import type { ClaimsIdentity, ConnectorClient, ConnectorFactory, UserTokenClient } from 'botframework-connector';
 
 /**
@@ -15,7 +16,7 @@ export function reuseClients(auth: ConfigurationBotFrameworkAuthentication): Con
       const key = `${serviceUrl}\u0000${audience ?? ''}`;
       let client = connectors.get(key);
       if (!client) {
-        client = factory.create(serviceUrl, audience);
+        client = factory.create(serviceUrl, audience).then((c) => lightenConnector(c, serviceUrl));
         client.catch(() => connectors.delete(key));
         if (connectors.size > 1000) connectors.clear(); // service URLs are few (one per region); bound it anyway
         connectors.set(key, client);
