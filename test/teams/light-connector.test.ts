@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lightenConnector } from '../../src/teams/light-connector';
+import { parseRetryAfter } from '../../src/teams/proactive-sender';
+import { startConnectorStandIn, type ConnectorStandIn } from '../support/connector-stand-in';
+
+let connector: ConnectorStandIn;
+beforeAll(async () => {
+  connector = await startConnectorStandIn({ enforceRateLimits: true, retryAfterSeconds: 3 });
+});
+afterAll(async () => connector?.close());
+
+/** A stand-in for botbuilder's ConnectorClient: only what lightenConnector touches. */
+function fakeClient(token?: string) {
+  const untouched = { getConversationMembers: () => 'original' };
+  return {
+    conversations: untouched,
+    credentials: { signRequest: async (r: { headers: { set(k: string, v: string): void } }) => token && r.headers.set('authorization', `Bearer ${token}`) },
+  } as any;
+}
+
+describe('the light Bot Connector client', () => {
+  it('replies, sends and updates with the client\'s own token, conversation ids encoded', async () => {
+    const client = lightenConnector(fakeClient('t0k3n'), connector.url);
+    const conversation = '19:abc@thread.tacv2;messageid=1759881511856';
+    const r1 = await client.conversations.replyToActivity(conversation, '1759881511856', { type: 'message', text: 'hi' } as any);
+    const r2 = await client.conversations.sendToConversation(conversation, { type: 'message', text: 'new' } as any);
+    await client.conversations.updateActivity(conversation, r2.id!, { type: 'message', text: 'edited' } as any);
+    expect(r1.id).toMatch(/^msg-/);
+    expect(connector.calls.map((c) => [c.method, c.conversationId, c.activityId ?? '', c.authorization])).toEqual([
+      ['POST', conversation, '1759881511856', 'Bearer t0k3n'],
+      ['POST', conversation, '', 'Bearer t0k3n'],
+      ['PUT', conversation, r2.id, 'Bearer t0k3n'],
+    ]);
+    expect(connector.calls[2].body.text).toBe('edited');
+    expect((client.conversations as any).getConversationMembers()).toBe('original');
+  });
+
+  it('sends no Authorization header in local mode', async () => {
+    connector.clear();
+    await lightenConnector(fakeClient(), connector.url).conversations.sendToConversation('a:x', { type: 'message' } as any);
+    expect(connector.calls[0].authorization).toBeUndefined();
+  });
+
+  it('raises errors shaped like the REST client\'s, with Retry-After readable', async () => {
+    const client = lightenConnector(fakeClient(), connector.url);
+    let error: any;
+    for (let i = 0; i < 10 && !error; i++) {
+      await client.conversations.sendToConversation('a:busy', { type: 'message' } as any).catch((e) => (error = e));
+    }
+    expect(error.statusCode).toBe(429);
+    expect(parseRetryAfter(error.response.headers.get('retry-after'))).toBe(3000);
+  });
+});
