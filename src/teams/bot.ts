@@ -19,7 +19,8 @@ import { runAction, type ActionDeps, type ActionResult } from '../remediation/ac
 import type { Actor } from '../remediation/actor';
 import type { AdaptiveCard } from '../render/render-card';
 import { escapeMarkdown, fill } from '../render/text';
-import { PreconditionFailedError, type Store } from '../store/store';
+import type { Store } from '../store/store';
+import { createSeenActivities } from './seen-activities';
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import type { ProactiveSender } from './proactive-sender';
@@ -44,8 +45,11 @@ export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logge
  * into activities. Everything it decides is decided elsewhere.
  */
 export class MailFlowDoctorBot extends TeamsActivityHandler {
+  private readonly seen;
+
   constructor(private readonly deps: BotDeps) {
     super();
+    this.seen = createSeenActivities(deps.store);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -178,16 +182,9 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
   /** Teams re-sends an activity it thinks timed out (~15 s); answer each message once. */
   private async isRetry(activity: Activity): Promise<boolean> {
     if (!activity.id) return false;
-    try {
-      await this.deps.store.put('seen-activities', `${activity.conversation?.id ?? ''}|${activity.id}`, { at: Date.now() }, { ifNoneMatch: true });
-      return false;
-    } catch (err) {
-      if (err instanceof PreconditionFailedError) {
-        this.deps.logger.info('duplicate activity ignored', { activityId: activity.id });
-        return true;
-      }
-      throw err;
-    }
+    const first = await this.seen.firstTime(activity.conversation?.id ?? '', activity.id);
+    if (!first) this.deps.logger.info('duplicate activity ignored', { activityId: activity.id });
+    return !first;
   }
 }
 
