@@ -72,7 +72,8 @@ const connectorState = () => page.locator(`.connectors li[data-name="${CONNECTOR
 async function pasteExample(code: string): Promise<Locator> {
   const before = await botMessages().count();
   await page.locator(`.chip[data-code="${code}"]`).click();
-  await page.waitForFunction(`document.querySelectorAll('article.message.bot .ac-adaptiveCard').length > ${before}`, undefined, { timeout: 10_000 });
+  // A locator wait, not waitForFunction: the page's content security policy forbids evaluating strings.
+  await botMessages().nth(before).locator('.ac-adaptiveCard').waitFor({ timeout: 10_000 });
   const id = await botMessages().nth(before).getAttribute('data-activity-id');
   return page.locator(`article.message.bot[data-activity-id="${id}"]`);
 }
