@@ -22,16 +22,21 @@ export function isEnhancedCode(value: string): boolean {
   return WHOLE_CODE.test(value);
 }
 
+/** Shared by the two short-string helpers below; each resets lastIndex and runs synchronously. */
+const SHORT_TEXT_CODE = new RegExp(CODE_SOURCE, 'g');
+
 /** Every enhanced code in a short string, in order (used on bounded field values only). */
 export function findCodes(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(new RegExp(CODE_SOURCE, 'g'))) out.push(m[0]);
+  SHORT_TEXT_CODE.lastIndex = 0;
+  for (let m = SHORT_TEXT_CODE.exec(text); m; m = SHORT_TEXT_CODE.exec(text)) out.push(m[0]);
   return out;
 }
 
 /** The first code token of a short string, with its reply code. */
 export function firstCodeToken(text: string): CodeToken | undefined {
-  const m = new RegExp(CODE_SOURCE, 'g').exec(text);
+  SHORT_TEXT_CODE.lastIndex = 0;
+  const m = SHORT_TEXT_CODE.exec(text);
   return m ? toToken(text, m.index, m[0]) : undefined;
 }
 
@@ -75,6 +80,11 @@ export class CodeTokenCursor {
 
   /** The first code starting in [from, limit), or undefined. */
   next(from: number, limit: number): CodeToken | undefined {
+    return this.hasCodeIn(from, limit) ? toToken(this.text, this.foundAt, this.foundCode) : undefined;
+  }
+
+  /** Whether a code starts in [from, limit); most lines of a paste have none. */
+  hasCodeIn(from: number, limit: number): boolean {
     const cacheValid = this.searchedFrom >= 0 && from >= this.searchedFrom && (this.foundAt === -1 || this.foundAt >= from);
     if (!cacheValid) {
       this.pattern.lastIndex = from;
@@ -83,7 +93,6 @@ export class CodeTokenCursor {
       this.foundAt = m ? m.index : -1;
       this.foundCode = m ? m[0] : '';
     }
-    if (this.foundAt < 0 || this.foundAt >= limit) return undefined;
-    return toToken(this.text, this.foundAt, this.foundCode);
+    return this.foundAt >= 0 && this.foundAt < limit;
   }
 }

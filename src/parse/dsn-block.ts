@@ -1,5 +1,7 @@
+import { startsWithIgnoreCase } from './char-classes';
 import { isEnhancedCode } from './code-tokens';
 import { isEmailAddress } from './email-address';
+import { matchFieldName } from './field-name';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { parseRetryTime } from './parse-retry-time';
@@ -15,7 +17,7 @@ import type { ParsedError } from './types';
  * The Diagnostic-Code reply is read like any other line (the caller scans it when it meets it,
  * to keep the single front-to-back pass); the block adds recipient, server and time to it.
  */
-export const DSN_FIELDS = new Set([
+const DSN_FIELDS = [
   'final-recipient',
   'original-recipient',
   'action',
@@ -31,9 +33,21 @@ export const DSN_FIELDS = new Set([
   'x-supplementary-info',
   'original-envelope-id',
   'dsn-gateway',
-]);
+];
 
-export const DSN_FIELD_NAME = /[ \t]{0,8}([A-Za-z][A-Za-z0-9-]{0,40})[ \t]{0,3}:/y;
+/**
+ * A DSN field (RFC 3464 syntax, with the blanks pastes add) at `start`: its lower-case name and where
+ * its value starts, or undefined for any other line. Compared in place: most lines are not DSN fields.
+ */
+export function readDsnFieldName(text: string, start: number): { name: string; valueStart: number } | undefined {
+  const field = matchFieldName(text, start, 40, 3);
+  if (!field) return undefined;
+  const length = field.nameEnd - field.nameStart;
+  for (const name of DSN_FIELDS) {
+    if (name.length === length && startsWithIgnoreCase(text, field.nameStart, name)) return { name, valueStart: field.end };
+  }
+  return undefined;
+}
 
 export class DsnBlock {
   readonly errors: { error: ParsedError; position: number }[] = [];

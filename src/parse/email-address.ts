@@ -3,20 +3,65 @@ import { MAX_ADDRESS_LINE_CHARS } from './limits';
 
 const MAX_DISPLAY_NAME_CHARS = 64;
 
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/;
-const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const TOP_LABEL = /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/;
-
-/** A plain check (no backtracking-prone pattern) for `local@domain.tld`; anonymised `xxx@contoso.com` passes. */
+/**
+ * A plain check (no backtracking-prone pattern) for `local@domain.tld`; anonymised `xxx@contoso.com` passes.
+ * Written out over char codes because it runs for most lines and errors of a paste. The grammar:
+ *   local  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/
+ *   label  /^[A-Za-z0-9_](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, at least one before
+ *   top    /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/
+ */
 export function isEmailAddress(candidate: string): boolean {
   if (candidate.length < 5 || candidate.length > 254) return false;
   const at = candidate.indexOf('@');
-  if (at <= 0 || at !== candidate.lastIndexOf('@')) return false;
-  if (!LOCAL_PART.test(candidate.slice(0, at))) return false;
-  const labels = candidate.slice(at + 1).split('.');
-  if (labels.length < 2) return false;
-  const top = labels[labels.length - 1];
-  return TOP_LABEL.test(top) && labels.slice(0, -1).every((label) => LABEL.test(label));
+  if (at <= 0 || at > 64 || at !== candidate.lastIndexOf('@')) return false;
+  for (let i = 0; i < at; i++) if (!isLocalPartChar(candidate.charCodeAt(i))) return false;
+
+  let labelStart = at + 1;
+  let labels = 0;
+  for (let i = labelStart; i <= candidate.length; i++) {
+    if (i < candidate.length && candidate.charCodeAt(i) !== 46 /* . */) continue;
+    const top = i === candidate.length;
+    if (top ? labels === 0 || !isTopLabel(candidate, labelStart, i) : !isLabel(candidate, labelStart, i)) return false;
+    labels++;
+    labelStart = i + 1;
+  }
+  return true;
+}
+
+function isLabel(s: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length < 1 || length > 63) return false;
+  const first = s.charCodeAt(start);
+  if (!isAlphanumeric(first) && first !== 95 /* _ */) return false;
+  return length === 1 || isLabelTail(s, start + 1, end);
+}
+
+function isTopLabel(s: string, start: number, end: number): boolean {
+  const length = end - start;
+  return length >= 2 && length <= 63 && isLetter(s.charCodeAt(start)) && isLabelTail(s, start + 1, end);
+}
+
+/** Letters, digits and hyphens, ending in a letter or digit. */
+function isLabelTail(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (!isAlphanumeric(c) && c !== 45 /* - */) return false;
+  }
+  return isAlphanumeric(s.charCodeAt(end - 1));
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isAlphanumeric(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57);
+}
+
+const LOCAL_PART_SYMBOLS = "!#$%&'*+/=?^_`{|}~.-";
+
+function isLocalPartChar(c: number): boolean {
+  return isAlphanumeric(c) || (c < 128 && LOCAL_PART_SYMBOLS.includes(String.fromCharCode(c)));
 }
 
 /**

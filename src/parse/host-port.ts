@@ -3,15 +3,16 @@
  * kept whole, because Exchange does not bracket it and the last group could be either.
  * Anonymised values (`<Your Public IP>:25`, `###.###.###.###`) keep their text.
  */
-export function splitHostPort(value: string): { host?: string; port?: number } {
-  const v = value.trim();
-  if (!v) return {};
+export function splitHostPort(value: string | undefined): { host: string; port?: number } | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
   const colon = v.lastIndexOf(':');
   if (colon > 0 && v.indexOf(':') === colon) {
     const portText = v.slice(colon + 1);
     if (/^\d{1,5}$/.test(portText) && Number(portText) <= 65535) {
       const host = v.slice(0, colon).trim();
-      return { host: host || undefined, port: Number(portText) };
+      // `:25` alone names no host; the next candidate is read instead.
+      return host ? { host, port: Number(portText) } : undefined;
     }
   }
   return { host: v };

@@ -1,3 +1,5 @@
+import { startsWithIgnoreCase } from './char-classes';
+
 /**
  * Exchange Online names its own transport servers under these suffixes
  * (e.g. AM4PR01MB1234.eurprd01.prod.exchangelabs.com, XXXEUR01FTXXX.eop-EUR01.prod.protection.outlook.com).
@@ -7,8 +9,10 @@
  */
 const INTERNAL_SUFFIXES = ['.prod.protection.outlook.com', '.prod.outlook.com', '.exchangelabs.com'];
 
+/** Asked for every candidate host and every `[` of an LED line, so it compares in place instead of lower-casing a copy. */
 export function isMicrosoftInternalHost(host: string): boolean {
-  let h = host.trim().toLowerCase();
-  if (h.endsWith('.')) h = h.slice(0, -1);
-  return INTERNAL_SUFFIXES.some((suffix) => h.endsWith(suffix));
+  const h = host.trimEnd();
+  // The suffixes start with a dot, so leading blanks can never be part of a match and need no trim.
+  const end = h.endsWith('.') ? h.length - 1 : h.length;
+  return INTERNAL_SUFFIXES.some((suffix) => startsWithIgnoreCase(h, end - suffix.length, suffix));
 }

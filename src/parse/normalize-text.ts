@@ -32,30 +32,56 @@ interface Tag {
   end: number;
 }
 
+/**
+ * Markup starts (`<`, `&`), and what the final clean-up would change. One regex walk over the paste
+ * finds them all; once one clean-up character is seen, the walk only looks for markup (and CRs).
+ */
+const MARKUP_OR_CLEAN_UP = /[<&\r\u00a0\u202f\u200b\u200c\u200d\u2060\ufeff]/g;
+const MARKUP_OR_CR = /[<&\r]/g;
+const CLEAN_UP = /[\r\u00a0\u202f\u200b\u200c\u200d\u2060\ufeff]/;
+const NO_BREAK_SPACES = new Set(['\u00a0', '\u202f']);
+
 export function normalizeText(input: string): string {
-  const text = input.replace(/\r\n?/g, '\n');
+  // Teams sends LF line ends. The walk assumes them and stops at the first CR; such a paste is
+  // walked again with LF line ends (which cannot stop), instead of every paste being searched for CRs first.
+  const normalized = normalizeLfText(input) ?? normalizeLfText(input.replace(/\r\n?/g, '\n'));
+  if (normalized === undefined) throw new Error('normalizeText: a CR survived the CR replacement');
+  return normalized;
+}
+
+/** The normalised text, or undefined when `text` holds a CR. */
+function normalizeLfText(text: string): string | undefined {
+  let needsCleanUp = false;
   const out: string[] = [];
   let last = '';
   let visible = false;
   let mentionChecked = false;
   let cellGap = false;
-  const push = (s: string): void => {
+  // `&nbsp;` is written as the space the clean-up would make of it; `last` and `visible` still see what was pasted.
+  const push = (s: string, written = s): void => {
     if (!s) return;
     // A closed table cell separates its text from the next cell's, but not from a line break.
     if (cellGap && s[0] !== '\n') {
       if (last !== ' ' && last !== '\n' && !/^\s/.test(s)) out.push(' ');
     }
     cellGap = false;
-    out.push(s);
+    out.push(written);
     last = s[s.length - 1];
     if (!visible && /\S/.test(s)) visible = true;
   };
 
   let runStart = 0;
   let i = 0;
+  let special = MARKUP_OR_CLEAN_UP;
   while (i < text.length) {
+    special.lastIndex = i;
+    if (!special.test(text)) break;
+    i = special.lastIndex - 1;
     const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) return undefined;
     if (c !== 60 /* < */ && c !== 38 /* & */) {
+      needsCleanUp = true;
+      special = MARKUP_OR_CR;
       i++;
       continue;
     }
@@ -66,7 +92,12 @@ export function normalizeText(input: string): string {
         continue;
       }
       push(text.slice(runStart, i));
-      push(entity.value);
+      if (NO_BREAK_SPACES.has(entity.value)) {
+        push(entity.value, ' ');
+      } else {
+        push(entity.value);
+        if (CLEAN_UP.test(entity.value)) needsCleanUp = true;
+      }
       i += entity.length;
       runStart = i;
       continue;
@@ -96,8 +127,9 @@ export function normalizeText(input: string): string {
   }
   push(text.slice(runStart));
 
-  return out
-    .join('')
+  const joined = out.join('');
+  if (!needsCleanUp) return joined.trim();
+  return joined
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u202f]/g, ' ')
     .replace(/[\u200b\u200c\u200d\u2060\ufeff]/g, '')

@@ -1,11 +1,13 @@
+import type { ErrorReading } from './error-reading';
+import { CharCursor, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
-import { DSN_FIELD_NAME, DSN_FIELDS, DsnBlock } from './dsn-block';
+import { DsnBlock, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
-import { ErrorCollector } from './error-collector';
+import { completeCopy, ErrorCollector } from './error-collector';
 import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { preparePaste } from './prepare-paste';
-import { scanRange } from './scan-range';
+import { scanRange, type ErrorSink } from './scan-range';
 import type { ParsedError } from './types';
 
 /**
@@ -23,11 +25,10 @@ export function parseErrors(text: string): ParsedError[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   const paste = preparePaste(text);
   const collector = new ErrorCollector();
-  const reader = new PasteReader(paste, collector);
+  const reader = new PasteReader(paste.text, collector);
   let lineStart = 0;
-  while (lineStart <= paste.length && !collector.full) {
-    let lineEnd = paste.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = paste.length;
+  for (const lineEnd of paste.lineEnds) {
+    if (collector.full) break;
     reader.readLine(lineStart, lineEnd);
     lineStart = lineEnd + 1;
   }
@@ -40,54 +41,57 @@ function startsWithCode(text: string, from: number, end: number): boolean {
 }
 
 const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
+/**
+ * Any phrase readContextLine looks for, in any case (the Kelvin sign lower-cases to `k`). Most
+ * lines have none, and one test is cheaper than lower-casing every line to find that out.
+ */
+const CONTEXT_PHRASES = /rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:/i;
 
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
   private readonly cursor: CodeTokenCursor;
+  private readonly atSigns: CharCursor;
   private recipient?: string;
   private remoteHost?: string;
   private afterAddress = false;
   private relayServer?: string;
   private expectRelay = false;
   private dsn?: DsnBlock;
-  private readonly stop = (): boolean => this.collector.full;
-  private readonly emit = (error: ParsedError, position: number): void => this.collector.add(error, position);
 
   constructor(
     private readonly text: string,
     private readonly collector: ErrorCollector,
   ) {
     this.cursor = new CodeTokenCursor(text);
+    this.atSigns = new CharCursor(text, '@');
   }
 
   readLine(start: number, end: number): void {
     const text = this.text;
     let first = start;
-    while (first < end && (text[first] === ' ' || text[first] === '\t')) first++;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
     if (first === end) {
       // A blank line ends a DSN block; the NDR recipient survives it (Teams pastes add blank lines).
       this.finishDsn();
       return;
     }
 
-    const head = text.slice(first, Math.min(end, first + 48)).toLowerCase();
-    if (head.startsWith('generating server:') || head.startsWith('receiving server:')) {
+    if (startsWithIgnoreCase(text, first, 'generating server:') || startsWithIgnoreCase(text, first, 'receiving server:')) {
       this.finishDsn();
       this.forgetNdrContext();
       return;
     }
 
-    DSN_FIELD_NAME.lastIndex = start;
-    const field = DSN_FIELD_NAME.exec(text);
-    const fieldName = field?.[1].toLowerCase();
+    const field = readDsnFieldName(text, start);
     // "Status: 5.4.316" is a DSN field; "Status: 450 4.4.316 Connection refused [...]" is a pasted error line.
-    if (field && fieldName && DSN_FIELDS.has(fieldName) && (fieldName !== 'status' || startsWithCode(text, DSN_FIELD_NAME.lastIndex, end))) {
-      this.readDsnField(fieldName, DSN_FIELD_NAME.lastIndex, start, end);
+    if (field && (field.name !== 'status' || startsWithCode(text, field.valueStart, end))) {
+      this.readDsnField(field.name, field.valueStart, start, end);
       return;
     }
     this.finishDsn();
 
-    if (end - first <= MAX_ADDRESS_LINE_CHARS) {
+    // Only a line with an `@` can be an address line, and only the line after one can be its host line.
+    if (end - first <= MAX_ADDRESS_LINE_CHARS && (this.afterAddress || this.atSigns.occursIn(first, end))) {
       const line = text.slice(first, end).trim();
       const address = readAddressLine(line);
       if (address) {
@@ -108,13 +112,19 @@ class PasteReader {
     const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay };
     this.expectRelay = false;
     const around = { recipient: this.recipient, remoteHost: this.remoteHost };
-    const found = scanRange(text, this.cursor, start, end, hints, around, this.emit, this.stop);
+    // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
+    const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
     if (found === 0) this.readContextLine(first, end);
   }
 
   /** Lines without a code can still set context for the lines below (sendmail and Gmail bounce shapes). */
   private readContextLine(first: number, end: number): void {
-    const lower = this.text.slice(first, Math.min(end, first + 300)).toLowerCase();
+    const window = this.text.slice(first, Math.min(end, first + 300));
+    if (!CONTEXT_PHRASES.test(window)) {
+      this.forgetNdrContext();
+      return;
+    }
+    const lower = window.toLowerCase();
     const rcpt = lower.indexOf('rcpt to:');
     if (rcpt >= 0) {
       const after = this.text.slice(first + rcpt + 8, Math.min(end, first + rcpt + 8 + MAX_ADDRESS_LINE_CHARS)).trim();
@@ -142,14 +152,13 @@ class PasteReader {
     block.addField(name, value, lineEnd, valueStart);
     if (name === 'diagnostic-code') {
       const from = DsnBlock.diagnosticStart(this.text, valueStart, lineEnd);
-      const emit = (error: ParsedError, position: number): void => block.addError(error, position, lineEnd);
-      scanRange(this.text, this.cursor, from, lineEnd, { expectRelay: false }, { format: 'dsn' }, emit, this.stop);
+      scanRange(this.text, this.cursor, from, lineEnd, { expectRelay: false }, { format: 'dsn' }, new DsnLineSink(block, lineEnd, this.collector));
     }
   }
 
   finishDsn(): void {
     if (!this.dsn) return;
-    for (const { error, position } of this.dsn.finish(this.text)) this.collector.add(error, position);
+    for (const { error, position } of this.dsn.finish(this.text)) this.collector.add(completeCopy(error), position);
     this.dsn = undefined;
   }
 
@@ -157,5 +166,22 @@ class PasteReader {
     this.recipient = undefined;
     this.remoteHost = undefined;
     this.afterAddress = false;
+  }
+}
+
+/** The errors of a Diagnostic-Code line belong to its DSN block, which completes them before they are collected. */
+class DsnLineSink implements ErrorSink {
+  constructor(
+    private readonly block: DsnBlock,
+    private readonly lineEnd: number,
+    private readonly collector: ErrorCollector,
+  ) {}
+
+  get full(): boolean {
+    return this.collector.full;
+  }
+
+  add(error: ErrorReading, position: number): void {
+    this.block.addError(error.toParsedError(), position, this.lineEnd);
   }
 }

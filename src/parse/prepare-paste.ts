@@ -1,6 +1,8 @@
+import { matchFieldName } from './field-name';
+
 /**
  * Puts a (plain-text) paste into the shape the scanner expects, in one pass:
- * - CR/CRLF → LF and no-break spaces → space (cheap to repeat when normalizeText already ran).
+ * - CR/CRLF → LF and no-break spaces → space (normalizeText has usually done it; replaced only when found).
  *   Zero-width characters are left to normalizeText: removing them here could glue "4.4\u200b.316"
  *   into a code the paste never showed;
  * - mailing-list quote markers (`> `, `>> `) removed from line starts;
@@ -12,44 +14,132 @@
  * as a whole keeps its lines.
  */
 const QUOTE_PREFIX = /(?:[ \t]{0,8}>){1,64}[ \t]?/y;
-// `Name:` (RFC 5322 field), `Name      :` (PowerShell Format-List, which wraps long values under
-// the value column) or Postfix's `<user@domain>:`.
-const HEADER_START = /[ \t]{0,8}(?:[A-Za-z][A-Za-z0-9-]{0,60}[ \t]{0,40}:|<[^<>\s]{1,254}>:)/y;
+const POSTFIX_RECIPIENT = /[ \t]{0,8}<[^<>\s]{1,254}>:/y;
 
-export function preparePaste(input: string): string {
-  const text = input
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00a0\u202f]/g, ' ');
+export interface PreparedPaste {
+  text: string;
+  /** Where each line of `text` ends (its `\n`, or text.length for the last), so the parser does not search for them again. */
+  lineEnds: number[];
+}
 
-  const lines: string[] = [];
-  let currentIndent = 0;
-  let foldable = false;
+export function preparePaste(input: string): PreparedPaste {
+  // Three indexOf scans are cheaper than two replace passes that find nothing.
+  const hasCrOrNoBreakSpace = input.includes('\r') || input.includes('\u00a0') || input.includes('\u202f');
+  const text = hasCrOrNoBreakSpace ? input.replace(/\r\n?/g, '\n').replace(/[\u00a0\u202f]/g, ' ') : input;
+  const lines = new LineUnfolder(text);
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    let line = text.slice(start, end);
+    lines.add(start, end);
     start = end + 1;
-
-    if (line.charCodeAt(leadingWhitespace(line)) === 62 /* > */) {
-      QUOTE_PREFIX.lastIndex = 0;
-      if (QUOTE_PREFIX.test(line)) line = line.slice(QUOTE_PREFIX.lastIndex);
-    }
-    const indent = leadingWhitespace(line);
-    if (foldable && indent > currentIndent && indent < line.length) {
-      lines[lines.length - 1] += ' ' + line.slice(indent);
-      continue;
-    }
-    lines.push(line);
-    currentIndent = indent;
-    HEADER_START.lastIndex = 0;
-    foldable = HEADER_START.test(line);
   }
-  return lines.join('\n');
+  return lines.result();
 }
 
-function leadingWhitespace(line: string): number {
-  let i = 0;
-  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+/**
+ * Writes the lines one by one (a method per line, so the work per line stays optimised across
+ * calls rather than inside one long loop). The result is written as ranges of `text` plus the few
+ * changed pieces, so a paste with nothing to unfold or unquote comes back as the same string,
+ * without a copy per line.
+ */
+class LineUnfolder {
+  private readonly out: RangeWriter;
+  private readonly lineEnds: number[] = [];
+  private currentIndent = 0;
+  private foldable = false;
+
+  constructor(private readonly text: string) {
+    this.out = new RangeWriter(text);
+  }
+
+  add(lineStart: number, end: number): void {
+    const { text, out } = this;
+    let from = lineStart;
+    const firstBeforeQuotes = skipWhitespace(text, lineStart, end);
+    if (firstBeforeQuotes < end && text.charCodeAt(firstBeforeQuotes) === 62 /* > */) {
+      QUOTE_PREFIX.lastIndex = lineStart;
+      if (QUOTE_PREFIX.test(text)) from = QUOTE_PREFIX.lastIndex;
+    }
+    const first = skipWhitespace(text, from, end);
+    const indent = first - from;
+    if (this.foldable && indent > this.currentIndent && first < end) {
+      out.literal(' ');
+      out.range(first, end);
+      return;
+    }
+    if (lineStart > 0) {
+      this.lineEnds.push(out.length);
+      out.literal('\n');
+    }
+    out.range(from, end);
+    this.currentIndent = indent;
+    this.foldable = isHeaderStart(text, from, first);
+  }
+
+  result(): PreparedPaste {
+    this.lineEnds.push(this.out.length);
+    return { text: this.out.result(), lineEnds: this.lineEnds };
+  }
+}
+
+/**
+ * `Name:` (RFC 5322 field), `Name      :` (PowerShell Format-List, which wraps long values under
+ * the value column) or Postfix's `<user@domain>:`.
+ */
+function isHeaderStart(text: string, from: number, first: number): boolean {
+  if (matchFieldName(text, from, 60, 40)) return true;
+  if (first >= text.length || text.charCodeAt(first) !== 60 /* < */) return false;
+  POSTFIX_RECIPIENT.lastIndex = from;
+  return POSTFIX_RECIPIENT.test(text);
+}
+
+/** Blanks and tabs from `from`, stopping at `end`: the first other position. */
+function skipWhitespace(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
   return i;
+}
+
+/** Builds a string from ranges of a source text and literal pieces; adjacent ranges merge into one slice. */
+class RangeWriter {
+  /** Characters written so far. */
+  length = 0;
+  private readonly parts: string[] = [];
+  private from = 0;
+  private to = 0;
+
+  constructor(private readonly source: string) {}
+
+  range(from: number, to: number): void {
+    this.length += to - from;
+    if (from === this.to) {
+      this.to = to;
+      return;
+    }
+    this.flush();
+    this.from = from;
+    this.to = to;
+  }
+
+  /** A `\n` or a space that is at this very place in the source is written as part of a range. */
+  literal(piece: string): void {
+    this.length += piece.length;
+    if (this.source[this.to] === piece && this.to < this.source.length) {
+      this.to++;
+      return;
+    }
+    this.flush();
+    this.parts.push(piece);
+    this.from = this.to = -1;
+  }
+
+  result(): string {
+    this.flush();
+    return this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+  }
+
+  private flush(): void {
+    if (this.to > this.from) this.parts.push(this.source.slice(this.from, this.to));
+  }
 }

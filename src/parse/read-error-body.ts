@@ -1,5 +1,6 @@
 import { isMicrosoftInternalHost } from './microsoft-hosts';
-import { isHostChar, isWordChar } from './char-classes';
+import { isHostChar, isOneOf, isQuoteChar, isWordChar, startsWithIgnoreCase } from './char-classes';
+import { KeyedValues, matchFieldKey, matchGroupKey, NO_VALUES, type KeyedValueLookup } from './keyed-values';
 import { MAX_BRACKET_FIELDS, MAX_FIELD_CHARS, MAX_HOST_CHARS, MAX_TRACE_GROUPS } from './limits';
 
 /**
@@ -10,7 +11,7 @@ import { MAX_BRACKET_FIELDS, MAX_FIELD_CHARS, MAX_HOST_CHARS, MAX_TRACE_GROUPS }
  * error consumes; the caller resumes after `end`.
  */
 export interface BodyFrame {
-  /** Close an NDR `returned '…'` frame at one of these quotes. */
+  /** Close an NDR `returned '…'` frame at one of these quotes (quote characters only, see isQuoteChar). */
   closeQuotes?: string;
   /** Inside a `{LED=…}` group: `}` ends the text. */
   inTraceGroup: boolean;
@@ -22,39 +23,36 @@ export interface ErrorBody {
   end: number;
   description: string;
   /** Bracket fields by lower-case key (first occurrence wins). */
-  fields: Map<string, string>;
+  fields: KeyedValueLookup;
   eopTime?: string;
   paren?: string;
   /** Message-trace groups by lower-case key without spaces (`lastattemptedservername`). */
-  groups: Map<string, string>;
+  groups: KeyedValueLookup;
   proxyIp?: string;
   proxyHost?: string;
 }
 
 // Sticky patterns are module constants for speed; each use sets lastIndex right before it, synchronously.
-const FIELD_START = /\[\s{0,2}([A-Za-z][A-Za-z0-9]{0,40})\s{0,2}=/y;
-const GROUP_START = /\{\s{0,3}([A-Za-z][A-Za-z ]{0,40})=/y;
 const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?Z?/;
 const PROXY_IP = /OutboundProxyTargetIP:[ \t]{0,3}([^\s]{0,100})/y;
 const PROXY_HOST = /OutboundProxyTargetHostName:[ \t]{0,3}([^\s]{0,300})/y;
 
 export function readErrorBody(text: string, from: number, limit: number, frame: BodyFrame): ErrorBody {
-  const body: ErrorBody = { end: from, description: '', fields: new Map(), groups: new Map() };
+  const body: ErrorBody = { end: from, description: '', fields: NO_VALUES, groups: NO_VALUES };
+  let fields: KeyedValues | undefined;
 
   let i = readDescription(text, from, limit, frame);
   body.description = text.slice(from, i);
 
   for (let count = 0; count < MAX_BRACKET_FIELDS + 4 && i < limit; count++) {
     const j = skipBlanks(text, i, limit);
-    const c = text[j];
-    if (c === '[') {
-      FIELD_START.lastIndex = j;
-      const key = FIELD_START.exec(text);
-      if (key && body.fields.size < MAX_BRACKET_FIELDS) {
-        const valueStart = FIELD_START.lastIndex;
-        const value = readFieldValue(text, valueStart, limit, frame);
-        const name = key[1].toLowerCase();
-        if (!body.fields.has(name)) body.fields.set(name, text.slice(valueStart, value.end));
+    const c = text.charCodeAt(j);
+    if (c === 91 /* [ */) {
+      const key = matchFieldKey(text, j);
+      if (key && (fields?.size ?? 0) < MAX_BRACKET_FIELDS) {
+        const value = readFieldValue(text, key.valueStart, limit, frame);
+        fields ??= new KeyedValues(text);
+        fields.add(key.keyStart, key.keyEnd, key.valueStart, value.end);
         i = value.next;
         continue;
       }
@@ -62,7 +60,7 @@ export function readErrorBody(text: string, from: number, limit: number, frame: 
       if (!tag) break;
       if (tag.time && !body.eopTime) body.eopTime = tag.time;
       i = tag.end;
-    } else if (c === '(') {
+    } else if (c === 40 /* ( */) {
       const paren = readParenthetical(text, j, limit, frame);
       const inner = text.slice(j + 1, paren.innerEnd).trim();
       if (inner && !/^in reply to\b/i.test(inner) && body.paren === undefined) body.paren = inner;
@@ -71,6 +69,7 @@ export function readErrorBody(text: string, from: number, limit: number, frame: 
       break;
     }
   }
+  if (fields) body.fields = fields;
 
   if (frame.closeQuotes) {
     let j = skipBlanks(text, i, limit);
@@ -88,21 +87,21 @@ export function readErrorBody(text: string, from: number, limit: number, frame: 
 
 function readDescription(text: string, from: number, limit: number, frame: BodyFrame): number {
   const cap = Math.min(limit, from + MAX_FIELD_CHARS);
+  const closers = frame.closeQuotes;
   let i = from;
   for (; i < cap; i++) {
-    const c = text[i];
-    if (c === '[') {
-      FIELD_START.lastIndex = i;
-      if (FIELD_START.test(text) || eopHostEnd(text, i, limit) > 0) break;
-    } else if (c === '}') {
+    const c = text.charCodeAt(i);
+    if (c === 91 /* [ */) {
+      if (matchFieldKey(text, i) || eopHostEnd(text, i, limit) > 0) break;
+    } else if (c === 125 /* } */) {
       if (frame.inTraceGroup) break;
-    } else if (c === '(') {
+    } else if (c === 40 /* ( */) {
       if (startsWithIgnoreCase(text, i + 1, 'in reply to')) break;
-    } else if (c === '#') {
-      if (frame.oldMarkers && text[i + 1] === '#') break;
-    } else if (c === '>') {
-      if (frame.oldMarkers && (startsWithIgnoreCase(text, i + 1, ' #SMTP#') || startsWithIgnoreCase(text, i + 1, '#SMTP#'))) break;
-    } else if (frame.closeQuotes && isCloseQuoteAt(text, i, limit, frame.closeQuotes)) {
+    } else if (c === 35 /* # */) {
+      if (frame.oldMarkers && text.charCodeAt(i + 1) === 35) break;
+    } else if (c === 62 /* > */) {
+      if (frame.oldMarkers && (startsWithIgnoreCase(text, i + 1, ' #smtp#') || startsWithIgnoreCase(text, i + 1, '#smtp#'))) break;
+    } else if (closers && isCloseQuoteAt(text, i, limit, closers)) {
       break;
     }
   }
@@ -118,15 +117,14 @@ function readFieldValue(text: string, from: number, limit: number, frame: BodyFr
   const cap = Math.min(limit, from + MAX_FIELD_CHARS);
   let depth = 0;
   for (let j = from; j < cap; j++) {
-    const c = text[j];
-    if (c === ']') {
+    const c = text.charCodeAt(j);
+    if (c === 93 /* ] */) {
       if (depth === 0) return { end: j, next: j + 1 };
       depth--;
-    } else if (c === '[') {
-      FIELD_START.lastIndex = j;
-      if (FIELD_START.test(text)) return { end: j, next: j };
+    } else if (c === 91 /* [ */) {
+      if (matchFieldKey(text, j)) return { end: j, next: j };
       depth++;
-    } else if (depth === 0 && c === '}' && frame.inTraceGroup) {
+    } else if (depth === 0 && c === 125 /* } */ && frame.inTraceGroup) {
       return { end: j, next: j };
     } else if (depth === 0 && frame.closeQuotes && isCloseQuoteAt(text, j, limit, frame.closeQuotes)) {
       return { end: j, next: j };
@@ -141,7 +139,7 @@ function readEopTag(text: string, at: number, limit: number): { end: number; tim
   if (hostEnd < 0) return undefined;
   const cap = Math.min(limit, hostEnd + 200);
   let k = hostEnd;
-  while (k < cap && text[k] !== ']' && text[k] !== '[') k++;
+  while (k < cap && text.charCodeAt(k) !== 93 /* ] */ && text.charCodeAt(k) !== 91 /* [ */) k++;
   const time = ISO_TIME.exec(text.slice(hostEnd, k));
   return { end: text[k] === ']' ? k + 1 : k, time: time ? time[0] : undefined };
 }
@@ -151,7 +149,7 @@ function eopHostEnd(text: string, at: number, limit: number): number {
   const cap = Math.min(limit, at + 1 + MAX_HOST_CHARS);
   let j = at + 1;
   while (j < cap && isHostChar(text.charCodeAt(j))) j++;
-  if (j === at + 1 || (text[j] !== ' ' && text[j] !== ']')) return -1;
+  if (j === at + 1 || (text.charCodeAt(j) !== 32 && text.charCodeAt(j) !== 93 /* ] */)) return -1;
   return isMicrosoftInternalHost(text.slice(at + 1, j)) ? j : -1;
 }
 
@@ -159,9 +157,9 @@ function readParenthetical(text: string, at: number, limit: number, frame: BodyF
   const cap = Math.min(limit, at + MAX_FIELD_CHARS);
   let depth = 0;
   for (let j = at + 1; j < cap; j++) {
-    const c = text[j];
-    if (c === '(') depth++;
-    else if (c === ')') {
+    const c = text.charCodeAt(j);
+    if (c === 40 /* ( */) depth++;
+    else if (c === 41 /* ) */) {
       if (depth === 0) return { innerEnd: j, end: j + 1 };
       depth--;
     } else if (frame.closeQuotes && isCloseQuoteAt(text, j, limit, frame.closeQuotes)) {
@@ -173,19 +171,19 @@ function readParenthetical(text: string, at: number, limit: number, frame: BodyF
 
 /** After `{LED=…}`: `;{MSG=…};{FQDN=…};{IP=…};{LRT=…}]. OutboundProxyTargetIP: …. OutboundProxyTargetHostName: …`. */
 function readTraceTail(text: string, from: number, limit: number, body: ErrorBody): number {
+  const groups = new KeyedValues(text);
+  body.groups = groups;
   let i = from;
   for (let count = 0; count < MAX_TRACE_GROUPS; count++) {
     let j = skipBlanks(text, i, limit);
     if (text[j] === ';') j = skipBlanks(text, j + 1, limit);
-    GROUP_START.lastIndex = j;
-    const key = GROUP_START.exec(text);
+    const key = matchGroupKey(text, j);
     if (!key) break;
-    const valueStart = GROUP_START.lastIndex;
+    const { valueStart } = key;
     const cap = Math.min(limit, valueStart + MAX_FIELD_CHARS);
     let k = valueStart;
-    while (k < cap && text[k] !== '}') k++;
-    const name = key[1].replace(/\s/g, '').toLowerCase();
-    if (!body.groups.has(name)) body.groups.set(name, text.slice(valueStart, k));
+    while (k < cap && text.charCodeAt(k) !== 125 /* } */) k++;
+    groups.add(key.keyStart, key.keyEnd, valueStart, k);
     if (text[k] !== '}') return k;
     i = k + 1;
   }
@@ -214,16 +212,13 @@ function stripTrailingDot(value: string): string {
 }
 
 export function isCloseQuoteAt(text: string, i: number, limit: number, closers: string): boolean {
-  return i < limit && closers.includes(text[i]) && (i + 1 >= limit || !isWordChar(text.charCodeAt(i + 1)));
+  const c = text.charCodeAt(i);
+  return i < limit && isQuoteChar(c) && isOneOf(c, closers) && (i + 1 >= limit || !isWordChar(text.charCodeAt(i + 1)));
 }
 
 function skipBlanks(text: string, from: number, limit: number): number {
   let j = from;
   const cap = Math.min(limit, from + 64);
-  while (j < cap && (text[j] === ' ' || text[j] === '\t')) j++;
+  while (j < cap && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
   return j;
-}
-
-function startsWithIgnoreCase(text: string, at: number, needle: string): boolean {
-  return text.slice(at, at + needle.length).toLowerCase() === needle.toLowerCase();
 }

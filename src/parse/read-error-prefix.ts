@@ -1,4 +1,4 @@
-import { isWordChar } from './char-classes';
+import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { MAX_HOST_CHARS } from './limits';
 
@@ -208,7 +208,7 @@ function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): voi
  */
 function openQuoteCloser(w: string): string | undefined {
   for (let i = w.length - 1; i >= 0; i--) {
-    const closers = QUOTE_CLOSERS[w[i]];
+    const closers = isQuoteChar(w.charCodeAt(i)) ? QUOTE_CLOSERS[w[i]] : undefined;
     if (!closers) continue;
     const before = i === 0 ? ' ' : w[i - 1];
     if (!/[\s([{:=]/.test(before)) continue;
@@ -220,7 +220,7 @@ function openQuoteCloser(w: string): string | undefined {
 /** Is the frame's quote already closed before the code? Apostrophes inside words ("can't") do not count. */
 function hasCloseQuote(w: string, from: number, closers: string): boolean {
   for (let i = from; i < w.length; i++) {
-    if (closers.includes(w[i]) && !isWordChar(w.charCodeAt(i + 1))) return true;
+    if (isQuoteChar(w.charCodeAt(i)) && closers.includes(w[i]) && !isWordChar(w.charCodeAt(i + 1))) return true;
   }
   return false;
 }

@@ -1,11 +1,15 @@
-import { buildParsedError, type SurroundingFacts } from './build-parsed-error';
+import { startsWithIgnoreCase } from './char-classes';
 import type { CodeTokenCursor } from './code-tokens';
+import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
-import type { ParsedError } from './types';
 
-export type EmitError = (error: ParsedError, position: number) => void;
+/** Where scanRange hands the errors it reads; `full` stops the scan (see MAX_ERRORS, MAX_RAW_ERRORS). */
+export interface ErrorSink {
+  readonly full: boolean;
+  add(error: ErrorReading, position: number): void;
+}
 
 /**
  * Reads every error whose status code lies in [from, to) — one line of the paste.
@@ -20,13 +24,12 @@ export function scanRange(
   to: number,
   hints: PrefixHints,
   around: SurroundingFacts,
-  emit: EmitError,
-  shouldStop: () => boolean,
+  sink: ErrorSink,
 ): number {
   let pos = from;
   let windowStart = from;
   let count = 0;
-  while (!shouldStop()) {
+  while (!sink.full) {
     const token = cursor.next(pos, to);
     if (!token) break;
     pos = token.end;
@@ -42,7 +45,7 @@ export function scanRange(
       inTraceGroup: prefix.kind === 'trace',
       oldMarkers: prefix.kind === 'ndr-old',
     });
-    emit(buildParsedError(text, token, prefix, body, around), token.start);
+    sink.add(new ErrorReading(text, token, prefix, body, around), token.start);
     count++;
     pos = windowStart = Math.max(body.end, token.end);
   }
@@ -51,6 +54,6 @@ export function scanRange(
 
 function isFollowedBySmtpReply(text: string, at: number, to: number): boolean {
   let i = at;
-  while (i < to && i < at + 3 && text[i] === ' ') i++;
-  return text.slice(i, i + 5).toLowerCase() === 'smtp;';
+  while (i < to && i < at + 3 && text.charCodeAt(i) === 32) i++;
+  return startsWithIgnoreCase(text, i, 'smtp;');
 }

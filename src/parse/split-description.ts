@@ -1,3 +1,4 @@
+import { isOneOf, isWordChar } from './char-classes';
 import { firstCodeToken } from './code-tokens';
 
 /**
@@ -21,6 +22,7 @@ const QUOTED_AFTER_COLON = /:\s{0,2}["\u201c]/;
 const MARKER_WORD = /(?:^|\s)[A-Z]{1,4}$/;
 /** A parenthesis holding one of these is Exchange's short reason even when a space precedes it. */
 const DETAIL_WORDS = /socket ?error|winsock|win32 error|SocketTimedout/i;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
 export function splitDescription(raw: string): SplitDescription {
   const text = raw.trim();
@@ -53,7 +55,7 @@ export function splitDescription(raw: string): SplitDescription {
     if (open > 0) {
       const before = text.slice(0, open);
       const inner = text.slice(open + 1, -1);
-      const glued = /[\p{L}\p{N}.]$/u.test(before) && !MARKER_WORD.test(before);
+      const glued = endsWithLetterDigitOrDot(before) && !MARKER_WORD.test(before);
       if (glued || DETAIL_WORDS.test(inner) || firstCodeToken(inner)) return { description: cleanHead(before), detail: text.slice(open + 1, -1).trim() || undefined };
     }
   }
@@ -72,14 +74,14 @@ function cleanHead(head: string): string | undefined {
 function findCloser(text: string, closers: string, nests: boolean): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (nests && c === '(') depth++;
-    else if (closers.includes(c)) {
+    const c = text.charCodeAt(i);
+    if (nests && c === 40 /* ( */) depth++;
+    else if (isOneOf(c, closers)) {
       if (nests && depth > 0) {
         depth--;
         continue;
       }
-      if (nests || !/[\p{L}\p{N}]/u.test(text[i + 1] ?? '')) return i;
+      if (nests || !isWordChar(text.charCodeAt(i + 1))) return i;
     }
   }
   return -1;
@@ -89,8 +91,9 @@ function findCloser(text: string, closers: string, nests: boolean): number {
 function matchingOpen(text: string): number {
   let depth = 0;
   for (let i = text.length - 1; i >= 0; i--) {
-    if (text[i] === ')') depth++;
-    else if (text[i] === '(') {
+    const c = text.charCodeAt(i);
+    if (c === 41 /* ) */) depth++;
+    else if (c === 40 /* ( */) {
       depth--;
       if (depth === 0) return i;
     }
@@ -103,9 +106,19 @@ function dropUnbalancedParen(text: string): string {
   if (!text.endsWith(')')) return text;
   let open = 0;
   let close = 0;
-  for (const c of text) {
-    if (c === '(') open++;
-    else if (c === ')') close++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 /* ( */) open++;
+    else if (c === 41 /* ) */) close++;
   }
   return close > open ? text.slice(0, -1).trimEnd() : text;
+}
+
+/** `/[\p{L}\p{N}.]$/u.test(text)` for a non-empty text, looking at its last code point only. */
+function endsWithLetterDigitOrDot(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1);
+  if (last === 46 /* . */) return true;
+  const beforeLast = text.charCodeAt(text.length - 2);
+  const isPair = last >= 0xdc00 && last <= 0xdfff && beforeLast >= 0xd800 && beforeLast <= 0xdbff;
+  return isPair ? LETTER_OR_DIGIT.test(text.slice(-2)) : isWordChar(last);
 }
