@@ -58,7 +58,8 @@ export const commands = {
       at: deps.now().toISOString(),
     });
     const minutes = Math.round(deps.groupWindowMs / 60_000);
-    return [notice(deps, ui.subscribed, fill(ui.subscribedText, { window: minutes >= 1 ? `${minutes} min` : `${Math.round(deps.groupWindowMs / 1000)} s` }), 'good')];
+    const window = minutes >= 1 ? fill(ui.unitMinutes, { n: minutes }) : fill(ui.unitSeconds, { n: Math.round(deps.groupWindowMs / 1000) });
+    return [notice(deps, ui.subscribed, fill(ui.subscribedText, { window }), 'good')];
   },
   unsubscribe: async (_args, locale, deps, ctx) => {
     const ui = deps.ui[locale];
