@@ -1,8 +1,8 @@
 import type { AlertGroup } from '../alerts/alert-group';
 import { explainCode } from '../knowledge/explain-code';
 import { pickLocale, type KnowledgeBase } from '../knowledge/load-knowledge';
-import { diagnosisCardData, type AlertHeader, type DiagnosisCardData, type Fact } from './diagnosis-card';
-import { escapeMarkdown, fill, formatUtc, truncate } from './text';
+import { diagnosisCardData, diagnosisLabels, type AlertHeader, type DiagnosisCardData, type Fact } from './diagnosis-card';
+import { escapeMarkdown, formatUtc, truncate } from './text';
 import type { UiCatalog, UiStrings } from './ui-strings';
 
 const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
@@ -61,7 +61,7 @@ function header(group: AlertGroup, ui: UiStrings): AlertHeader {
 function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
   return {
     title: escapeMarkdown(truncate(group.title, 150)),
-    kind: fill('{source}', { source: SOURCE_NAMES[group.source] }),
+    kind: SOURCE_NAMES[group.source],
     color: 'warning',
     meaning: escapeMarkdown(ui.alertNoCode),
     note: '',
@@ -78,17 +78,6 @@ function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
     fixNow: null,
     diagnose: null,
     alert: null,
-    t: {
-      whatHappened: ui.whatHappened,
-      factsTitle: ui.factsTitle,
-      causesTitle: ui.causesTitle,
-      fixesTitle: ui.fixesTitle,
-      rfcTitle: ui.rfcTitle,
-      pastedTitle: ui.pastedTitle,
-      docLink: ui.docLink,
-      ipRanges: ui.ipRanges,
-      retryTitle: ui.retryTitle,
-      remoteReply: ui['fact.remoteReply'],
-    },
+    t: diagnosisLabels(ui),
   };
 }

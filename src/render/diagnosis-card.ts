@@ -141,18 +141,23 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     diagnose: (x.connector || underlying?.connector) && (error.server || error.ip)
       ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
       : null,
-    t: {
-      whatHappened: ui.whatHappened,
-      factsTitle: ui.factsTitle,
-      causesTitle: ui.causesTitle,
-      fixesTitle: ui.fixesTitle,
-      rfcTitle: ui.rfcTitle,
-      pastedTitle: ui.pastedTitle,
-      docLink: ui.docLink,
-      ipRanges: ui.ipRanges,
-      retryTitle: ui.retryTitle,
-      remoteReply: ui['fact.remoteReply'],
-    },
+    t: diagnosisLabels(ui),
+  };
+}
+
+/** The headings of the diagnosis card, in the user's language. */
+export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
+  return {
+    whatHappened: ui.whatHappened,
+    factsTitle: ui.factsTitle,
+    causesTitle: ui.causesTitle,
+    fixesTitle: ui.fixesTitle,
+    rfcTitle: ui.rfcTitle,
+    pastedTitle: ui.pastedTitle,
+    docLink: ui.docLink,
+    ipRanges: ui.ipRanges,
+    retryTitle: ui.retryTitle,
+    remoteReply: ui['fact.remoteReply'],
   };
 }
 
