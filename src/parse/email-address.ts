@@ -66,10 +66,16 @@ function isLocalPartChar(c: number): boolean {
 
 /**
  * The address when a whole line is just a recipient, as NDR bodies list it before the server's reply:
- * `user@contoso.com`, `<user@contoso.com>`, `User Name <user@contoso.com>`, `User Name (user@contoso.com)`.
+ * `user@contoso.com`, `<user@contoso.com>`, `User Name <user@contoso.com>`, `User Name (user@contoso.com)`,
+ * and the bounce forms `<user@contoso.com>:` and `<user@contoso.com>: host`.
  */
 export function readAddressLine(line: string): string | undefined {
-  const trimmed = line.trim();
+  let trimmed = line.trim();
+  // qmail and Postfix put `<user@contoso.com>:` before the reply, Postfix `<user@contoso.com>: host` when it wraps there.
+  if (trimmed.startsWith('<')) {
+    if (trimmed.endsWith('>:')) trimmed = trimmed.slice(0, -1);
+    else if (trimmed.endsWith('>: host')) trimmed = trimmed.slice(0, -6);
+  }
   if (trimmed.length > MAX_ADDRESS_LINE_CHARS) return undefined;
   if (isEmailAddress(trimmed)) return trimmed;
   const last = trimmed[trimmed.length - 1];

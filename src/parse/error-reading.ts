@@ -17,6 +17,10 @@ import { utcIsoString } from './utc-iso-string';
 export interface SurroundingFacts {
   recipient?: string;
   remoteHost?: string;
+  /** The destination named by the lines around a reply that names none (Get-Queue NextHopDomain). */
+  server?: string;
+  /** The destination IP named around the reply (qmail "203.0.113.77 does not like recipient."). */
+  ip?: string;
   format?: ParsedFormat;
   lastRetryRaw?: string;
 }
@@ -68,7 +72,10 @@ export class ErrorReading implements ErrorCopy {
     const split = (this.split = splitDescription(body.description));
     this.message = clip(body.fields.get('message'));
     this.msgGroup = clip(body.groups.get('msg'));
-    this.remoteReply = this.message ?? clip(split.nested) ?? this.msgGroup ?? clip(split.detail) ?? clip(body.paren);
+    // After "Remote host said:" (qmail) or "The response from the remote server was:" (Gmail) the whole reply is the remote server's.
+    this.remoteReply = prefix.replyIsRemote
+      ? clip(text.slice(token.start, body.end))
+      : (this.message ?? clip(split.nested) ?? this.msgGroup ?? clip(split.detail) ?? clip(body.paren));
     this.description = clip(split.description);
 
     // Destination: the first candidate that is not one of Microsoft's own transport servers.
@@ -78,7 +85,8 @@ export class ErrorReading implements ErrorCopy {
       destinationHost(body.groups.get('lastattemptedservername')) ??
       destinationHost(prefix.host) ??
       destinationHost(body.proxyHost) ??
-      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? destinationHost(around.remoteHost) : undefined);
+      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? destinationHost(around.remoteHost) : undefined) ??
+      destinationHost(around.server);
 
     // The first candidate with a host wins; the later ones (a regex over the description) are only read when needed.
     const prefixHostIsInternal = prefix.host !== undefined && isMicrosoftInternalHost(prefix.host);
@@ -87,7 +95,8 @@ export class ErrorReading implements ErrorCopy {
       splitHostPort(body.groups.get('ip')) ??
       (prefixHostIsInternal ? undefined : splitHostPort(prefix.hostIp)) ??
       splitHostPort(body.proxyIp) ??
-      splitHostPort(findLastEndpoint(body.description));
+      splitHostPort(findLastEndpoint(body.description)) ??
+      splitHostPort(around.ip);
     if (endpoint) {
       this.ip = clip(endpoint.host);
       this.port = endpoint.port;

@@ -4,9 +4,12 @@ import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
 import { DsnBlock, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
 import { completeCopy, ErrorCollector } from './error-collector';
-import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
+import { FieldListBlock, LIST_KEYS } from './field-list-block';
+import { matchFieldName } from './field-name';
+import { MAX_ADDRESS_LINE_CHARS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { preparePaste } from './prepare-paste';
+import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
 import { scanRange, type ErrorSink } from './scan-range';
 import type { ParsedError } from './types';
 
@@ -17,7 +20,8 @@ import type { ParsedError } from './types';
  * 1. preparePaste unfolds header lines and strips quote markers;
  * 2. NDR context lines set state: the recipient line, the remote host line below it,
  *    "Generating server:"/"Receiving server:" (Microsoft's own servers, skipped);
- * 3. DSN fields (RFC 3464) are gathered per recipient block;
+ * 3. DSN fields (RFC 3464) are gathered per recipient block, and a `Format-List` LastError is read
+ *    when its block of `Key: value` lines ends (field-list-block.ts);
  * 4. every other line is scanned for status codes (scan-range.ts), each read with its frame.
  * Work is linear in the input: see limits.ts and the notes in scan-range.ts and code-tokens.ts.
  */
@@ -26,13 +30,14 @@ export function parseErrors(text: string): ParsedError[] {
   const paste = preparePaste(text);
   const collector = new ErrorCollector();
   const reader = new PasteReader(paste.text, collector);
+  const { lineEnds } = paste;
   let lineStart = 0;
-  for (const lineEnd of paste.lineEnds) {
+  for (let i = 0; i < lineEnds.length; i++) {
     if (collector.full) break;
-    reader.readLine(lineStart, lineEnd);
-    lineStart = lineEnd + 1;
+    reader.readLine(lineStart, lineEnds[i], lineEnds[i + 1] ?? lineEnds[i]);
+    lineStart = lineEnds[i] + 1;
   }
-  reader.finishDsn();
+  reader.finish();
   return collector.result();
 }
 
@@ -45,7 +50,10 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * Any phrase readContextLine looks for, in any case (the Kelvin sign lower-cases to `k`). Most
  * lines have none, and one test is cheaper than lower-casing every line to find that out.
  */
-const CONTEXT_PHRASES = /rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:/i;
+const CONTEXT_PHRASES =
+  /rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our /i;
+/** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
+const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
@@ -53,20 +61,27 @@ class PasteReader {
   private readonly atSigns: CharCursor;
   private recipient?: string;
   private remoteHost?: string;
+  /** qmail names the server by IP on the lines around its reply ("203.0.113.77 does not like recipient."). */
+  private relayIp?: string;
   private afterAddress = false;
   private relayServer?: string;
   private expectRelay = false;
+  private relayHost?: { host?: string; ip?: string };
   private dsn?: DsnBlock;
+  private list?: FieldListBlock;
+  /** Deferred LastError lines are read behind the main cursor, in order, with a cursor of their own. */
+  private readonly listCursor: CodeTokenCursor;
 
   constructor(
     private readonly text: string,
     private readonly collector: ErrorCollector,
   ) {
     this.cursor = new CodeTokenCursor(text);
+    this.listCursor = new CodeTokenCursor(text);
     this.atSigns = new CharCursor(text, '@');
   }
 
-  readLine(start: number, end: number): void {
+  readLine(start: number, end: number, nextEnd: number): void {
     const text = this.text;
     let first = start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
@@ -97,6 +112,7 @@ class PasteReader {
       if (address) {
         this.recipient = address;
         this.remoteHost = undefined;
+        this.relayIp = undefined;
         this.afterAddress = true;
         return;
       }
@@ -109,9 +125,20 @@ class PasteReader {
     }
     this.afterAddress = false;
 
-    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay };
+    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay, relayHost: this.relayHost };
     this.expectRelay = false;
-    const around = { recipient: this.recipient, remoteHost: this.remoteHost };
+    this.relayHost = undefined;
+
+    const listField = matchFieldName(text, start, 40, 40);
+    if (!listField) this.finishList();
+    else if (this.readListField(listField.nameStart, listField.nameEnd, listField.end, start, end)) return;
+
+    // qmail prints "Giving up on 203.0.113.77." on the line after "Remote host said: 550 …".
+    if (this.relayIp === undefined && startsWithIgnoreCase(text, first, 'remote host said:') && nextEnd > end) {
+      const next = text.slice(end + 1, Math.min(nextEnd, end + 1 + 100)).trim();
+      this.relayIp = readQmailIp(next, next.toLowerCase());
+    }
+    const around = { recipient: this.recipient, remoteHost: this.remoteHost, ip: this.relayIp };
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
     if (found === 0) this.readContextLine(first, end);
@@ -135,14 +162,38 @@ class PasteReader {
         return;
       }
     }
+    const deliveredTo = readDeliveredTo(window, lower);
+    if (deliveredTo) {
+      this.forgetNdrContext();
+      this.recipient = deliveredTo;
+      return;
+    }
+    const qmailIp = readQmailIp(window.trim(), lower.trim());
+    if (qmailIp) {
+      // The recipient line above still names whom this reply is about.
+      this.relayIp = qmailIp;
+      return;
+    }
+    const trimmed = lower.trimEnd();
+    const dislike = lower.indexOf(DID_NOT_LIKE);
+    if (dislike > 0 && trimmed.endsWith(':')) {
+      // dma prints the reply on the next line; the recipient sentence above still applies.
+      const { host, ip } = hostBefore(window, dislike);
+      this.relayHost = { host, ip };
+      this.expectRelay = true;
+      return;
+    }
+    if (REPLY_FOLLOWS.some((phrase) => trimmed.endsWith(phrase))) {
+      // Gmail names the recipient in the sentence above "The response from the remote server was:".
+      this.expectRelay = true;
+      return;
+    }
     this.forgetNdrContext();
     const talking = lower.indexOf('while talking to ');
     if (talking >= 0) {
       const host = this.text.slice(first + talking + 17, Math.min(end, first + 300)).trim().split(/\s/, 1)[0].replace(/[.:]+$/, '');
       if (host) this.relayServer = host;
     }
-    const trimmed = lower.trimEnd();
-    if (trimmed.endsWith('remote server was:') || trimmed.endsWith('the response was:')) this.expectRelay = true;
   }
 
   private readDsnField(name: string, valueStart: number, lineStart: number, lineEnd: number): void {
@@ -156,6 +207,41 @@ class PasteReader {
     }
   }
 
+  finish(): void {
+    this.finishDsn();
+    this.finishList();
+  }
+
+  /** Notes the fields a `Format-List` block contributes; true when the line is a LastError held until the block ends. */
+  private readListField(nameStart: number, nameEnd: number, valueStart: number, lineStart: number, lineEnd: number): boolean {
+    // Compared in place: most `Key: value` lines are none of the few keys a block looks at.
+    const name = LIST_KEYS.find((key) => key.length === nameEnd - nameStart && startsWithIgnoreCase(this.text, nameStart, key));
+    if (!name) return false;
+    let block = (this.list ??= new FieldListBlock());
+    if (!block.addKey(name)) {
+      this.finishList();
+      block = this.list = new FieldListBlock();
+      block.addKey(name);
+    }
+    const value = (): string => this.text.slice(valueStart, Math.min(lineEnd, valueStart + MAX_FIELD_CHARS)).trim();
+    if (name === 'nexthopdomain') block.nextHopDomain = value() || undefined;
+    else if (name === 'lastretrytime') block.lastRetryTime = value() || undefined;
+    else if (name === 'lasterror' && this.cursor.hasCodeIn(valueStart, lineEnd)) {
+      block.lastError = { start: lineStart, end: lineEnd };
+      return true;
+    }
+    return false;
+  }
+
+  private finishList(): void {
+    const block = this.list;
+    if (!block) return;
+    this.list = undefined;
+    if (!block.lastError || this.collector.full) return;
+    const around = { ...block.destination(), lastRetryRaw: block.lastRetryTime };
+    scanRange(this.text, this.listCursor, block.lastError.start, block.lastError.end, { expectRelay: false }, around, this.collector);
+  }
+
   finishDsn(): void {
     if (!this.dsn) return;
     for (const { error, position } of this.dsn.finish(this.text)) this.collector.add(completeCopy(error), position);
@@ -165,6 +251,7 @@ class PasteReader {
   private forgetNdrContext(): void {
     this.recipient = undefined;
     this.remoteHost = undefined;
+    this.relayIp = undefined;
     this.afterAddress = false;
   }
 }

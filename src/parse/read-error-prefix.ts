@@ -1,6 +1,7 @@
 import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { MAX_HOST_CHARS } from './limits';
+import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
  * What the text just before a status code says about it: which frame the code sits in and the
@@ -24,6 +25,8 @@ export interface ErrorPrefix {
   remoteServerWithoutHost: boolean;
   /** `LastError:` before the code, or a `{LED=` group with no message-trace `Reason:` (Queue Viewer shows those). */
   queueHint: boolean;
+  /** The reply after qmail's "Remote host said:" or Gmail's "The response from the remote server was:" is quoted whole. */
+  replyIsRemote: boolean;
   /** The `{KEY=` group sits in a message-trace `Reason: [` detail. */
   traceReason: boolean;
   excerptStart: number;
@@ -34,6 +37,8 @@ export interface PrefixHints {
   relayServer?: string;
   /** Set after "The response from the remote server was:" (Gmail relaying a rejection). */
   expectRelay: boolean;
+  /** dma's "mx.contoso.com [203.0.113.9] did not like our RCPT TO:" names the server of the reply on the next line. */
+  relayHost?: { host?: string; ip?: string };
 }
 
 const QUOTE_CLOSERS: Record<string, string> = {
@@ -48,6 +53,11 @@ const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
 const DATE_AT_END =
   /(\d{1,2}\/\d{1,2}\/\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s{0,2}[AaPp]\.?[Mm]\.?)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?Z?|\d{1,2}\.\d{1,2}\.\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?)\s{0,3}-?\s{0,3}$/;
 const RELAY_HOST = /^host\s{1,3}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\s]{0,100})\])?[\s,]{0,3}$/i;
+/** Postfix wrapped after "host": the next line starts `X[ip] said:`. */
+const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255})\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
+/** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */
+/** Gmail: "The response from the remote server was:" (also "The response was:", "The error that the other server returned was:"). */
+const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server returned was:'];
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
@@ -57,6 +67,7 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
   const prefix: ErrorPrefix = {
     kind: 'none',
     remoteServerWithoutHost: false,
+    replyIsRemote: false,
     traceReason: false,
     queueHint: lw.includes('lasterror') || lw.includes('last error'),
     // A short lead-in such as "LastError: " or "Status code: " belongs in the excerpt.
@@ -152,15 +163,25 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     prefix.kind = 'relay';
     const said = tail.length - 5;
     mark(said);
-    const h = lw.lastIndexOf('host ', said);
-    if (h >= 0) {
-      const m = RELAY_HOST.exec(w.slice(h, said));
-      if (m && (m[1].includes('.') || m[2] !== undefined)) {
-        prefix.host = m[1];
-        if (m[2]) prefix.hostIp = m[2];
-        mark(h);
-      }
+    // qmail: "Remote host said: 550 …"; the server is on the lines around it.
+    if (tail.endsWith('remote host said:')) {
+      prefix.replyIsRemote = true;
+      mark(tail.length - 17);
+      return true;
     }
+    const h = lw.lastIndexOf('host ', said);
+    const m = h >= 0 ? RELAY_HOST.exec(w.slice(h, said)) : atLineStart ? BARE_RELAY_HOST.exec(w.slice(0, said)) : null;
+    if (m && (m[1].includes('.') || m[2] !== undefined)) {
+      prefix.host = m[1];
+      if (m[2]) prefix.hostIp = m[2];
+      mark(Math.max(h, 0));
+    }
+    return true;
+  }
+  const dnl = lw.lastIndexOf(DID_NOT_LIKE);
+  if (dnl >= 0 && tail.endsWith(':') && tail.length - dnl <= 48) {
+    prefix.kind = 'relay';
+    readHostBefore(w, dnl, prefix, mark);
     return true;
   }
   if (tail.endsWith('(reason:')) {
@@ -174,11 +195,22 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     mark(0);
     return true;
   }
-  if (hints.expectRelay) {
+  if (hints.expectRelay || REMOTE_REPLY_LEADS.some((lead) => tail.endsWith(lead))) {
     prefix.kind = 'relay';
+    if (hints.relayHost?.host) prefix.host = hints.relayHost.host;
+    if (hints.relayHost?.ip) prefix.hostIp = hints.relayHost.ip;
+    // The reply is the remote server's own; a bracketed IP in it is the sender's (5.7.606 "banned sending IP [x]").
+    prefix.replyIsRemote = true;
     return true;
   }
   return false;
+}
+
+function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark): void {
+  const named = hostBefore(w, end);
+  if (named.host) prefix.host = named.host;
+  if (named.ip) prefix.hostIp = named.ip;
+  mark(named.start);
 }
 
 /** Exchange 2003-2010 forms: `#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`, `mx.contoso.com #<mx.contoso.com #5.7.1 smtp;530 …> #SMTP#`. */
