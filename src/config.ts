@@ -21,6 +21,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
   readonly port: number;
+  /** Address to listen on: loopback in local mode (nothing authenticates there), every interface otherwise. */
+  readonly host: string;
   readonly dataDir: string;
   readonly logLevel: LogLevel;
   /** Empty in local mode: no Bot Framework authentication, as with the Bot Framework Emulator. */
@@ -168,6 +170,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push(`EXCHANGE_BACKEND is "${backendRaw}"; use simulated or exchange-online.`);
   }
   let exchangeOnline: Config['exchangeOnline'];
+  const dangerous = ['true', '1', 'yes'].includes(str('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION').toLowerCase());
+  if (backendRaw === 'exchange-online' && !appId && !dangerous) {
+    problems.push('EXCHANGE_BACKEND=exchange-online needs MicrosoftAppId: in local mode nothing is authenticated, so anyone who can reach the bot could change the real tenant as any user. Set the Bot Framework credentials, or (for a private test setup only) DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true.');
+  }
   if (backendRaw === 'exchange-online') {
     const tenantId = str('EXCHANGE_TENANT_ID');
     const clientId = str('EXCHANGE_CLIENT_ID');
@@ -240,8 +246,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   if (problems.length) throw new ConfigError(problems);
+  const host = str('HOST') || (appId ? '0.0.0.0' : '127.0.0.1');
   return Object.freeze({
     port,
+    host,
     dataDir: path.resolve(cwd, str('DATA_DIR') || './data'),
     logLevel: logLevel as LogLevel,
     appId,
@@ -302,6 +310,12 @@ export function startupWarnings(config: Config): string[] {
   }
   if (config.playground && !config.localMode) {
     lines.push('PLAYGROUND=true with MicrosoftAppId set: the playground page and its tenant and audit views (GET /, /playground/*) are served WITHOUT authentication to anyone who can reach this port. Unset PLAYGROUND unless this port is private.');
+  }
+  if (config.localMode && config.exchangeBackend === 'exchange-online') {
+    lines.push('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true: the real tenant can be changed through an unauthenticated endpoint. Use this only on a private test machine.');
+  }
+  if (config.localMode && config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost') {
+    lines.push(`HOST=${config.host} in local mode: the unauthenticated bot is reachable from other machines.`);
   }
   if (config.remediationDryRun) lines.push('REMEDIATION_DRY_RUN=true: Fix now shows what it would call and changes nothing.');
   if (config.exchangeBackend === 'exchange-online') {

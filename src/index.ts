@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const store = await openStore(config, logger);
   const app = createApp(config, { logger, store });
-  const port = await app.listen();
+  // Background work (card updates, alert delivery, re-checks) logs its own failures; anything that still
+  // escapes is logged here rather than taking the bot down mid-delivery.
+  process.on('unhandledRejection', (err) => logger.error('unhandled rejection', { err: err as Error }));
+  const port = await app.listen(config.port, config.host);
   const playground = playgroundUrl(config, port);
   process.stdout.write(
     `\nMail Flow Doctor is ready on http://localhost:${port}\n` +

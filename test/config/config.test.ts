@@ -53,4 +53,18 @@ describe('loadConfig', () => {
     const c = loadConfig({ REMEDIATION_ALLOWED_USERS: ` ${GUID.toUpperCase()} ,${GUID.replace('6f', '7f')}` });
     expect(c.remediationAllowedUsers).toEqual([GUID, GUID.replace('6f', '7f')]);
   });
+
+  it('refuses to change a real tenant from an unauthenticated local bot unless told it is dangerous', () => {
+    const eo = { EXCHANGE_BACKEND: 'exchange-online', EXCHANGE_TENANT_ID: GUID, EXCHANGE_CLIENT_ID: GUID, EXCHANGE_CLIENT_SECRET: 's' };
+    expect(() => loadConfig(eo)).toThrow(/exchange-online needs MicrosoftAppId/);
+    const risky = loadConfig({ ...eo, DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION: 'true' });
+    expect(startupWarnings(risky).join('\n')).toContain('unauthenticated endpoint');
+    expect(loadConfig({ ...eo, MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' }).exchangeBackend).toBe('exchange-online');
+  });
+
+  it('listens on loopback only in local mode, on every interface with credentials', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' }).host).toBe('0.0.0.0');
+    expect(startupWarnings(loadConfig({ HOST: '0.0.0.0' })).join('\n')).toContain('reachable from other machines');
+  });
 });

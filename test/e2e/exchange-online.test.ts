@@ -47,6 +47,7 @@ afterEach(async () => {
 
 const env = (extra: Record<string, string> = {}) => ({
   EXCHANGE_BACKEND: 'exchange-online',
+  DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION: 'true', // the test posts unauthenticated activities
   EXCHANGE_TENANT_ID: TENANT,
   EXCHANGE_CLIENT_ID: CLIENT,
   EXCHANGE_CLIENT_SECRET: SECRET,
