@@ -23,6 +23,7 @@ import { registerAlertRoutes } from './http/alert-routes';
 import { parseErrors } from './parse/parse-errors';
 import { alertCardData } from './render/alert-card';
 import { createProactiveSender } from './teams/proactive-sender';
+import { createSeenKeys } from './teams/seen-activities';
 import type { AlertGroup } from './alerts/alert-group';
 import type { DiagnoseDeps } from './chat/diagnose';
 import { ConfigError, type Config as AppConfig } from './config';
@@ -142,6 +143,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   registerAlertRoutes(server, {
     token: config.alerts.token,
+    seenSignatures: createSeenKeys(store, 'alert-signatures'),
     maxBodyBytes: config.alerts.maxBodyBytes,
     accept: (alerts) => dispatcher.accept(alerts),
     logger,

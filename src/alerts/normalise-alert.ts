@@ -84,7 +84,7 @@ function alertmanager(o: Record<string, any>): Normalised {
       status: a?.status === 'resolved' ? ('resolved' as const) : ('firing' as const),
       title: clip(String(title), 200),
       text: clip(parts.join('\n'), MAX_TEXT),
-      severity: labels.severity,
+      severity: labels.severity === undefined ? undefined : String(labels.severity),
       startedAt: typeof a?.startsAt === 'string' ? a.startsAt : undefined,
       link: typeof a?.generatorURL === 'string' ? a.generatorURL : undefined,
     };
@@ -105,8 +105,8 @@ function azureMonitor(o: Record<string, any>): Normalised {
       status: e.monitorCondition === 'Resolved' ? 'resolved' : 'firing',
       title: clip(String(e.alertRule || 'Azure Monitor alert'), 200),
       text: clip(text, MAX_TEXT),
-      severity: e.severity,
-      startedAt: e.firedDateTime,
+      severity: e.severity === undefined || e.severity === null ? undefined : String(e.severity),
+      startedAt: typeof e.firedDateTime === 'string' ? e.firedDateTime : undefined,
       link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
     }],
   };

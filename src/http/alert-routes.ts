@@ -1,11 +1,13 @@
 import type restify from 'restify';
 import type { Logger } from '../log/logger';
 import { normaliseAlert, type IncomingAlert } from '../alerts/normalise-alert';
-import { REPLAY_WINDOW_MS, verifyAlert } from '../alerts/verify-alert';
+import { verifyAlert } from '../alerts/verify-alert';
 import { HttpError, readBody } from './read-body';
 
 export interface AlertRouteDeps {
   token: string;
+  /** Signed requests already accepted (kept in the store, shared by every instance). */
+  seenSignatures: { firstTime(key: string): Promise<boolean> };
   maxBodyBytes: number;
   /** Stores the alerts durably; the 202 is sent only after it resolves. */
   accept(alerts: IncomingAlert[]): Promise<string[]>;
@@ -16,7 +18,6 @@ export interface AlertRouteDeps {
 /** POST /api/alerts: verify → normalise → store → 202. Delivery to Teams happens after, from the outbox. */
 export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps): void {
   const clock = deps.clock ?? Date.now;
-  const seenSignatures = new Map<string, number>();
 
   server.post('/api/alerts', async (req, res) => {
     try {
@@ -26,11 +27,11 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
       const verdict = verifyAlert({ token: deps.token, rawBody: raw, headers: req.headers, query, remoteAddress: req.socket.remoteAddress, now });
       if (!verdict.ok) throw new HttpError(401, 'unauthorized', `Alert not accepted: ${verdict.reason}.`);
       if (verdict.via === 'signature') {
-        // A signed request is good for one use within the replay window.
-        const sig = String(req.headers['x-signature-256']);
-        for (const [s, until] of seenSignatures) if (until < now) seenSignatures.delete(s);
-        if (seenSignatures.has(sig)) throw new HttpError(401, 'replayed', 'Alert not accepted: this signed request was already received.');
-        if (seenSignatures.size < 100_000) seenSignatures.set(sig, now + 2 * REPLAY_WINDOW_MS);
+        // A signed request is good for one use: the digest (case folded) is remembered past the replay window.
+        const digest = String(req.headers['x-signature-256']).trim().toLowerCase().replace(/^sha256=/, '');
+        if (!(await deps.seenSignatures.firstTime(digest))) {
+          throw new HttpError(401, 'replayed', 'Alert not accepted: this signed request was already received.');
+        }
       }
       const result = normaliseAlert(String(req.headers['content-type'] ?? ''), raw, query);
       if (result.kind === 'validation') {

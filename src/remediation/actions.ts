@@ -12,6 +12,7 @@ import type { Operation, Operations } from './operations';
 import { planFixes } from './plan-fixes';
 import type { AlertControls } from '../alerts/alert-controls';
 import type { AlertGroup } from '../alerts/alert-group';
+import { channelOf } from '../alerts/subscriptions';
 
 export interface ActionContext {
   verb: string;
@@ -130,7 +131,11 @@ async function muteAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionRe
 
 async function changeAlert(ctx: ActionContext, deps: ActionDeps, change: (key: string) => Promise<AlertGroup | undefined>, what: string): Promise<ActionResult> {
   const ui = deps.ui[ctx.locale];
-  const group = await change(str(ctx.data.groupKey, 100));
+  const key = str(ctx.data.groupKey, 100);
+  // Only from the conversation the alert card is in: a group key is guessable, a press elsewhere is not this card's.
+  const existing = await deps.alertControls.get(key);
+  if (!existing || existing.conversationId !== channelOf(ctx.conversationId)) return notice(deps, ui.alertGone, '', 'warning');
+  const group = await change(key);
   if (!group) return notice(deps, ui.alertGone, '', 'warning');
   await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, result: 'applied', detail: `alert "${group.title.slice(0, 120)}" ${what}`, conversationId: ctx.conversationId });
   const card = deps.renderAlert(group);
@@ -193,6 +198,8 @@ async function undoFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResu
 }
 
 async function cancelFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const refused = await refuseUnlessAllowed(ctx, deps);
+  if (refused) return refused;
   const ids = Array.isArray(ctx.data.operationIds) ? ctx.data.operationIds.filter((x): x is string => typeof x === 'string').slice(0, 20) : [];
   for (const id of ids) await deps.operations.transition(id, ['proposed'], 'cancelled');
   const ui = deps.ui[ctx.locale];
@@ -224,7 +231,9 @@ async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'app
     if (outcome.outcome !== 'dry-run') await updateForAll(ctx, deps, card);
     return { card };
   }
-  void work.then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason, done)));
+  void work
+    .then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason, done)))
+    .catch((err) => deps.logger.error('finishing a slow fix failed', { operationId: id, err: err as Error }));
   return { card: resultCard(claimed.op!, 'working', deps, ui) };
 }
 

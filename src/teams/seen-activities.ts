@@ -1,14 +1,15 @@
 import { PreconditionFailedError, type Store } from '../store/store';
 
-const COLLECTION = 'seen-activities';
-/** Teams re-sends after ~15 s; ten-minute buckets (checking the previous one too) cover that with room. */
+/** Ten-minute buckets, checking the previous one too: a key is remembered for 10 to 20 minutes. */
 const BUCKET_MS = 10 * 60 * 1000;
 
 /**
- * Remembers which activities were handled, in the store (so a retry that reaches another instance is
- * caught too), in time buckets so that old entries can be dropped by prefix instead of growing forever.
+ * Remembers keys seen recently, in the store (so a repeat that reaches another instance is caught too), in
+ * time buckets so that old entries are dropped by prefix instead of growing forever. Used for Teams' re-sent
+ * activities (~15 s later) and for replayed signed alerts (a 5-minute window).
  */
-export function createSeenActivities(store: Store, clock: () => number = Date.now) {
+export function createSeenKeys(store: Store, collection: string, clock: () => number = Date.now) {
+  const COLLECTION = collection;
   let prunedBefore = -1;
   const bucketOf = (t: number) => Math.floor(t / BUCKET_MS).toString(36).padStart(8, '0');
 
@@ -23,11 +24,11 @@ export function createSeenActivities(store: Store, clock: () => number = Date.no
   }
 
   return {
-    /** True the first time an activity is seen; false for a re-sent one. */
-    async firstTime(conversationId: string, activityId: string): Promise<boolean> {
+    /** True the first time a key is seen within the window; false for a repeat. */
+    async firstTime(key: string): Promise<boolean> {
       const now = clock();
       const bucket = Math.floor(now / BUCKET_MS);
-      const id = `${conversationId}|${activityId}`;
+      const id = key;
       if (bucket !== prunedBefore) {
         prunedBefore = bucket;
         prune(bucket).catch(() => undefined); // housekeeping; a failure only leaves old entries for next time
@@ -43,4 +44,10 @@ export function createSeenActivities(store: Store, clock: () => number = Date.no
       }
     },
   };
+}
+
+/** Teams re-sends an activity it thinks timed out: one entry per conversation and activity id. */
+export function createSeenActivities(store: Store, clock: () => number = Date.now) {
+  const keys = createSeenKeys(store, 'seen-activities', clock);
+  return { firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`) };
 }

@@ -94,6 +94,16 @@ describe('alert webhooks', () => {
     expect(text(alertPosts(bot)[0])).toContain('Microsoft Graph');
   });
 
+  it('takes odd field types in stride: an Azure Monitor severity given as a number still posts, and so do the others', async () => {
+    bot = await subscribed();
+    const odd = JSON.parse(payload('azure-monitor-firing'));
+    odd.data.essentials.severity = 3;
+    expect((await bot.alert(JSON.stringify(odd), auth)).status).toBe(202);
+    expect((await bot.alert(JSON.stringify({ text: PASTE }), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 2);
+    expect(alertPosts(bot).map(text).join('\n')).toContain('Severity: 3');
+  });
+
   it('still posts an alert with no recognisable code, with its text', async () => {
     bot = await subscribed();
     expect((await bot.alert(JSON.stringify({ text: 'Queue length on EXCH01 is 4200 messages' }), auth)).status).toBe(202);
@@ -131,6 +141,8 @@ describe('alert webhook authentication and bad input', () => {
     const headers = { 'x-signature-256': `sha256=${sig}`, 'x-timestamp': ts };
     expect((await bot.alert(body, headers)).status).toBe(202);
     expect((await bot.alert(body, headers)).status).toBe(401);
+    // The same digest in upper case, or with SHA256=, is the same signature: still a replay.
+    expect((await bot.alert(body, { ...headers, 'x-signature-256': `SHA256=${sig.toUpperCase()}` })).status).toBe(401);
     const bodyOnly = crypto.createHmac('sha256', TOKEN).update(body + ' ').digest('hex');
     expect((await bot.alert(body + ' ', { 'x-signature-256': `sha256=${bodyOnly}`, 'x-timestamp': ts })).status).toBe(202);
   });
@@ -201,11 +213,15 @@ describe('Acknowledge and Mute', () => {
     await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
     const post = alertPosts(bot)[0];
     const ack = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'ackAlert');
-    const res = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' }));
+    // Teams sends the press from the channel the card is in (a reply thread of it).
+    const inChannel = { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' as const, conversationId: `${post.conversationId};messageid=${post.messageId}` };
+    const elsewhere = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, { ...inChannel, conversationId: '19:someotherchannel@thread.tacv2' }));
+    expect(visibleTexts(elsewhere.body.value).join('\n')).toContain('no longer on record');
+    const res = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, inChannel));
     expect(visibleTexts(res.body.value).join('\n')).toContain('Acknowledged: Megan Bowen');
     await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === post.messageId && text(u).includes('Acknowledged: Megan Bowen')));
     const mute = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'muteAlert' && a.data.hours === 24);
-    const muted = await bot.post(cardInvoke({ verb: 'muteAlert', data: mute.data }, { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' }));
+    const muted = await bot.post(cardInvoke({ verb: 'muteAlert', data: mute.data }, inChannel));
     expect(visibleTexts(muted.body.value).join('\n')).toContain('Muted until');
     bot.connector.clear();
     await bot.post(teamsMessage('audit', { serviceUrl: bot.connector.url, from: ADMIN }));

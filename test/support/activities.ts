@@ -56,7 +56,7 @@ export function teamsMessage(text: string, opts: MessageOptions): any {
 /** An adaptiveCard/action invoke for a button on a card the bot sent (replyToId = that message's id). */
 export function cardInvoke(
   action: { verb: string; data?: Record<string, unknown> },
-  opts: { serviceUrl: string; replyToId: string; scope?: 'personal' | 'channel'; locale?: string; id?: string; from?: { id: string; name: string; aadObjectId: string } },
+  opts: { serviceUrl: string; replyToId: string; scope?: 'personal' | 'channel'; locale?: string; id?: string; from?: { id: string; name: string; aadObjectId: string }; conversationId?: string },
 ): any {
   const a = fixtureActivity(opts.scope === 'channel' ? 'teams-invoke-adaptivecard-action-manual-channel' : 'teams-invoke-adaptivecard-action-manual-personal');
   a.id = opts.id ?? `f:${Date.now()}-${++counter}`;
@@ -64,6 +64,7 @@ export function cardInvoke(
   a.replyToId = opts.replyToId;
   a.locale = opts.locale ?? 'en-US';
   if (opts.from) a.from = opts.from;
+  if (opts.conversationId) a.conversation.id = opts.conversationId;
   a.value = { action: { type: 'Action.Execute', verb: action.verb, data: action.data ?? {} }, trigger: 'manual' };
   return a;
 }
