@@ -86,6 +86,7 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
   /** One pass: fold the outbox into groups, then deliver what is due. Returns when to run again. */
   async function processOnce(): Promise<number | undefined> {
     const items = await deps.store.list<OutboxItem>(OUTBOX, { limit: 500 });
+    let folded = 0;
     if (items.length) {
       const subs = await deps.subscriptions.list();
       for (const { key, value: item } of items) {
@@ -93,11 +94,13 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
         await fold(item, subs);
         await deps.store.delete(OUTBOX, key);
         await deps.store.delete(CLAIMS, key);
+        folded++;
       }
     }
     const due = await deliver();
-    const more = (await deps.store.list(OUTBOX, { limit: 1 })).length > 0;
-    if (more) return 0;
+    // More outbox to fold: go again at once if this pass made progress, else (all claimed elsewhere) shortly.
+    if (items.length === 500 && folded) return 0;
+    if (items.length > folded) return Math.min(due ?? 1000, 1000);
     return due;
   }
 
@@ -146,7 +149,8 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
 
   async function deliver(): Promise<number | undefined> {
     const dirty = await deps.store.list<{ conversationId: string }>(DIRTY, { limit: 1000 });
-    let soonest: number | undefined;
+    // A full page means more may follow: come back at once for the rest.
+    let soonest: number | undefined = dirty.length === 1000 ? 0 : undefined;
     const later = (ms: number) => (soonest = soonest === undefined ? ms : Math.min(soonest, ms));
     for (const { key, value } of dirty) {
       const now = clock();
@@ -188,8 +192,13 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
         );
         if (!after || after.deliveredVersion >= after.version) await deps.store.delete(DIRTY, key);
       } catch (err) {
-        await release();
-        if (!(err instanceof SendError)) throw err;
+        await release().catch(() => undefined);
+        if (!(err instanceof SendError)) {
+          // A fault of ours (rendering, the store) must not stop the other groups: log it, retry this one later.
+          deps.logger.error('could not deliver an alert card', { conversationId: value.conversationId, err: err as Error });
+          later(30_000);
+          continue;
+        }
         if (err.gone) {
           deps.logger.warn('Teams says the conversation is gone; retiring its alert subscription', { conversationId: value.conversationId, status: err.status });
           await deps.subscriptions.remove(value.conversationId);
