@@ -63,7 +63,13 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
     return;
   }
   const first = run.status === 'joined' ? render({ target: label, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render({ target: label, steps: [] });
-  announce(await channel.post(first));
+  let firstId: string | undefined;
+  try {
+    firstId = await channel.post(first);
+  } finally {
+    // Always let the probe go on (and end): a probe left waiting would block its target in the limiter.
+    announce(firstId);
+  }
   const report = await run.promise!;
   queueUpdate(render({ target: label, steps: report.steps, report }));
   await updates;

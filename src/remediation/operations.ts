@@ -27,8 +27,11 @@ export interface Operation {
 }
 
 const COLLECTION = 'operations';
-/** An apply that has not finished after this long is taken to have died with its process. */
-const STALE_MS = 5 * 60 * 1000;
+/**
+ * An apply that has not finished after this long is taken to have died with its process. Longer than any
+ * backend attempt can take (Exchange Online: 5 tries of up to 60 s each, plus backoff and re-reads).
+ */
+const STALE_MS = 20 * 60 * 1000;
 
 export function createOperations(store: Store, clock: () => Date = () => new Date()) {
   const get = async (id: string) => (typeof id === 'string' && id ? store.get<Operation>(COLLECTION, id) : undefined);

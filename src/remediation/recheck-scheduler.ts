@@ -39,8 +39,11 @@ export function createRecheckScheduler(deps: {
     timer.unref();
   };
 
+  let busy = false;
   async function tick(): Promise<void> {
     timer = undefined;
+    if (busy) return; // a pass is running; it re-arms when done
+    busy = true;
     let next = 60_000;
     try {
       const all = (await deps.store.list<Recheck>(COLLECTION, { limit: 10_000 })).map((s) => s.value);
@@ -67,6 +70,8 @@ export function createRecheckScheduler(deps: {
       }
     } catch (err) {
       deps.logger.error('re-check scheduler failed', { err: err as Error });
+    } finally {
+      busy = false;
     }
     arm(next);
   }

@@ -52,6 +52,9 @@ export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
       style = 'good';
     }
   }
+  // Undone (or changed) while the probe ran: the card now says so, and must not be put back to "applied".
+  const latest = await deps.operations.get(r.operationId);
+  if (!latest || latest.status !== 'applied') return;
   const verification: Verification = { title: fill(ui.recheckTitle, { time: formatUtc(deps.clock().toISOString()) }), text: lines.join(' '), style };
   await deps.update(r.reference, r.messageId, deps.renderCard('fix-result', fixResultCardData(op, 'applied', ui, '', { verification })));
 }

@@ -54,7 +54,11 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string): C
         response: { status: res.status, headers: { get: (name: string) => headerValue(res.headers[name.toLowerCase()]) }, bodyAsText: res.text },
       });
     }
-    return res.text ? JSON.parse(res.text) : {};
+    try {
+      return res.text ? JSON.parse(res.text) : {};
+    } catch {
+      return {}; // delivered; the connector just did not say the new message's id
+    }
   };
   const enc = encodeURIComponent;
   const conversations = Object.create(client.conversations) as ConnectorClient['conversations'];
