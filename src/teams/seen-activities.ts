@@ -8,7 +8,13 @@ const BUCKET_MS = 10 * 60 * 1000;
  * time buckets so that old entries are dropped by prefix instead of growing forever. Used for Teams' re-sent
  * activities (~15 s later) and for replayed signed alerts (a 5-minute window).
  */
-export function createSeenKeys(store: Store, collection: string, clock: () => number = Date.now) {
+export function createSeenKeys(
+  store: Store,
+  collection: string,
+  /** The longest gap between two copies this must catch; at most BUCKET_MS. */
+  repeatWindowMs = BUCKET_MS,
+  clock: () => number = Date.now,
+) {
   const COLLECTION = collection;
   let prunedBefore = -1;
   const bucketOf = (t: number) => Math.floor(t / BUCKET_MS).toString(36).padStart(8, '0');
@@ -33,8 +39,11 @@ export function createSeenKeys(store: Store, collection: string, clock: () => nu
         prunedBefore = bucket;
         prune(bucket).catch(() => undefined); // housekeeping; a failure only leaves old entries for next time
       }
-      const previous = await store.get(COLLECTION, `${bucketOf((bucket - 1) * BUCKET_MS)}:${id}`);
-      if (previous) return false;
+      // A copy from the previous bucket can only matter when this one began less than repeatWindowMs ago.
+      if (now - bucket * BUCKET_MS < repeatWindowMs) {
+        const previous = await store.get(COLLECTION, `${bucketOf((bucket - 1) * BUCKET_MS)}:${id}`);
+        if (previous) return false;
+      }
       try {
         await store.put(COLLECTION, `${bucketOf(now)}:${id}`, { at: now }, { ifNoneMatch: true });
         return true;
@@ -48,6 +57,7 @@ export function createSeenKeys(store: Store, collection: string, clock: () => nu
 
 /** Teams re-sends an activity it thinks timed out: one entry per conversation and activity id. */
 export function createSeenActivities(store: Store, clock: () => number = Date.now) {
-  const keys = createSeenKeys(store, 'seen-activities', clock);
+  // Teams re-sends after about 15 s; three minutes is ample, and saves a read on most messages.
+  const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock);
   return { firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`) };
 }
