@@ -45,6 +45,17 @@ async function command(h: Harness, text: string): Promise<string> {
   return textOf(h.connector.cards()[0].body.attachments[0].content);
 }
 
+/** The configured backend, with its Set-OutboundConnector replaced (slowed down, or failing). */
+function withConnectorChange(set: (inner: ExchangeBackend, name: string, enabled: boolean) => ReturnType<ExchangeBackend['setOutboundConnectorEnabled']>) {
+  return (inner: ExchangeBackend): ExchangeBackend => ({
+    kind: inner.kind,
+    listOutboundConnectors: () => inner.listOutboundConnectors(),
+    listAcceptedDomains: () => inner.listAcceptedDomains(),
+    setOutboundConnectorEnabled: (name, enabled) => set(inner, name, enabled),
+    setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+  });
+}
+
 function confirmButtons(card: any) {
   return cardActions(card).filter((a) => a.verb === 'applyFix');
 }
@@ -186,16 +197,9 @@ describe('Fix now for 4.4.316', () => {
   });
 
   it('answers a slow change with a working card within the deadline and updates the card when done', async () => {
-    const slow = (inner: ExchangeBackend): ExchangeBackend => ({
-      ...inner,
-      kind: inner.kind,
-      listOutboundConnectors: () => inner.listOutboundConnectors(),
-      listAcceptedDomains: () => inner.listAcceptedDomains(),
-      setOutboundConnectorEnabled: async (name, enabled) => {
-        await new Promise((r) => setTimeout(r, 800));
-        return inner.setOutboundConnectorEnabled(name, enabled);
-      },
-      setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+    const slow = withConnectorChange(async (inner, name, enabled) => {
+      await new Promise((r) => setTimeout(r, 800));
+      return inner.setOutboundConnectorEnabled(name, enabled);
     });
     bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: slow });
     const { messageId, fixNow } = await pasteAndGetCard(bot);
@@ -211,15 +215,8 @@ describe('Fix now for 4.4.316', () => {
   });
 
   it('puts Exchange\'s own words on the card when a change fails, and audits the failure', async () => {
-    const failing = (inner: ExchangeBackend): ExchangeBackend => ({
-      ...inner,
-      kind: inner.kind,
-      listOutboundConnectors: () => inner.listOutboundConnectors(),
-      listAcceptedDomains: () => inner.listAcceptedDomains(),
-      setOutboundConnectorEnabled: async () => {
-        throw new ExchangeError('forbidden', 'The app is missing the Exchange Administrator role.');
-      },
-      setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+    const failing = withConnectorChange(async () => {
+      throw new ExchangeError('forbidden', 'The app is missing the Exchange Administrator role.');
     });
     bot = await startBot({}, { decorateExchange: failing });
     const { messageId, fixNow } = await pasteAndGetCard(bot);

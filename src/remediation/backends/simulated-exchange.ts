@@ -100,10 +100,21 @@ export function createSimulatedExchange(store: Store, initial: SimulatedTenant =
     await updateDocument<SimulatedTenant>(store, COLLECTION, KEY, (cur) => (cur ? undefined : structuredClone(initial)));
     return (await store.get<SimulatedTenant>(COLLECTION, KEY))!.value;
   };
-  const findConnector = (t: SimulatedTenant, name: string) =>
-    t.connectors.find((c) => c.name.toLowerCase() === name.toLowerCase());
-  const findDomain = (t: SimulatedTenant, name: string) =>
-    t.acceptedDomains.find((d) => d.domainName.toLowerCase() === name.toLowerCase());
+  /** Changes one object of the tenant with a compare-and-swap; `find` picks it from a fresh copy. */
+  const modify = async <T>(find: (t: SimulatedTenant) => T | undefined, edit: (o: T) => void, missing: string): Promise<T> => {
+    await read();
+    let result: T | undefined;
+    await updateDocument<SimulatedTenant>(store, COLLECTION, KEY, (cur) => {
+      const next = structuredClone(cur!);
+      result = find(next);
+      if (!result) return undefined;
+      edit(result);
+      return next;
+    });
+    if (!result) throw new ExchangeError('not_found', missing);
+    return result;
+  };
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
   return {
     kind: 'simulated',
@@ -113,33 +124,17 @@ export function createSimulatedExchange(store: Store, initial: SimulatedTenant =
     async listAcceptedDomains() {
       return (await read()).acceptedDomains;
     },
-    async setOutboundConnectorEnabled(name, enabled) {
-      await read();
-      let result: OutboundConnector | undefined;
-      await updateDocument<SimulatedTenant>(store, COLLECTION, KEY, (cur) => {
-        const next = structuredClone(cur!);
-        const c = findConnector(next, name);
-        if (!c) return undefined;
-        c.enabled = enabled;
-        result = c;
-        return next;
-      });
-      if (!result) throw new ExchangeError('not_found', `The outbound connector "${name}" was not found in the tenant.`);
-      return result;
-    },
-    async setAcceptedDomainType(domainName, domainType) {
-      await read();
-      let result: AcceptedDomain | undefined;
-      await updateDocument<SimulatedTenant>(store, COLLECTION, KEY, (cur) => {
-        const next = structuredClone(cur!);
-        const d = findDomain(next, domainName);
-        if (!d) return undefined;
-        d.domainType = domainType;
-        result = d;
-        return next;
-      });
-      if (!result) throw new ExchangeError('not_found', `The accepted domain "${domainName}" was not found in the tenant.`);
-      return result;
-    },
+    setOutboundConnectorEnabled: (name, enabled) =>
+      modify<OutboundConnector>(
+        (t) => t.connectors.find((c) => same(c.name, name)),
+        (c) => void (c.enabled = enabled),
+        `The outbound connector "${name}" was not found in the tenant.`,
+      ),
+    setAcceptedDomainType: (domainName, domainType) =>
+      modify<AcceptedDomain>(
+        (t) => t.acceptedDomains.find((d) => same(d.domainName, domainName)),
+        (d) => void (d.domainType = domainType),
+        `The accepted domain "${domainName}" was not found in the tenant.`,
+      ),
   };
 }
