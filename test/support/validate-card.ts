@@ -25,46 +25,45 @@ export function messageBytes(activity: unknown): number {
 /** What a Markdown renderer shows for escaped text: `\\[` is shown as `[`. */
 const shown = (markdown: unknown) => String(markdown).replace(/\\([\\`*_\[\]<>~#+\-.!()|{}])/g, '$1');
 
-/** Every text a user sees on the card, in order (TextBlock, TextRun, facts, button titles, choices). */
-export function visibleTexts(card: any): string[] {
-  const out: string[] = [];
+/** Visits every element and action of a card, depth first, without entering action data. */
+function eachNode(card: any, visit: (node: any) => void): void {
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
+    visit(node);
+    for (const [k, v] of Object.entries(node)) if (k !== 'data' && typeof v === 'object') walk(v);
+  };
+  walk(card);
+}
+
+/** Every text a user sees on the card, in order (TextBlock, TextRun, facts, button titles, choices). */
+export function visibleTexts(card: any): string[] {
+  const out: string[] = [];
+  eachNode(card, (node) => {
     if (node.type === 'TextBlock') out.push(shown(node.text));
     if (node.type === 'TextRun') out.push(String(node.text));
     if (node.type === 'FactSet') for (const f of node.facts ?? []) out.push(`${shown(f.title)}: ${shown(f.value)}`);
     if (typeof node.type === 'string' && node.type.startsWith('Action.')) out.push(`[${node.title}]`);
     if (node.type === 'Input.ChoiceSet') for (const c of node.choices ?? []) out.push(`(${c.title})`);
-    for (const [k, v] of Object.entries(node)) if (k !== 'data' && typeof v === 'object') walk(v);
-  };
-  walk(card);
+  });
   return out;
 }
 
 /** Markdown-capable strings (TextBlock text, fact titles and values): where an unescaped link would be live. */
 export function markdownTexts(card: any): string[] {
   const out: string[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
+  eachNode(card, (node) => {
     if (node.type === 'TextBlock') out.push(String(node.text));
     if (node.type === 'FactSet') for (const f of node.facts ?? []) out.push(String(f.title), String(f.value));
-    for (const v of Object.values(node)) if (typeof v === 'object') walk(v);
-  };
-  walk(card);
+  });
   return out;
 }
 
 /** The actions on a card, wherever they sit (card actions and ActionSets). */
 export function cardActions(card: any): any[] {
   const out: any[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
+  eachNode(card, (node) => {
     if (typeof node.type === 'string' && node.type.startsWith('Action.')) out.push(node);
-    for (const [k, v] of Object.entries(node)) if (k !== 'data' && typeof v === 'object') walk(v);
-  };
-  walk(card);
+  });
   return out;
 }
