@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as ACData from 'adaptivecards-templating';
 import { projectPath } from '../project-root';
+import { compileTemplate } from './compile-template';
 
 export type CardName =
   | 'diagnosis'
@@ -24,16 +24,18 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 export type RenderCard = (name: CardName, data: object) => AdaptiveCard;
 
 /**
- * Parses every template in cards/ once, at start-up, and returns renderCard(name, data).
+ * Reads and compiles every template in cards/ once, at start-up, and returns renderCard(name, data).
  * Data is bound as data: text that came from a user is never evaluated as a template expression.
  */
 export function createCardRenderer(cardsDir = defaultCardsDir()): RenderCard {
-  const templates = new Map<CardName, ACData.Template>();
-  for (const name of CARD_NAMES) {
-    const json = JSON.parse(fs.readFileSync(path.join(cardsDir, `${name}.json`), 'utf8'));
-    templates.set(name, new ACData.Template(json));
-  }
-  return (name, data) => templates.get(name)!.expand({ $root: data }) as AdaptiveCard;
+  const compiled = new Map<CardName, (root: unknown) => unknown>();
+  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileTemplate(template));
+  return (name, data) => compiled.get(name)!(data) as AdaptiveCard;
+}
+
+/** The templates in cards/, by name, as parsed JSON. */
+export function readTemplates(cardsDir = defaultCardsDir()): Map<CardName, unknown> {
+  return new Map(CARD_NAMES.map((name) => [name, JSON.parse(fs.readFileSync(path.join(cardsDir, `${name}.json`), 'utf8'))]));
 }
 
 function defaultCardsDir(): string {

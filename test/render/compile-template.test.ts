@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { answerPaste } from '../../src/chat/answer-paste';
+import { LOCALES, loadKnowledge } from '../../src/knowledge/load-knowledge';
+import { parseErrors } from '../../src/parse/parse-errors';
+import { compileTemplate } from '../../src/render/compile-template';
+import { CARD_NAMES, readTemplates, type AdaptiveCard, type CardName } from '../../src/render/render-card';
+import { loadUiStrings } from '../../src/render/ui-strings';
+
+/** What adaptivecards-templating itself makes of a template and data: the value, or the error it throws. */
+function library(template: unknown, root: unknown): unknown {
+  try {
+    return { value: new ACData.Template(template).expand({ $root: root }) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+function compiled(template: unknown, root: unknown): unknown {
+  try {
+    return { value: compileTemplate(template)(root) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+const agree = (template: unknown, root: unknown) => expect(compiled(template, root)).toEqual(library(template, root));
+
+const VALUES: unknown[] = ['', 'x', '${title}', 0, 1, -2.5, Number.NaN, true, false, null, undefined, [], [1, 'a'], [{ title: 't', value: 'v' }], {}, { title: 'nested' }];
+
+describe('compiled templates expand exactly as adaptivecards-templating does', () => {
+  const shapes: Record<string, unknown> = {
+    'a whole-string binding': { a: '${x}' },
+    'text around bindings': { a: 'p ${x} q ${y.z}' },
+    'a binding in an array': { a: ['${x}', 'k'] },
+    'a deep path': { a: '${x.title}' },
+    'a $root path': { a: '${$root.x}' },
+    '$when x != \'\'': { a: { $when: "${x != ''}", k: 1 } },
+    '$when x != null': { a: { $when: '${x != null}', k: 1 } },
+    '$when !x': { a: { $when: '${!x}', k: 1 } },
+    '$when count(x) > 0': { a: { $when: '${count(x) > 0}', k: 1 } },
+    '$when count(x) == 0': { a: { $when: '${count(x) == 0}', k: 1 } },
+    '$when with another expression (library evaluation)': { a: { $when: "${x == 'x' || x == 1}", k: 1 } },
+    'a function call (library evaluation)': { a: "${concat('[', string(x), ']')}" },
+    '$when that is not an expression': { a: { $when: 'true', k: 1 }, b: { $when: '', k: 2 }, c: { $when: false, k: 3 } },
+    '$data over an array, with $index, $data and $root': {
+      body: [{ $data: '${x}', type: 'T', text: '${title}', i: '${$index}', d: '${$data.title}', r: '${$root.y}' }, 'after'],
+    },
+    '$data over an object': { a: { $data: '${x}', t: '${title}' } },
+    '$data as a literal array': { a: [{ $data: [{ n: 1 }, { n: 2 }], v: '${n}', w: '${x}' }] },
+    '$data in a property position repeats into an array': { a: { $data: '${x}', v: '${value}' } },
+    '$data with $when per item': { a: [{ $data: '${x}', $when: "${title != ''}", v: '${title}' }] },
+    '$data and $index are restored after a repeat': { a: [{ $data: '${x}', v: 1 }], i: '${$index}', t: '${title}', n: [{ $data: '${$root.y}', w: '${$index}' }], j: 'after ${$index}' },
+    'nested $data scopes': { a: [{ $data: '${x}', b: [{ $data: '${$root.y}', c: '${title}', d: '${$index}' }] }] },
+    'reserved keys are dropped': { $root: 1, $host: 2, $index: 3, $_acTemplateVersion: 4, a: 1, v: '${$_acTemplateVersion.major}' },
+    'literals pass through': { n: 1, b: false, z: null, s: 'plain', arr: [1, [2, [3]], null] },
+  };
+  for (const [name, template] of Object.entries(shapes)) {
+    it(name, () => {
+      for (const x of VALUES) for (const y of [undefined, 'y', { z: 'zz' }, [{ title: 'a' }, { title: '' }]]) agree(template, { x, y });
+      agree(template, {});
+    });
+  }
+
+  it('inherited names (toString, constructor) and non-plain objects go to the library', () => {
+    for (const template of [{ a: '${toString}' }, { a: '${x.constructor}' }, { a: 'v ${x.length}' }, { a: { $when: "${x != ''}", k: 1 } }]) {
+      for (const x of [new Date(0), Object.create({ inherited: 'i' }), 'abc', [1, 2], Object.create(null)]) agree(template, { x });
+    }
+  });
+
+  it('user text that looks like a binding stays text', () => {
+    const card = compileTemplate({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
+    expect(card).toEqual({ a: "${$root.secret} ${concat('a','b')}", b: "said: ${$root.secret} ${concat('a','b')}", c: [{ d: '${x}' }] });
+  });
+
+  // Random data shaped by the names each card template binds: missing fields, nulls, wrong types, arrays
+  // where objects are expected, strings holding "${…}", nested at random.
+  const templates = readTemplates();
+  for (const name of CARD_NAMES) {
+    it(`${name}.json on random data`, () => {
+      const template = templates.get(name);
+      const names = [...new Set([...JSON.stringify(template).matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => m[1].match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []))];
+      const leaf = fc.oneof(fc.string(), fc.constantFrom('', '${title}', 'a ${b}'), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+      const { tree } = fc.letrec((tie) => ({
+        tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 3 }), tie('node')),
+        node: fc.dictionary(fc.constantFrom(...names), tie('tree'), { maxKeys: names.length }),
+      }));
+      fc.assert(fc.property(fc.dictionary(fc.constantFrom(...names), tree, { maxKeys: names.length }), (root) => {
+        agree(template, root);
+      }), { numRuns: 100 });
+    });
+  }
+
+  it('every paste fixture, in both locales, renders the same cards through either engine', () => {
+    const knowledge = loadKnowledge();
+    const ui = loadUiStrings();
+    const now = () => new Date('2023-06-14T12:00:00Z');
+    const dir = path.join(__dirname, '..', 'fixtures', 'pastes');
+    let cards = 0;
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.txt'))) {
+      const errors = parseErrors(fs.readFileSync(path.join(dir, file), 'utf8'));
+      for (const locale of LOCALES) {
+        const viaLibrary = answerPaste(errors, locale, { knowledge, ui, now, renderCard: (n: CardName, d: object) => new ACData.Template(templates.get(n)).expand({ $root: d }) as AdaptiveCard });
+        const viaCompiled = answerPaste(errors, locale, { knowledge, ui, now, renderCard: (n: CardName, d: object) => compileTemplate(templates.get(n))(d) as AdaptiveCard });
+        expect(viaCompiled).toEqual(viaLibrary);
+        cards += viaCompiled.length;
+      }
+    }
+    expect(cards).toBeGreaterThan(60);
+  });
+});
