@@ -13,6 +13,7 @@ import type { Store } from './store/store';
 import { createServer } from './http/server';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
+import { createMessageLane } from './teams/message-lane';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 import { registerPlayground } from './playground/playground-routes';
 import { createAlertDispatcher } from './alerts/alert-dispatcher';
@@ -129,6 +130,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     adapter,
     auth,
     bot,
+    messages: createMessageLane({ auth, bot, logger }),
     logger,
     health: () => ({
       status: 'ok',

@@ -1,5 +1,6 @@
 import restify from 'restify';
 import type { Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import type { AuthenticateRequestResult, MessageLane } from '../teams/message-lane';
 import type { Config } from '../config';
 import type { Logger } from '../log/logger';
 import { checkBearer } from './check-bearer';
@@ -10,6 +11,8 @@ export interface ServerDeps {
   adapter: CloudAdapter;
   auth: ConfigurationBotFrameworkAuthentication;
   bot: { run(context: TurnContext): Promise<void> };
+  /** Messages are answered here; every other activity goes through the adapter. */
+  messages: MessageLane;
   logger: Logger;
   health: () => Record<string, unknown>;
 }
@@ -23,7 +26,7 @@ const AUTH_TIMEOUT_MS = 5000;
  *   GET  /healthz       readiness, without secrets
  */
 export function createServer(deps: ServerDeps): restify.Server {
-  const { config, adapter, auth, bot, logger } = deps;
+  const { config, adapter, auth, bot, messages, logger } = deps;
   const server = restify.createServer({ name: 'mail-flow-doctor', handleUncaughtExceptions: false });
   server.server.keepAliveTimeout = 65_000;
 
@@ -44,7 +47,14 @@ export function createServer(deps: ServerDeps): restify.Server {
       if (typeof body.type !== 'string' || !body.type) {
         throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
       }
-      if (!config.localMode) await authenticate(req.headers.authorization, body as unknown as Activity);
+      const activity = body as unknown as Activity;
+      const authenticated = config.localMode ? undefined : await authenticate(req.headers.authorization, activity);
+      if (messages.accepts(activity)) {
+        await messages.handle(activity, authenticated);
+        res.writeHead(200);
+        res.end();
+        return;
+      }
       (req as unknown as { body: unknown }).body = body;
       await adapter.process(req, res, (context) => bot.run(context));
     } catch (err) {
@@ -60,14 +70,14 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   /** Refuses with 401 promptly: cheap checks first, then botbuilder's validation with a time limit. */
-  async function authenticate(authorization: string | undefined, activity: Activity): Promise<void> {
+  async function authenticate(authorization: string | undefined, activity: Activity): Promise<AuthenticateRequestResult> {
     const problem = checkBearer(authorization, config.appId);
     if (problem) throw new HttpError(401, 'unauthorized', `Bot Framework authentication failed: ${problem}.`);
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
+      return await Promise.race([
         auth.authenticateRequest(activity, authorization!),
-        new Promise((_, reject) => {
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('signing keys could not be fetched in time')), AUTH_TIMEOUT_MS);
         }),
       ]);

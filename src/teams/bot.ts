@@ -51,7 +51,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     super();
     this.seen = createSeenActivities(deps.store);
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      await this.answerMessage(context.activity, (reply) => context.sendActivity(reply));
       await next();
     });
     this.onInstallationUpdateAdd(async (context, next) => {
@@ -68,7 +68,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
         await rememberConversation(deps.store, context.activity);
         // Greet one person in a 1:1 chat; a whole team or group is not messaged unasked.
         if (context.activity.conversation.conversationType === 'personal') {
-          await sendCards(context, [helpCard(localeOf(context.activity), deps, 'help')]);
+          await sendCards((reply) => context.sendActivity(reply), [helpCard(localeOf(context.activity), deps, 'help')]);
         }
       }
       await next();
@@ -81,17 +81,20 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     });
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
-    const activity = context.activity;
+  /**
+   * Answers a message activity through `send` (one activity per call, addressed by the caller). Reached from
+   * botbuilder's turn (onMessage) and from the message lane (message-lane.ts), which skips the turn pipeline.
+   */
+  async answerMessage(activity: Activity, send: SendReply): Promise<void> {
     if (await this.isRetry(activity)) return;
     const locale = localeOf(activity);
 
     // Action.Submit fallback (older clients): a message with a value and no text.
     const value = activity.value as { verb?: unknown } | undefined;
     if (value && typeof value === 'object' && typeof value.verb === 'string' && !activity.text) {
-      const result = await this.runActionSafely(context, value.verb, value as Record<string, unknown>, locale);
-      if ('card' in result) await sendCards(context, [result.card]);
-      else if ('message' in result) await context.sendActivity(result.message);
+      const result = await this.runActionSafely(activity, value.verb, value as Record<string, unknown>, locale);
+      if ('card' in result) await sendCards(send, [result.card]);
+      else if ('message' in result) await send({ type: 'message', text: result.message });
       return;
     }
 
@@ -99,7 +102,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     const command = matchCommand(text);
     if (command) {
       const ctx = {
-        startDiagnosis: (target: string) => this.startDiagnosis(context.activity, target, locale),
+        startDiagnosis: (target: string) => this.startDiagnosis(activity, target, locale),
         conversation: {
           id: activity.conversation.id,
           type: activity.conversation.conversationType ?? '',
@@ -108,38 +111,38 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
         actor: actorOf(activity),
         locale,
       };
-      await sendCards(context, await commands[command.name](command.args, locale, this.deps, ctx));
+      await sendCards(send, await commands[command.name](command.args, locale, this.deps, ctx));
       return;
     }
     const errors = parseErrors(text);
     if (!errors.length) {
-      await sendCards(context, [helpCard(locale, this.deps, text ? 'no-code' : 'help')]);
+      await sendCards(send, [helpCard(locale, this.deps, text ? 'no-code' : 'help')]);
       return;
     }
-    await sendCards(context, answerPaste(errors, locale, this.deps));
+    await sendCards(send, answerPaste(errors, locale, this.deps));
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const action = invokeValue.action;
     const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
     const verb = typeof action.verb === 'string' ? action.verb : typeof data.verb === 'string' ? data.verb : '';
-    const result = await this.runActionSafely(context, verb, data, localeOf(context.activity));
+    const result = await this.runActionSafely(context.activity, verb, data, localeOf(context.activity));
     return toInvokeResponse(result);
   }
 
   /** Opaque failures become guidance at one seam: a short card with a reference; the stack goes to the log. */
-  private async runActionSafely(context: TurnContext, verb: string, data: Record<string, unknown>, locale: Locale): Promise<ActionResult> {
-    const reference = TurnContext.getConversationReference(context.activity) as ConversationReference;
-    const cardMessageId = context.activity.replyToId;
+  private async runActionSafely(activity: Activity, verb: string, data: Record<string, unknown>, locale: Locale): Promise<ActionResult> {
+    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
+    const cardMessageId = activity.replyToId;
     try {
       return await runAction(
         {
           verb,
           data,
-          actor: actorOf(context.activity),
+          actor: actorOf(activity),
           locale,
-          conversationId: context.activity.conversation?.id ?? '',
-          startDiagnosis: (target) => this.startDiagnosis(context.activity, target, locale),
+          conversationId: activity.conversation?.id ?? '',
+          startDiagnosis: (target) => this.startDiagnosis(activity, target, locale),
           scheduleRecheck: async (operationId) => {
             if (!cardMessageId) return undefined;
             const due = new Date(this.deps.now().getTime() + this.deps.verifyAfterMs).toISOString();
@@ -196,9 +199,12 @@ function actorOf(activity: Activity): Actor {
   return { id: activity.from?.id ?? '', name: activity.from?.name ?? '', aadObjectId: activity.from?.aadObjectId ?? '' };
 }
 
+/** Sends one reply into the conversation of the message being answered. */
+export type SendReply = (reply: Partial<Activity>) => Promise<unknown>;
+
 /** One card per message: Teams splits text + attachments and each card can then be updated on its own. */
-async function sendCards(context: TurnContext, cards: AdaptiveCard[]): Promise<void> {
+async function sendCards(send: SendReply, cards: AdaptiveCard[]): Promise<void> {
   for (const card of cards) {
-    await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+    await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
   }
 }

@@ -5,6 +5,9 @@ import type { Config } from '../config';
 import { reuseClients } from './reuse-clients';
 import type { Logger } from '../log/logger';
 
+/** What the user reads when answering a message failed; the error itself goes to the log. */
+export const TURN_FAILED_TEXT = 'Sorry, something went wrong while reading that. Nothing was changed; please try again.';
+
 /**
  * botbuilder's CloudAdapter with Bot Framework authentication from the standard settings. With an empty
  * MicrosoftAppId, botbuilder runs unauthenticated (Emulator mode) and sends replies without a token.
@@ -28,7 +31,7 @@ export function createAdapter(config: Config, logger: Logger): { adapter: CloudA
     logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });
     if (context.activity.type === 'message') {
       try {
-        await context.sendActivity('Sorry, something went wrong while reading that. Nothing was changed; please try again.');
+        await context.sendActivity(TURN_FAILED_TEXT);
       } catch (sendError) {
         logger.warn('could not tell the user about the failure', { err: sendError as Error });
       }

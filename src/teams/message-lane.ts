@@ -1,0 +1,58 @@
+import { DeliveryModes, TurnContext, type Activity, type ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Logger } from '../log/logger';
+import type { SendReply } from './bot';
+import { TURN_FAILED_TEXT } from './create-adapter';
+
+export type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
+export interface MessageLaneDeps {
+  auth: ConfigurationBotFrameworkAuthentication;
+  bot: { answerMessage(activity: Activity, send: SendReply): Promise<void> };
+  logger: Logger;
+}
+
+/**
+ * Message activities take a short road to the bot's message handler: the same authentication result and
+ * connector client CloudAdapter would use, replies addressed with botbuilder's own
+ * TurnContext.applyConversationReference and sent as CloudAdapter sends them (replyToActivity, else
+ * sendToConversation), and the same "something went wrong" answer as the adapter's onTurnError. What it
+ * skips is the per-turn pipeline around that — TurnContext and turn state, middleware, handler dispatch,
+ * schema checks — which took about as much CPU per message as everything else together (bench/http.bench.ts).
+ * Every other activity (card actions, installs, members, expectReplies) still goes through CloudAdapter.
+ */
+export function createMessageLane(deps: MessageLaneDeps) {
+  return {
+    /** Messages whose replies go to the Bot Connector (expectReplies wants them in the HTTP answer instead). */
+    accepts(activity: Partial<Activity>): boolean {
+      return activity.type === 'message' && activity.deliveryMode !== DeliveryModes.ExpectReplies && typeof activity.serviceUrl === 'string';
+    },
+
+    /** Answers one message. `authenticated` is the request's checked token; without it (local mode) none is needed. */
+    async handle(activity: Activity, authenticated?: AuthenticateRequestResult): Promise<void> {
+      const auth = authenticated ?? (await deps.auth.authenticateRequest(activity, ''));
+      (activity as Partial<Activity>).callerId = auth.callerId;
+      const connector = await auth.connectorFactory?.create(activity.serviceUrl, auth.audience);
+      if (!connector) throw new Error('No connector client for this request (the authentication result had no connector factory).');
+      const reference = TurnContext.getConversationReference(activity);
+      const send: SendReply = async (reply) => {
+        const out = TurnContext.applyConversationReference({ type: 'message', ...reply }, reference) as Activity;
+        delete (out as Partial<Activity>).id;
+        return out.replyToId
+          ? connector.conversations.replyToActivity(out.conversation.id, out.replyToId, out)
+          : connector.conversations.sendToConversation(out.conversation.id, out);
+      };
+      try {
+        await deps.bot.answerMessage(activity, send);
+      } catch (err) {
+        deps.logger.error('turn failed', { activityType: activity.type, activityId: activity.id, err: err as Error });
+        try {
+          await send({ type: 'message', text: TURN_FAILED_TEXT });
+        } catch (sendError) {
+          deps.logger.warn('could not tell the user about the failure', { err: sendError as Error });
+        }
+      }
+    },
+  };
+}
+
+export type MessageLane = ReturnType<typeof createMessageLane>;
