@@ -75,6 +75,12 @@ async function load(url: string, body: string, seconds: number, amount?: number)
   });
 }
 
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
@@ -87,7 +93,9 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-'));
 
   const floor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0'], process.env, /ready (\d+)/);
-  const bot = await startProcess(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /ready on http:\/\/localhost:(\d+)/);
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the bot under load (written when it stops).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const bot = await startProcess(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'index.js')], { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /ready on http:\/\/localhost:(\d+)/);
   const floorUrl = `http://127.0.0.1:${floor.port}`;
   const botUrl = `http://127.0.0.1:${bot.port}`;
 
@@ -95,11 +103,15 @@ async function main() {
   await load(floorUrl, body, 2);
   await load(botUrl, body, 2);
   connector.reset();
+  const floorCpu = cpuMs(floor.child.pid!);
   const f = await load(floorUrl, body, DURATION_S);
+  const floorCpuPerMessage = ((cpuMs(floor.child.pid!) - floorCpu) * 1000) / f.requests.total;
   const floorReplies = connector.count();
   connector.reset();
+  const botCpu = cpuMs(bot.child.pid!);
   const b = await load(botUrl, body, DURATION_S);
   await new Promise((r) => setTimeout(r, 500));
+  const botCpuPerMessage = ((cpuMs(bot.child.pid!) - botCpu) * 1000) / b.requests.total;
   const botReplies = connector.count();
 
   // Memory: RSS before and after 10,000 more messages.
@@ -115,11 +127,13 @@ async function main() {
   console.log(row('floor', f, floorReplies));
   console.log(row('bot', b, botReplies));
   console.log(`\nratio bot/floor: ${(b.requests.average / f.requests.average).toFixed(2)} (throughput), p99 ${(b.latency.p99 / Math.max(1, f.latency.p99)).toFixed(2)}x`);
+  console.log(`CPU per message: floor ${floorCpuPerMessage.toFixed(0)} µs, bot ${botCpuPerMessage.toFixed(0)} µs`);
   console.log(`every reply delivered: ${botReplies >= b.requests.total - b.non2xx && b.non2xx === 0 ? 'yes' : `NO (${botReplies} replies for ${b.requests.total} requests)`}`);
   console.log(`RSS: ${rssBefore.toFixed(0)} MB after the timed run, ${rssAfter10k.toFixed(0)} MB after 10,000 more messages, ${rssAfter20k.toFixed(0)} MB after 20,000`);
   console.log(`start to ready: bot ${bot.ms.toFixed(0)} ms (process spawn to "ready" line), floor ${floor.ms.toFixed(0)} ms\n`);
 
   bot.child.kill();
+  await new Promise((r) => bot.child.once('exit', r));
   floor.child.kill();
   connector.close();
 }
