@@ -131,6 +131,16 @@ describe('group chats, channels and languages', () => {
     expect(cards[0].activityId).toBe(activity.id);
   });
 
+  it('puts the cards in the HTTP answer when the sender asks for expectReplies, and sends nothing', async () => {
+    const activity = { ...teamsMessage(CONNECTOR_CODES[2][1], { serviceUrl: bot.connector.url, from: ADMIN }), deliveryMode: 'expectReplies' };
+    const res = await bot.post(activity);
+    expect(res.status).toBe(200);
+    expect(bot.connector.calls).toHaveLength(0);
+    expect(res.body.activities).toHaveLength(1);
+    expect(visibleTexts(res.body.activities[0].attachments[0].content).join('\n')).toContain('4.4.316');
+    expect(res.body.activities[0].replyToId).toBe(activity.id);
+  });
+
   it('reads text Teams delivered as HTML with entities and non-breaking spaces', async () => {
     const html = '<p>450&nbsp;4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]&nbsp;[LastAttemptedIP=203.0.113.5:25]</p>';
     const { texts } = await paste(html, { scope: 'channel', expectCards: 1 });

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Activity, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { memoryLogger } from '../../src/log/logger';
+import { TURN_FAILED_TEXT } from '../../src/teams/create-adapter';
+import { createMessageLane, type AuthenticateRequestResult } from '../../src/teams/message-lane';
+import type { SendReply } from '../../src/teams/bot';
+import { fixtureActivity, teamsMessage } from '../support/activities';
+
+/** A connector client that records what it is asked to send. */
+function recordingConnector() {
+  const calls: { op: string; conversationId: string; activityId?: string; activity: Partial<Activity> }[] = [];
+  return {
+    calls,
+    conversations: {
+      replyToActivity: async (conversationId: string, activityId: string, activity: Partial<Activity>) => {
+        calls.push({ op: 'reply', conversationId, activityId, activity });
+        return { id: 'sent-1' };
+      },
+      sendToConversation: async (conversationId: string, activity: Partial<Activity>) => {
+        calls.push({ op: 'send', conversationId, activity });
+        return { id: 'sent-2' };
+      },
+    },
+  };
+}
+
+function laneWith(answer: (activity: Activity, send: SendReply) => Promise<void>) {
+  const connector = recordingConnector();
+  const created: { serviceUrl: string; audience?: string }[] = [];
+  const authResult = {
+    audience: 'https://api.botframework.com',
+    callerId: 'urn:botframework:azure',
+    claimsIdentity: {},
+    connectorFactory: { create: async (serviceUrl: string, audience?: string) => (created.push({ serviceUrl, audience }), connector) },
+  } as unknown as AuthenticateRequestResult;
+  const localAuth: string[] = [];
+  const auth = {
+    authenticateRequest: async (_activity: Activity, header: string) => (localAuth.push(header), authResult),
+  } as unknown as ConfigurationBotFrameworkAuthentication;
+  const logger = memoryLogger();
+  return { lane: createMessageLane({ auth, bot: { answerMessage: answer }, logger }), connector, created, localAuth, logger, authResult };
+}
+
+describe('the message lane', () => {
+  it('takes messages whose replies go to the Bot Connector, and nothing else', () => {
+    const { lane } = laneWith(async () => undefined);
+    const message = teamsMessage('help', { serviceUrl: 'https://smba.example/' });
+    expect(lane.accepts(message)).toBe(true);
+    expect(lane.accepts({ ...message, deliveryMode: 'expectReplies' })).toBe(false);
+    expect(lane.accepts({ ...message, serviceUrl: undefined })).toBe(false);
+    expect(lane.accepts(fixtureActivity('teams-installationupdate-add-channel-captured'))).toBe(false);
+    expect(lane.accepts({ ...message, type: 'invoke' })).toBe(false);
+  });
+
+  it('addresses replies as botbuilder does: from the bot to the user, in reply to the message, in its thread', async () => {
+    const { lane, connector, created, localAuth } = laneWith(async (_activity, send) => {
+      await send({ type: 'message', text: 'first', id: 'must-not-be-sent' } as Partial<Activity>);
+      await send({ text: 'second' });
+    });
+    const message = teamsMessage('help', { serviceUrl: 'https://smba.example/emea/', scope: 'channel', locale: 'ru-RU' });
+    await lane.handle(message);
+    expect(localAuth).toEqual(['']); // local mode: botbuilder's own anonymous result, no token
+    expect(created).toEqual([{ serviceUrl: 'https://smba.example/emea/', audience: 'https://api.botframework.com' }]);
+    expect(connector.calls.map((c) => [c.op, c.conversationId, c.activityId, c.activity.text])).toEqual([
+      ['reply', message.conversation.id, message.id, 'first'],
+      ['reply', message.conversation.id, message.id, 'second'],
+    ]);
+    const sent = connector.calls[0].activity;
+    expect(sent).toMatchObject({
+      type: 'message',
+      from: message.recipient,
+      recipient: message.from,
+      conversation: message.conversation,
+      replyToId: message.id,
+      serviceUrl: message.serviceUrl,
+      channelId: 'msteams',
+      locale: 'ru-RU',
+    });
+    expect(sent).not.toHaveProperty('id');
+    expect(connector.calls[1].activity.type).toBe('message');
+  });
+
+  it('uses the checked token of the request when there is one, and sets its caller id', async () => {
+    const { lane, localAuth, authResult } = laneWith(async () => undefined);
+    const message = teamsMessage('help', { serviceUrl: 'https://smba.example/' });
+    await lane.handle(message, authResult);
+    expect(localAuth).toEqual([]);
+    expect(message.callerId).toBe('urn:botframework:azure');
+  });
+
+  it('sends a message without an id to the conversation instead of replying', async () => {
+    const { lane, connector } = laneWith(async (_a, send) => void (await send({ text: 'x' })));
+    const message = teamsMessage('help', { serviceUrl: 'https://smba.example/' });
+    delete message.id;
+    await lane.handle(message);
+    expect(connector.calls.map((c) => c.op)).toEqual(['send']);
+  });
+
+  it('tells the user when answering failed, and logs the error without the message text', async () => {
+    const { lane, connector, logger } = laneWith(async () => {
+      throw new Error('store unavailable');
+    });
+    const message = teamsMessage('450 4.4.316 secret paste', { serviceUrl: 'https://smba.example/' });
+    await lane.handle(message);
+    expect(connector.calls.map((c) => c.activity.text)).toEqual([TURN_FAILED_TEXT]);
+    const line = logger.lines.find((l) => l.includes('turn failed'))!;
+    expect(line).toContain('store unavailable');
+    expect(line).toContain(message.id);
+    expect(line).not.toContain('secret paste');
+  });
+});
