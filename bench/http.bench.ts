@@ -14,7 +14,9 @@ import autocannon from 'autocannon';
 const ROOT = path.join(__dirname, '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const PASTE = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+// autocannon puts a fresh id wherever "[<id>]" stands: in the activity id (Teams' retries are answered
+// once, so ids must differ) and in the server name, so that no two pastes are the same.
+const PASTE = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mx-[<id>].contoso.com] [LastAttemptedIP=203.0.113.5:25]';
 
 async function connectorStandIn() {
   let replies = 0;
