@@ -7,8 +7,8 @@ export interface Explanation {
   known: boolean;
   name: string;
   meaning: string;
-  causes: string[];
-  fixes: string[];
+  causes: readonly string[];
+  fixes: readonly string[];
   docUrl: string;
   /** One of the six mail flow intelligence connector codes, or an expired form of one. */
   connector: boolean;
@@ -36,8 +36,35 @@ export function findCode(codes: Record<string, CodeKnowledge>, code: string): Co
   return undefined;
 }
 
-/** What the bot says about one enhanced status code, in one locale. Pure. */
+/** Explanations already made, per knowledge base; bounded, since codes come from pasted text. */
+const explained = new WeakMap<KnowledgeBase, Map<string, Explanation>>();
+const MAX_EXPLAINED = 4096;
+
+/**
+ * What the bot says about one enhanced status code, in one locale. Pure: the same code gets the same
+ * (frozen) explanation object, so what is derived from it can be prepared once (render/diagnosis-card.ts).
+ */
 export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
+  let known = explained.get(kb);
+  if (!known) explained.set(kb, (known = new Map()));
+  const key = `${locale}|${code}`;
+  let x = known.get(key);
+  if (!x) {
+    if (known.size >= MAX_EXPLAINED) known.clear();
+    x = freeze(explain(kb, locale, code));
+    known.set(key, x);
+  }
+  return x;
+}
+
+function freeze(x: Explanation): Explanation {
+  Object.freeze(x.causes);
+  Object.freeze(x.fixes);
+  Object.freeze(x.rfc);
+  return Object.freeze(x);
+}
+
+function explain(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
   const k = kb[locale];
   const m = CODE.exec(code);
   const rfc = m
@@ -56,8 +83,8 @@ export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Ex
       known: true,
       name: entry.name,
       meaning: entry.meaning,
-      causes: entry.causes,
-      fixes: entry.fixes,
+      causes: [...entry.causes],
+      fixes: [...entry.fixes],
       docUrl: entry.docUrl || DEFAULT_DOC,
       connector,
       expiredFormOf: entry.expiredFormOf,
@@ -72,7 +99,7 @@ export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Ex
     name: rfc.detail ?? rfc.subject ?? code,
     meaning: k.other.meaning,
     causes: [],
-    fixes: k.other.fixes,
+    fixes: [...k.other.fixes],
     docUrl: DEFAULT_DOC,
     connector: false,
     retried,

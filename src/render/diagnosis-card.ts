@@ -105,8 +105,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   if (underlying) notes.push(`${ui.underlying}: ${underlying.code} ${underlying.name}. ${underlying.meaning}`);
   if (!x.known) notes.push(ui.unknownCode);
 
-  const causes = [...x.causes, ...(underlying && !x.causes.length ? underlying.causes : [])];
-  const fixes = [...x.fixes, ...(underlying && !x.fixes.length ? underlying.fixes : [])];
+  const texts = knowledgeTexts(x, underlying);
   const rfcFacts: Fact[] = [];
   if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeMarkdown(x.rfc.class) });
   const [, subject, detail] = error.enhancedCode.split('.');
@@ -118,14 +117,14 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
     color: major === '5' ? 'attention' : major === '4' ? 'warning' : 'good',
-    meaning: escapeMarkdown(x.meaning),
+    meaning: texts.meaning,
     note: escapeMarkdown(notes.join(' ')),
     facts,
     remoteReply: error.remoteReply ? truncate(error.remoteReply, 1000) : '',
     retry: escapeMarkdown(retry),
-    causes: bulletList(causes),
-    fixes: numberedList(fixes),
-    partner: x.partner ? escapeMarkdown(x.partner) : '',
+    causes: texts.causes,
+    fixes: texts.fixes,
+    partner: texts.partner,
     rfcFacts,
     pasted: truncate(error.excerpt, 500),
     docUrl: x.docUrl,
@@ -145,8 +144,33 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   };
 }
 
-/** The headings of the diagnosis card, in the user's language. */
+type KnowledgeTexts = Pick<DiagnosisCardData, 'meaning' | 'causes' | 'fixes' | 'partner'>;
+const preparedTexts = new WeakMap<Explanation, KnowledgeTexts>();
+
+/** The knowledge base's texts for a code, escaped for the card once per explanation rather than per message. */
+function knowledgeTexts(x: Explanation, underlying: Explanation | undefined): KnowledgeTexts {
+  const make = (): KnowledgeTexts => ({
+    meaning: escapeMarkdown(x.meaning),
+    causes: bulletList([...x.causes, ...(underlying && !x.causes.length ? underlying.causes : [])]),
+    fixes: numberedList([...x.fixes, ...(underlying && !x.fixes.length ? underlying.fixes : [])]),
+    partner: x.partner ? escapeMarkdown(x.partner) : '',
+  });
+  if (underlying) return make();
+  let texts = preparedTexts.get(x);
+  if (!texts) preparedTexts.set(x, (texts = make()));
+  return texts;
+}
+
+const labels = new WeakMap<UiStrings, DiagnosisCardData['t']>();
+
+/** The headings of the diagnosis card, in the user's language (made once per language). */
 export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
+  let t = labels.get(ui);
+  if (!t) labels.set(ui, (t = makeLabels(ui)));
+  return t;
+}
+
+function makeLabels(ui: UiStrings): DiagnosisCardData['t'] {
   return {
     whatHappened: ui.whatHappened,
     factsTitle: ui.factsTitle,

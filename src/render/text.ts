@@ -36,10 +36,10 @@ export function formatUtc(iso: string): string {
 }
 
 /** "- a\r- b" for a TextBlock list; items are escaped. */
-export function bulletList(items: string[]): string {
+export function bulletList(items: readonly string[]): string {
   return items.map((i) => `- ${escapeMarkdown(i)}`).join('\r');
 }
 
-export function numberedList(items: string[]): string {
+export function numberedList(items: readonly string[]): string {
   return items.map((i, n) => `${n + 1}. ${escapeMarkdown(i)}`).join('\r');
 }
