@@ -5,10 +5,12 @@ import type { ConnectorClient } from 'botframework-connector';
 const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
 
 /** One JSON request over a kept-alive connection (node:http: far lighter per call than fetch's streams). */
-function request(method: string, url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  const lib = url.protocol === 'https:' ? https : http;
+function request(method: string, target: Target, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  const lib = target.protocol === 'https:' ? https : http;
+  headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method, agent: agents[url.protocol as 'http:' | 'https:'], headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+    const options = { protocol: target.protocol, hostname: target.hostname, port: target.port, path: target.basePath + path, method, agent: agents[target.protocol], headers };
+    const req = lib.request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
@@ -20,6 +22,21 @@ function request(method: string, url: URL, headers: Record<string, string>, body
   });
 }
 
+/** Where a service URL points, parsed once: each call only appends its path. */
+interface Target {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: string;
+  basePath: string;
+}
+
+function targetOf(serviceUrl: string): Target {
+  const url = new URL(serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The service URL must be http or https: ${url.protocol}`);
+  // An IPv6 literal keeps its brackets in URL.hostname; node:http wants it bare.
+  return { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, basePath: url.pathname };
+}
+
 /**
  * Sends, replies and updates through plain JSON over pooled keep-alive connections,
  * instead of the connector client's generic REST pipeline, which serialises every activity through its
@@ -28,7 +45,7 @@ function request(method: string, url: URL, headers: Record<string, string>, body
  * are fetched, cached and refreshed exactly as before. Every other operation goes to the original client.
  */
 export function lightenConnector(client: ConnectorClient, serviceUrl: string): ConnectorClient {
-  const base = serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`;
+  const target = targetOf(serviceUrl);
   const credentials = client.credentials as { signRequest?(resource: unknown): Promise<unknown> } | undefined;
 
   const authorization = async (): Promise<string | undefined> => {
@@ -41,12 +58,9 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string): C
 
   const call = async (method: 'POST' | 'PUT', path: string, activity: unknown) => {
     const auth = await authorization();
-    const res = await request(
-      method,
-      new URL(path, base),
-      { 'content-type': 'application/json; charset=utf-8', ...(auth ? { authorization: auth } : {}) },
-      JSON.stringify(activity),
-    );
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (auth) headers.authorization = auth;
+    const res = await request(method, target, path, headers, JSON.stringify(activity));
     if (res.status < 200 || res.status >= 300) {
       // The shape botbuilder's callers (and ours) read from the REST client's errors.
       throw Object.assign(new Error(`The Bot Connector answered ${res.status}: ${res.text.slice(0, 300)}`), {

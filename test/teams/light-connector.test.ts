@@ -51,3 +51,21 @@ describe('the light Bot Connector client', () => {
     expect(parseRetryAfter(error.response.headers.get('retry-after'))).toBe(3000);
   });
 });
+
+describe('service URLs with a path (Teams uses regional ones such as https://smba.trafficmanager.net/emea/)', () => {
+  it('keeps the path, with or without the trailing slash', async () => {
+    const http = await import('node:http');
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => res.end('{"id":"1"}'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await lightenConnector(fakeClient(), `http://127.0.0.1:${port}/emea`).conversations.replyToActivity('a:1', 'm 1', { type: 'message' } as any);
+    await lightenConnector(fakeClient(), `http://127.0.0.1:${port}/amer/`).conversations.sendToConversation('19:x@thread;messageid=2', { type: 'message' } as any);
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(seen).toEqual(['POST /emea/v3/conversations/a%3A1/activities/m%201', 'POST /amer/v3/conversations/19%3Ax%40thread%3Bmessageid%3D2/activities']);
+  });
+});
