@@ -21,6 +21,20 @@ export interface MessageLaneDeps {
  * Every other activity (card actions, installs, members, expectReplies) still goes through CloudAdapter.
  */
 export function createMessageLane(deps: MessageLaneDeps) {
+  // Local mode (no MicrosoftAppId): botbuilder's answer for a request without a token is the same anonymous
+  // identity and connector factory every time for a channel, so it is asked once per channel, not per message.
+  const anonymous = new Map<string, Promise<AuthenticateRequestResult>>();
+  const withoutToken = (activity: Activity) => {
+    const channel = activity.channelId ?? '';
+    let result = anonymous.get(channel);
+    if (!result) {
+      result = deps.auth.authenticateRequest(activity, '');
+      result.catch(() => anonymous.delete(channel));
+      if (anonymous.size < 100) anonymous.set(channel, result);
+    }
+    return result;
+  };
+
   return {
     /** Messages whose replies go to the Bot Connector (expectReplies wants them in the HTTP answer instead). */
     accepts(activity: Partial<Activity>): boolean {
@@ -29,7 +43,7 @@ export function createMessageLane(deps: MessageLaneDeps) {
 
     /** Answers one message. `authenticated` is the request's checked token; without it (local mode) none is needed. */
     async handle(activity: Activity, authenticated?: AuthenticateRequestResult): Promise<void> {
-      const auth = authenticated ?? (await deps.auth.authenticateRequest(activity, ''));
+      const auth = authenticated ?? (await withoutToken(activity));
       (activity as Partial<Activity>).callerId = auth.callerId;
       const connector = await auth.connectorFactory?.create(activity.serviceUrl, auth.audience);
       if (!connector) throw new Error('No connector client for this request (the authentication result had no connector factory).');

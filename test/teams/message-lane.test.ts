@@ -80,6 +80,13 @@ describe('the message lane', () => {
     expect(connector.calls[1].activity.type).toBe('message');
   });
 
+  it('asks botbuilder for the anonymous identity once per channel in local mode', async () => {
+    const { lane, localAuth } = laneWith(async () => undefined);
+    for (let i = 0; i < 3; i++) await lane.handle(teamsMessage('help', { serviceUrl: 'https://smba.example/' }));
+    await lane.handle({ ...teamsMessage('help', { serviceUrl: 'http://localhost:3978/' }), channelId: 'emulator' });
+    expect(localAuth).toEqual(['', '']);
+  });
+
   it('uses the checked token of the request when there is one, and sets its caller id', async () => {
     const { lane, localAuth, authResult } = laneWith(async () => undefined);
     const message = teamsMessage('help', { serviceUrl: 'https://smba.example/' });
