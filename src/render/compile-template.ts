@@ -34,6 +34,8 @@ type Evaluate = (expression: Expression, scope: Scope, allowSubstitutions: boole
 const RESERVED = new Set(['$data', '$when', '$root', '$index', '$host', '$_acTemplateVersion']);
 /** Signals "not certain here": the caller evaluates through the library instead. */
 const UNKNOWN = Symbol('unknown');
+/** A condition's operand that is null, or a field missing from a plain object: the library reads both as null. */
+const NULLISH = Symbol('nullish');
 
 const libraryEvaluate = resolveLibraryEvaluate();
 const TEMPLATE_VERSION = (new ACData.Template({ v: '${$_acTemplateVersion}' }).expand({ $root: {} }) as { v: unknown }).v;
@@ -164,8 +166,8 @@ function fastCondition(expression: Expression): ((scope: Scope) => boolean | typ
     const path = pathOf(left);
     if (!path) return undefined;
     return (scope) => {
-      const v = resolve(path, scope);
-      return typeof v === 'boolean' ? !v : UNKNOWN;
+      const v = resolveOperand(path, scope);
+      return typeof v === 'boolean' ? !v : v === NULLISH ? true : UNKNOWN;
     };
   }
   if (expression.type === '!=' && expression.children.length === 2 && isConstant(right)) {
@@ -173,14 +175,14 @@ function fastCondition(expression: Expression): ((scope: Scope) => boolean | typ
     if (!path) return undefined;
     if (right.value === '') {
       return (scope) => {
-        const v = resolve(path, scope);
-        return typeof v === 'string' ? v !== '' : UNKNOWN;
+        const v = resolveOperand(path, scope);
+        return typeof v === 'string' ? v !== '' : v === NULLISH ? true : UNKNOWN;
       };
     }
     if (right.value === null) {
       return (scope) => {
-        const v = resolve(path, scope);
-        return typeof v === 'string' || isPlainObject(v) ? true : UNKNOWN;
+        const v = resolveOperand(path, scope);
+        return typeof v === 'string' || isPlainObject(v) ? true : v === NULLISH ? false : UNKNOWN;
       };
     }
     return undefined;
@@ -209,6 +211,16 @@ function pathOf(expression: Expression | undefined): string[] | undefined {
     e = e.children[1];
   }
   return names.length ? names : undefined;
+}
+
+/** As resolve(), and NULLISH when the last field is null or missing from a plain object. */
+function resolveOperand(path: string[], scope: Scope): unknown {
+  const value = resolve(path, scope);
+  if (value !== UNKNOWN) return value;
+  const parent = path.length > 1 ? resolve(path.slice(0, -1), scope) : path[0].startsWith('$') ? UNKNOWN : scope.$data;
+  if (!isPlainObject(parent)) return UNKNOWN;
+  const last = path[path.length - 1];
+  return !Object.prototype.hasOwnProperty.call(parent, last) || parent[last] === null ? NULLISH : UNKNOWN;
 }
 
 /**

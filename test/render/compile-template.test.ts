@@ -64,8 +64,9 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
   }
 
   it('inherited names (toString, constructor) and non-plain objects go to the library', () => {
-    for (const template of [{ a: '${toString}' }, { a: '${x.constructor}' }, { a: 'v ${x.length}' }, { a: { $when: "${x != ''}", k: 1 } }]) {
-      for (const x of [new Date(0), Object.create({ inherited: 'i' }), 'abc', [1, 2], Object.create(null)]) agree(template, { x });
+    const conditions = ["${constructor != null}", "${x.toString != ''}", '${!x.inherited}', '${x.valueOf != null}', '${!hasOwnProperty}'].map((c) => ({ a: { $when: c, k: 1 } }));
+    for (const template of [{ a: '${toString}' }, { a: '${x.constructor}' }, { a: 'v ${x.length}' }, { a: { $when: "${x != ''}", k: 1 } }, ...conditions]) {
+      for (const x of [new Date(0), Object.create({ inherited: 'i' }), 'abc', [1, 2], Object.create(null), {}, null]) agree(template, { x });
     }
   });
 
