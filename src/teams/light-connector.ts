@@ -1,40 +1,36 @@
-import http from 'node:http';
-import https from 'node:https';
+import { Agent, errors } from 'undici';
 import type { ConnectorClient } from 'botframework-connector';
 
-const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+/** Kept-alive connections per origin; a stalled Bot Connector fails the call instead of holding it. */
+const ANSWER_WITHIN_MS = 30_000;
+const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 60_000, headersTimeout: ANSWER_WITHIN_MS, bodyTimeout: ANSWER_WITHIN_MS });
 
-/** One JSON request over a kept-alive connection (node:http: far lighter per call than fetch's streams). */
-function request(method: string, target: Target, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  const lib = target.protocol === 'https:' ? https : http;
-  headers['content-length'] = String(Buffer.byteLength(body));
-  return new Promise((resolve, reject) => {
-    const options = { protocol: target.protocol, hostname: target.hostname, port: target.port, path: target.basePath + path, method, agent: agents[target.protocol], headers };
-    const req = lib.request(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('The Bot Connector did not answer within 30 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
+/**
+ * One JSON request over a kept-alive connection, with undici (Node's own HTTP client library): about 15 µs
+ * less CPU per reply than node:http under load (bench/http.bench.ts), and far lighter than fetch's streams.
+ */
+async function request(method: 'POST' | 'PUT', target: Target, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  try {
+    const res = await dispatcher.request({ origin: target.origin, path: target.basePath + path, method, headers, body });
+    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+  } catch (err) {
+    if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
+      throw new Error(`The Bot Connector did not answer within ${ANSWER_WITHIN_MS / 1000} s`, { cause: err });
+    }
+    throw err;
+  }
 }
 
 /** Where a service URL points, parsed once: each call only appends its path. */
 interface Target {
-  protocol: 'http:' | 'https:';
-  hostname: string;
-  port: string;
+  origin: string;
   basePath: string;
 }
 
 function targetOf(serviceUrl: string): Target {
   const url = new URL(serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The service URL must be http or https: ${url.protocol}`);
-  // An IPv6 literal keeps its brackets in URL.hostname; node:http wants it bare.
-  return { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, basePath: url.pathname };
+  return { origin: url.origin, basePath: url.pathname };
 }
 
 /**
