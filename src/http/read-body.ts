@@ -6,24 +6,43 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the raw body up to `limit` bytes; a larger one is refused with 413 without reading it all. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * Reads the raw body up to `limit` bytes; a larger one is refused with 413 without reading it all.
+ * Plain stream events rather than `for await`: one promise per request instead of one per chunk.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    throw new HttpError(413, 'payload_too_large', `The request body is ${declared} bytes; the limit is ${limit} bytes.`);
+    return Promise.reject(new HttpError(413, 'payload_too_large', `The request body is ${declared} bytes; the limit is ${limit} bytes.`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${limit} bytes.`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (err?: Error) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onClose);
+      req.off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        finish(new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${limit} bytes.`));
+        req.resume(); // drain the rest without keeping it
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onClose = () => finish(new HttpError(400, 'incomplete_body', 'The connection closed before the whole request body arrived.'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onClose); // an aborted upload ("aborted", ECONNRESET) is the same incomplete body
+    req.on('close', onClose);
+  });
 }
 
 /** Parses a JSON object body; anything else is a 400 that says what was wrong. */
