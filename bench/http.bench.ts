@@ -95,48 +95,52 @@ async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-'));
 
   const floor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0'], process.env, /ready (\d+)/);
+  const restifyFloor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0', 'restify'], process.env, /ready (\d+)/);
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the bot under load (written when it stops).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const bot = await startProcess(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'index.js')], { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /ready on http:\/\/localhost:(\d+)/);
-  const floorUrl = `http://127.0.0.1:${floor.port}`;
-  const botUrl = `http://127.0.0.1:${bot.port}`;
+  const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 
-  // Warm both up, then measure each in turn.
-  await load(floorUrl, body, 2);
-  await load(botUrl, body, 2);
-  connector.reset();
-  const floorCpu = cpuMs(floor.child.pid!);
-  const f = await load(floorUrl, body, DURATION_S);
-  const floorCpuPerMessage = ((cpuMs(floor.child.pid!) - floorCpu) * 1000) / f.requests.total;
-  const floorReplies = connector.count();
-  connector.reset();
-  const botCpu = cpuMs(bot.child.pid!);
-  const b = await load(botUrl, body, DURATION_S);
-  await new Promise((r) => setTimeout(r, 500));
-  const botCpuPerMessage = ((cpuMs(bot.child.pid!) - botCpu) * 1000) / b.requests.total;
-  const botReplies = connector.count();
+  /** One timed run: throughput and latency, replies the stand-in received, and the server's CPU per message. */
+  async function measure(target: { port: number; child: ChildProcess }) {
+    connector.reset();
+    const cpu = cpuMs(target.child.pid!);
+    const result = await load(url(target), body, DURATION_S);
+    await new Promise((r) => setTimeout(r, 300));
+    return { result, replies: connector.count(), cpuUs: ((cpuMs(target.child.pid!) - cpu) * 1000) / result.requests.total };
+  }
+
+  // Warm all three up, then measure each in turn.
+  for (const target of [floor, restifyFloor, bot]) await load(url(target), body, 2);
+  const f = await measure(floor);
+  const rf = await measure(restifyFloor);
+  const b = await measure(bot);
 
   // Memory: RSS before and after 10,000 more messages.
   const rssBefore = rssMb(bot.child.pid!);
-  await load(botUrl, body, 0, 10_000);
+  await load(url(bot), body, 0, 10_000);
   const rssAfter10k = rssMb(bot.child.pid!);
-  await load(botUrl, body, 0, 10_000);
+  await load(url(bot), body, 0, 10_000);
   const rssAfter20k = rssMb(bot.child.pid!);
 
-  const row = (name: string, r: autocannon.Result, replies: number) =>
-    `${name.padEnd(8)} ${r.requests.average.toFixed(0).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   ${String(r.requests.total).padStart(7)} requests   ${String(replies).padStart(7)} replies   ${r.non2xx} non-2xx   ${r.errors} errors`;
+  const row = (name: string, m: Awaited<ReturnType<typeof measure>>) =>
+    `${name.padEnd(14)} ${m.result.requests.average.toFixed(0).padStart(7)} req/s   p50 ${String(m.result.latency.p50).padStart(3)} ms   p99 ${String(m.result.latency.p99).padStart(3)} ms   ${m.cpuUs.toFixed(0).padStart(4)} µs CPU/msg   ${String(m.result.requests.total).padStart(7)} requests   ${String(m.replies).padStart(7)} replies   ${m.result.non2xx} non-2xx   ${m.result.errors} errors`;
   console.log(`\nTeams activities with a 4.4.316 paste, ${CONNECTIONS} connections, ${DURATION_S} s each (${os.cpus().length} cores)\n`);
-  console.log(row('floor', f, floorReplies));
-  console.log(row('bot', b, botReplies));
-  console.log(`\nratio bot/floor: ${(b.requests.average / f.requests.average).toFixed(2)} (throughput), p99 ${(b.latency.p99 / Math.max(1, f.latency.p99)).toFixed(2)}x`);
-  console.log(`CPU per message: floor ${floorCpuPerMessage.toFixed(0)} µs, bot ${botCpuPerMessage.toFixed(0)} µs`);
-  console.log(`every reply delivered: ${botReplies >= b.requests.total - b.non2xx && b.non2xx === 0 ? 'yes' : `NO (${botReplies} replies for ${b.requests.total} requests)`}`);
+  console.log(row('floor', f));
+  console.log(row('restify floor', rf));
+  console.log(row('bot', b));
+  const ratio = (x: typeof f, y: typeof f) => (x.result.requests.average / y.result.requests.average).toFixed(2);
+  console.log(`\nratio bot/floor: ${ratio(b, f)} (throughput), p99 ${(b.result.latency.p99 / Math.max(1, f.result.latency.p99)).toFixed(2)}x`);
+  console.log(`ratio bot/restify floor: ${ratio(b, rf)}; restify floor/floor: ${ratio(rf, f)}`);
+  const delivered = b.replies >= b.result.requests.total && b.result.non2xx === 0 && b.result.errors === 0;
+  console.log(`every reply delivered: ${delivered ? 'yes' : `NO (${b.replies} replies for ${b.result.requests.total} requests)`}`);
   console.log(`RSS: ${rssBefore.toFixed(0)} MB after the timed run, ${rssAfter10k.toFixed(0)} MB after 10,000 more messages, ${rssAfter20k.toFixed(0)} MB after 20,000`);
   console.log(`start to ready: bot ${bot.ms.toFixed(0)} ms (process spawn to "ready" line), floor ${floor.ms.toFixed(0)} ms\n`);
 
   bot.child.kill();
   await new Promise((r) => bot.child.once('exit', r));
   floor.child.kill();
+  restifyFloor.child.kill();
   connector.close();
 }
 
