@@ -5,12 +5,18 @@ import Database from 'better-sqlite3';
 import { PreconditionFailedError, type ListOptions, type Store, type Stored, type WriteCondition } from './store';
 
 /** The embedded default: one SQLite file in DATA_DIR (WAL mode, so readers never wait for the writer). */
-export function openSqliteStore(dataDir: string, fileName = 'mail-flow-doctor.sqlite'): Store {
+export function openSqliteStore(
+  dataDir: string,
+  fileName = 'mail-flow-doctor.sqlite',
+  /** Runs on the connection once it is open (tests use it to make the disk "full"). */
+  configure: (db: Database.Database) => void = () => undefined,
+): Store {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  configure(db);
   // Etags are random, not counters: a document deleted and written again never reuses an etag someone
   // read before, so a stale ifMatch cannot succeed against a different document.
   db.exec(`CREATE TABLE IF NOT EXISTS docs (
@@ -36,17 +42,21 @@ export function openSqliteStore(dataDir: string, fileName = 'mail-flow-doctor.sq
   const listDesc = listStmt(true);
 
   // Group commit: writes asked for in the same turn of the event loop run together in one transaction on
-  // the next turn, and each promise settles after that commit with its own statement's outcome (a failed
-  // statement is undone on its own; the others still commit). One commit per turn instead of one per write:
+  // the next turn, and each promise settles after that commit with its own statement's outcome. Each write
+  // runs in its own savepoint, so a failed one is undone on its own and the others still commit; an error
+  // after which SQLite has rolled back the whole transaction (disk full, I/O error) fails the whole batch,
+  // and every write in it is reported as not written. One commit per turn instead of one per write:
   // under load the per-write commit was the largest cost of answering a message (the seen-activity
   // record). The transaction is opened and committed in one synchronous step, never held across turns, so
   // other connections to the file (other instances) wait only for that step.
   type Queued = { run: () => unknown; resolve: (v: unknown) => void; reject: (err: unknown) => void };
   let queued: Queued[] | undefined;
+  const runOne = db.transaction((w: Queued) => w.run()); // nested in runQueued: a savepoint
   const runQueued = db.transaction((batch: Queued[]) => batch.map((w) => {
     try {
-      return { ok: true as const, value: w.run() };
+      return { ok: true as const, value: runOne(w) };
     } catch (err) {
+      if (!db.inTransaction) throw err; // SQLite undid the whole batch; nothing after this may run alone
       return { ok: false as const, err };
     }
   }));
@@ -56,7 +66,7 @@ export function openSqliteStore(dataDir: string, fileName = 'mail-flow-doctor.sq
     if (!batch) return;
     let outcomes;
     try {
-      outcomes = runQueued(batch);
+      outcomes = runQueued.immediate(batch); // takes the write lock at once: no deadlock upgrading a read
     } catch (err) {
       for (const w of batch) w.reject(err); // the commit itself failed: nothing in the batch was written
       return;

@@ -25,7 +25,8 @@ export function createSeenKeys(
     for (let round = 0; round < 20; round++) {
       const old = (await store.list(COLLECTION, { limit: 500 })).filter((o) => o.key < keepFrom);
       if (!old.length) break;
-      for (const o of old) await store.delete(COLLECTION, o.key);
+      // Fifty at a time: one commit for SQLite, a bounded number of requests in flight for Azure.
+      for (let i = 0; i < old.length; i += 50) await Promise.all(old.slice(i, i + 50).map((o) => store.delete(COLLECTION, o.key)));
     }
   }
 

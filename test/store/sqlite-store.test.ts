@@ -80,3 +80,39 @@ describe('group commit', () => {
     await store.close();
   });
 });
+
+describe('group commit when SQLite undoes the whole transaction', () => {
+  it('reports every write of the batch as failed when the disk fills, writes none of them, and recovers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-store-'));
+    dirs.push(dir);
+    let db: Database.Database | undefined;
+    const store = openSqliteStore(dir, 'full.sqlite', (d) => (db = d));
+    await store.put('c', 'seed', { v: 0 });
+    const pages = db!.pragma('page_count', { simple: true }) as number;
+    db!.pragma(`max_page_count = ${pages + 2}`); // room for small writes, not for a large one
+    const results = await Promise.allSettled([
+      store.put('c', 'a', { v: 1 }),
+      store.put('c', 'big', { v: 'x'.repeat(200_000) }),
+      store.put('c', 'c', { v: 3 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason.code).toBe('SQLITE_FULL');
+    expect((await store.list('c')).map((d) => d.key)).toEqual(['seed']);
+    // The next turn's writes commit normally.
+    await store.put('c', 'after', { v: 4 });
+    expect((await store.get('c', 'after'))?.value).toEqual({ v: 4 });
+    await store.close();
+  });
+
+  it('commits a write asked for while a batch is being written, in the next batch', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-store-'));
+    dirs.push(dir);
+    const store = openSqliteStore(dir);
+    const first = store.put('c', 'one', {});
+    // Settles after the first batch's commit; the write it asks for goes into a new batch.
+    const second = first.then(() => store.put('c', 'two', {}, { ifNoneMatch: true }));
+    await expect(second).resolves.toEqual(expect.any(String));
+    expect((await store.list('c')).map((d) => d.key)).toEqual(['one', 'two']);
+    await store.close();
+  });
+});
