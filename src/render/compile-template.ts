@@ -27,6 +27,8 @@ interface Scope {
   $index: unknown;
   $host: unknown;
   $_acTemplateVersion: unknown;
+  /** Per expansion: each data object's lower-cased keys (null when two differ only in case). */
+  keys: Map<object, Set<string> | null>;
 }
 type Compiled = (scope: Scope) => unknown;
 type Evaluate = (expression: Expression, scope: Scope, allowSubstitutions: boolean) => { value: unknown; error?: unknown };
@@ -38,13 +40,14 @@ const UNKNOWN = Symbol('unknown');
 const NULLISH = Symbol('nullish');
 
 const libraryEvaluate = resolveLibraryEvaluate();
+const libraryPrepare = resolveLibraryPrepare();
 const TEMPLATE_VERSION = (new ACData.Template({ v: '${$_acTemplateVersion}' }).expand({ $root: {} }) as { v: unknown }).v;
 
 /** Compiles a template once; the result expands it for `$root` data, as `new Template(t).expand({ $root })`. */
 export function compileTemplate(template: unknown): (root: unknown) => unknown {
   const expand = compileNode(template);
   // $data starts as $root, as the library's evaluation context reads it.
-  return (root) => expand({ $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION });
+  return (root) => expand({ $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION, keys: new Map() });
 }
 
 function compileNode(node: unknown): Compiled {
@@ -215,20 +218,21 @@ function pathOf(expression: Expression | undefined): string[] | undefined {
 
 /** As resolve(), and NULLISH when the last field is null or missing from a plain object. */
 function resolveOperand(path: string[], scope: Scope): unknown {
-  const value = resolve(path, scope);
-  if (value !== UNKNOWN) return value;
-  const parent = path.length > 1 ? resolve(path.slice(0, -1), scope) : path[0].startsWith('$') ? UNKNOWN : scope.$data;
-  if (!isPlainObject(parent)) return UNKNOWN;
-  const last = path[path.length - 1];
-  return !Object.prototype.hasOwnProperty.call(parent, last) || parent[last] === null ? NULLISH : UNKNOWN;
+  return walk(path, scope, true);
 }
 
 /**
  * The value at `path` when it is a plain JSON value (string, finite number, boolean, array, plain object)
  * reached through own properties of plain objects; UNKNOWN for everything else (a missing field, null,
- * an inherited name), which the library then evaluates.
+ * an inherited name), which the library then evaluates. The library matches field names ignoring case
+ * (the first key in order that matches): a name is read here only where no other key differs from it
+ * just in case, so both always pick the same field.
  */
 function resolve(path: string[], scope: Scope): unknown {
+  return walk(path, scope, false);
+}
+
+function walk(path: string[], scope: Scope, operand: boolean): unknown {
   const first = path[0];
   let value: unknown;
   let i = 0;
@@ -240,8 +244,12 @@ function resolve(path: string[], scope: Scope): unknown {
     value = scope.$data;
   }
   for (; i < path.length; i++) {
-    if (!isPlainObject(value) || !Object.prototype.hasOwnProperty.call(value, path[i])) return UNKNOWN;
-    value = value[path[i]];
+    if (!isPlainObject(value)) return UNKNOWN;
+    const keys = lowerKeys(value, scope);
+    if (!keys) return UNKNOWN;
+    const name = path[i];
+    if (Object.prototype.hasOwnProperty.call(value, name)) value = value[name];
+    else return operand && i === path.length - 1 && !keys.has(name.toLowerCase()) ? NULLISH : UNKNOWN;
   }
   switch (typeof value) {
     case 'string':
@@ -250,10 +258,28 @@ function resolve(path: string[], scope: Scope): unknown {
     case 'number':
       return Number.isFinite(value) ? value : UNKNOWN;
     case 'object':
+      if (value === null) return operand ? NULLISH : UNKNOWN;
       return Array.isArray(value) || isPlainObject(value) ? value : UNKNOWN;
     default:
       return UNKNOWN;
   }
+}
+
+function lowerKeys(value: Record<string, unknown>, scope: Scope): Set<string> | null {
+  let keys = scope.keys.get(value);
+  if (keys === undefined) {
+    keys = new Set();
+    for (const key of Object.keys(value)) {
+      const lower = key.toLowerCase();
+      if (keys.has(lower)) {
+        keys = null;
+        break;
+      }
+      keys.add(lower);
+    }
+    scope.keys.set(value, keys);
+  }
+  return keys;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -270,8 +296,18 @@ function isExpression(v: unknown): v is Expression {
   return typeof v === 'object' && v !== null && typeof (v as Expression).type === 'string' && Array.isArray((v as Expression).children);
 }
 
+/** As the library prepares a template value: strings holding "${" become expressions, also inside literals. */
 function prepare(v: unknown): unknown {
-  return typeof v === 'string' ? ACData.Template.parseInterpolatedString(v) : v;
+  return libraryPrepare(v);
+}
+
+/** Template.prepare: what the library's constructor does to a template before expanding it. */
+function resolveLibraryPrepare(): (node: unknown) => unknown {
+  const prepare = (ACData.Template as unknown as { prepare?: (node: unknown) => unknown }).prepare;
+  if (typeof prepare !== 'function') {
+    throw new Error('adaptivecards-templating no longer has Template.prepare; update src/render/compile-template.ts for this version.');
+  }
+  return prepare.bind(ACData.Template);
 }
 
 /**

@@ -25,7 +25,7 @@ function compiled(template: unknown, root: unknown): unknown {
     return { error: (err as Error).message };
   }
 }
-const agree = (template: unknown, root: unknown) => expect(compiled(template, root)).toEqual(library(template, root));
+const agree = (template: unknown, root: unknown) => expect(compiled(template, root)).toStrictEqual(library(template, root));
 
 const VALUES: unknown[] = ['', 'x', '${title}', 0, 1, -2.5, Number.NaN, true, false, null, undefined, [], [1, 'a'], [{ title: 't', value: 'v' }], {}, { title: 'nested' }];
 
@@ -70,6 +70,19 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     }
   });
 
+  it('field names that differ only in case, as the library reads them (ignoring case, first key first)', () => {
+    const shapes = [{ a: '${title}' }, { a: 'x ${title}' }, { a: { $when: '${alert != null}', k: 1 } }, { a: { $when: '${!acked}', k: 1 } }, { a: { $when: "${title != ''}", k: 1 } }, { a: '${t.Label}' }];
+    const data = [{ Title: 'A', title: 'B' }, { title: 'B', Title: 'A' }, { TITLE: 'only upper' }, { Alert: {} }, { Acked: true }, { ALERT: null }, { t: { label: 'l', LABEL: 'L' } }, { t: { label: 'l' } }];
+    for (const template of shapes) for (const root of data) agree(template, root);
+  });
+
+  it('a literal $data holding "${…}" strings, which the library prepares as expressions', () => {
+    // The output holds expression objects (parsed twice, so not the same instances): compare the JSON sent.
+    for (const template of [{ a: [{ $data: [{ n: '${x}' }, { n: 'plain' }], v: '${n}', w: 'v=${n}' }] }, { a: { $data: { n: '${x}' }, v: '${n}' } }]) {
+      expect(JSON.stringify(compiled(template, { x: 'X' }))).toBe(JSON.stringify(library(template, { x: 'X' })));
+    }
+  });
+
   it('user text that looks like a binding stays text', () => {
     const card = compileTemplate({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
     expect(card).toEqual({ a: "${$root.secret} ${concat('a','b')}", b: "said: ${$root.secret} ${concat('a','b')}", c: [{ d: '${x}' }] });
@@ -81,7 +94,9 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
   for (const name of CARD_NAMES) {
     it(`${name}.json on random data`, () => {
       const template = templates.get(name);
-      const names = [...new Set([...JSON.stringify(template).matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => m[1].match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []))];
+      const bound = [...new Set([...JSON.stringify(template).matchAll(/\$\{([^}]*)\}/g)].flatMap((m) => m[1].match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []))];
+      // Now and then the same name in another case: the library matches names ignoring case.
+      const names = [...bound, ...bound.filter((_, i) => i % 4 === 0).map((n) => n.toUpperCase())];
       const leaf = fc.oneof(fc.string(), fc.constantFrom('', '${title}', 'a ${b}'), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined));
       const { tree } = fc.letrec((tie) => ({
         tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('node'), { maxLength: 3 }), tie('node')),
