@@ -21,16 +21,17 @@ export interface MessageLaneDeps {
  * Every other activity (card actions, installs, members, expectReplies) still goes through CloudAdapter.
  */
 export function createMessageLane(deps: MessageLaneDeps) {
-  // Local mode (no MicrosoftAppId): botbuilder's answer for a request without a token is the same anonymous
-  // identity and connector factory every time for a channel, so it is asked once per channel, not per message.
+  // Local mode (no MicrosoftAppId): botbuilder's answer for a request without a token depends only on the
+  // channel and on whether the recipient is a skill (an Emulator skill call gets a skill identity), so it is
+  // asked once per such pair, not per message.
   const anonymous = new Map<string, Promise<AuthenticateRequestResult>>();
   const withoutToken = (activity: Activity) => {
-    const channel = activity.channelId ?? '';
-    let result = anonymous.get(channel);
+    const key = `${activity.channelId ?? ''}|${activity.recipient?.role === 'skill'}`;
+    let result = anonymous.get(key);
     if (!result) {
       result = deps.auth.authenticateRequest(activity, '');
-      result.catch(() => anonymous.delete(channel));
-      if (anonymous.size < 100) anonymous.set(channel, result);
+      result.catch(() => anonymous.delete(key));
+      if (anonymous.size < 100) anonymous.set(key, result);
     }
     return result;
   };
@@ -49,7 +50,7 @@ export function createMessageLane(deps: MessageLaneDeps) {
       if (!connector) throw new Error('No connector client for this request (the authentication result had no connector factory).');
       const reference = TurnContext.getConversationReference(activity);
       const send: SendReply = async (reply) => {
-        const out = TurnContext.applyConversationReference({ type: 'message', ...reply }, reference) as Activity;
+        const out = TurnContext.applyConversationReference({ ...reply, type: reply.type || 'message' }, reference) as Activity;
         delete (out as Partial<Activity>).id;
         return out.replyToId
           ? connector.conversations.replyToActivity(out.conversation.id, out.replyToId, out)

@@ -55,7 +55,7 @@ describe('the message lane', () => {
   it('addresses replies as botbuilder does: from the bot to the user, in reply to the message, in its thread', async () => {
     const { lane, connector, created, localAuth } = laneWith(async (_activity, send) => {
       await send({ type: 'message', text: 'first', id: 'must-not-be-sent' } as Partial<Activity>);
-      await send({ text: 'second' });
+      await send({ text: 'second', type: undefined });
     });
     const message = teamsMessage('help', { serviceUrl: 'https://smba.example/emea/', scope: 'channel', locale: 'ru-RU' });
     await lane.handle(message);
@@ -87,12 +87,38 @@ describe('the message lane', () => {
     expect(localAuth).toEqual(['', '']);
   });
 
-  it('uses the checked token of the request when there is one, and sets its caller id', async () => {
-    const { lane, localAuth, authResult } = laneWith(async () => undefined);
+  it('uses the checked token of the request when there is one: its connector, its caller id', async () => {
+    const { lane, localAuth, connector } = laneWith(async (_a, send) => void (await send({ text: 'x' })));
+    const own = recordingConnector();
+    const checked = { audience: 'aud-of-token', callerId: 'urn:botframework:azure:checked', connectorFactory: { create: async () => own } } as unknown as AuthenticateRequestResult;
     const message = teamsMessage('help', { serviceUrl: 'https://smba.example/' });
-    await lane.handle(message, authResult);
+    await lane.handle(message, checked);
     expect(localAuth).toEqual([]);
-    expect(message.callerId).toBe('urn:botframework:azure');
+    expect(message.callerId).toBe('urn:botframework:azure:checked');
+    expect(own.calls).toHaveLength(1);
+    expect(connector.calls).toHaveLength(0);
+  });
+
+  it('asks again after botbuilder failed to answer for a channel, and keeps an Emulator skill call apart', async () => {
+    const connector = recordingConnector();
+    const ok = { audience: 'a', callerId: 'c', connectorFactory: { create: async () => connector } };
+    let calls = 0;
+    const auth = {
+      authenticateRequest: async () => {
+        calls++;
+        if (calls === 1) throw new Error('transient');
+        return ok;
+      },
+    } as unknown as ConfigurationBotFrameworkAuthentication;
+    const lane = createMessageLane({ auth, bot: { answerMessage: async () => undefined }, logger: memoryLogger() });
+    const message = () => teamsMessage('help', { serviceUrl: 'https://smba.example/' });
+    await expect(lane.handle(message())).rejects.toThrow('transient');
+    await lane.handle(message());
+    await lane.handle(message());
+    expect(calls).toBe(2);
+    await lane.handle({ ...message(), channelId: 'emulator', recipient: { id: 'b', role: 'skill' } });
+    await lane.handle({ ...message(), channelId: 'emulator' });
+    expect(calls).toBe(4);
   });
 
   it('sends a message without an id to the conversation instead of replying', async () => {
