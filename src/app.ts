@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { startupWarnings, type Config } from './config';
 import { loadKnowledge } from './knowledge/load-knowledge';
 import { createLogger, type Logger } from './log/logger';
@@ -43,6 +44,8 @@ export interface AppOverrides {
   decorateExchange?: (backend: ExchangeBackend) => ExchangeBackend;
   /** DNS for diagnostics (tests answer with their own records). */
   resolver?: Resolver;
+  /** The bot's own Bot Framework credentials (tests sign replies without reaching Azure AD). */
+  botCredentials?: ServiceClientCredentialsFactory;
 }
 
 export interface App {
@@ -64,7 +67,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
   const renderCard = createCardRenderer();
-  const { adapter, auth } = createAdapter(config, logger);
+  const { adapter, auth } = createAdapter(config, logger, overrides.botCredentials);
   const audit = createAuditLog(store, clock);
   const subscriptions = createSubscriptions(store);
   const sender = createProactiveSender(adapter, config.appId);

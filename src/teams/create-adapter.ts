@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../config';
 import { reuseClients } from './reuse-clients';
 import type { Logger } from '../log/logger';
@@ -12,7 +13,12 @@ export const TURN_FAILED_TEXT = 'Sorry, something went wrong while reading that.
  * botbuilder's CloudAdapter with Bot Framework authentication from the standard settings. With an empty
  * MicrosoftAppId, botbuilder runs unauthenticated (Emulator mode) and sends replies without a token.
  */
-export function createAdapter(config: Config, logger: Logger): { adapter: CloudAdapter; auth: ConfigurationBotFrameworkAuthentication } {
+export function createAdapter(
+  config: Config,
+  logger: Logger,
+  /** Where the bot's own tokens come from; botbuilder's default (MSAL with MicrosoftAppPassword) unless given. */
+  credentials?: ServiceClientCredentialsFactory,
+): { adapter: CloudAdapter; auth: ConfigurationBotFrameworkAuthentication } {
   // Keep-alive connections to the Bot Connector, and no hidden retries: a 429 or 5xx reaches our own code
   // (the alert dispatcher backs off and honours Retry-After itself) instead of stalling a turn for minutes.
   const connectorClientOptions = {
@@ -21,7 +27,7 @@ export function createAdapter(config: Config, logger: Logger): { adapter: CloudA
   };
   const auth = reuseClients(new ConfigurationBotFrameworkAuthentication(
     config.botFrameworkAuth as Record<string, string>,
-    undefined,
+    credentials,
     undefined,
     undefined,
     connectorClientOptions,

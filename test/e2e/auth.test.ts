@@ -121,3 +121,68 @@ describe('with no route to Microsoft\'s login servers', () => {
     expect(bot.connector.calls).toHaveLength(0);
   }, 10_000);
 });
+
+/** The bot's own credentials, standing in for MSAL and Azure AD: each signed request names its audience. */
+class RecordingBotCredentials {
+  readonly created: Array<{ appId: string; audience?: string }> = [];
+  async isValidAppId(appId: string) {
+    return appId === APP_ID;
+  }
+  async isAuthenticationDisabled() {
+    return false;
+  }
+  async createCredentials(appId: string, audience?: string) {
+    this.created.push({ appId, audience });
+    return {
+      signRequest: async (request: { headers: { set(name: string, value: string): void } }) => {
+        request.headers.set('authorization', `Bearer token-of-${appId}-for-${audience}`);
+        return request;
+      },
+    };
+  }
+}
+
+describe('an authenticated message is answered with the bot\'s own token', () => {
+  let bot: Harness;
+  let keys: Awaited<ReturnType<typeof startKeyServer>>;
+  const credentials = new RecordingBotCredentials();
+
+  beforeAll(async () => {
+    keys = await startKeyServer(trusted.publicKey);
+    bot = await startBot(
+      {
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: PASSWORD,
+        ToBotFromChannelOpenIdMetadataUrl: `${keys.base}/openid`,
+        ToBotFromEmulatorOpenIdMetadataUrl: `${keys.base}/openid`,
+        ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+      },
+      { botCredentials: credentials as never },
+    );
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await keys?.close();
+  });
+
+  it('checks the token, then replies to the paste with a card signed for the Bot Connector', async () => {
+    const message = teamsMessage('450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]', { serviceUrl: bot.connector.url });
+    message.recipient = { id: `28:${APP_ID}`, name: 'Mail Flow Doctor' };
+    const res = await bot.post(message, { authorization: `Bearer ${token({ serviceUrl: bot.connector.url })}` });
+    expect(res.status).toBe(200);
+    await bot.connector.waitFor(() => bot.connector.calls.length === 1);
+    // botbuilder asks for the bot's credentials with the channel's audience left to the factory's default
+    // (MSAL then requests the Bot Framework scope); the reply carries what those credentials signed.
+    expect(credentials.created).toEqual([{ appId: APP_ID, audience: undefined }]);
+    expect(bot.connector.calls[0]).toMatchObject({ method: 'POST', activityId: message.id, authorization: `Bearer token-of-${APP_ID}-for-undefined` });
+    expect(JSON.stringify(bot.connector.calls[0].body.attachments[0].content)).toContain('4.4.316');
+  });
+
+  it('refuses the same message with a forged token, sending nothing', async () => {
+    bot.connector.clear();
+    const message = teamsMessage('help', { serviceUrl: bot.connector.url });
+    const res = await bot.post(message, { authorization: `Bearer ${token({ key: impostor.privateKey, serviceUrl: bot.connector.url })}` });
+    expect(res.status).toBe(401);
+    expect(bot.connector.calls).toHaveLength(0);
+  });
+});
