@@ -40,7 +40,8 @@ const UNKNOWN = Symbol('unknown');
 const NULLISH = Symbol('nullish');
 
 const libraryEvaluate = resolveLibraryEvaluate();
-const libraryPrepare = resolveLibraryPrepare();
+/** As the library prepares a template value: strings holding "${" become expressions, also inside literals. */
+const prepare = resolveLibraryPrepare();
 const TEMPLATE_VERSION = (new ACData.Template({ v: '${$_acTemplateVersion}' }).expand({ $root: {} }) as { v: unknown }).v;
 
 /** Compiles a template once; the result expands it for `$root` data, as `new Template(t).expand({ $root })`. */
@@ -294,11 +295,6 @@ function isConstant(e: Expression | undefined): e is Expression & { value: unkno
 
 function isExpression(v: unknown): v is Expression {
   return typeof v === 'object' && v !== null && typeof (v as Expression).type === 'string' && Array.isArray((v as Expression).children);
-}
-
-/** As the library prepares a template value: strings holding "${" become expressions, also inside literals. */
-function prepare(v: unknown): unknown {
-  return libraryPrepare(v);
 }
 
 /** Template.prepare: what the library's constructor does to a template before expanding it. */
