@@ -47,6 +47,9 @@ export function createServer(deps: ServerDeps): restify.Server {
       if (typeof body.type !== 'string' || !body.type) {
         throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
       }
+      if (body.serviceUrl !== undefined && !isHttpUrl(body.serviceUrl)) {
+        throw new HttpError(400, 'bad_activity', 'The activity\'s "serviceUrl" must be an http or https URL.');
+      }
       const activity = body as unknown as Activity;
       const authenticated = config.localMode ? undefined : await authenticate(req.headers.authorization, activity);
       if (messages.accepts(activity)) {
@@ -89,4 +92,13 @@ export function createServer(deps: ServerDeps): restify.Server {
   }
 
   return server;
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -6,10 +6,11 @@ import { normalizeText } from '../parse/normalize-text';
  * name can differ from the registration name), then Teams' HTML, entities and odd spaces normalised.
  */
 export function incomingText(activity: Partial<Activity>): string {
-  let text = activity.text ?? '';
-  if (text && activity.recipient?.id) text = TurnContext.removeMentionText(activity, activity.recipient.id) ?? text;
-  if (!text.trim()) {
-    const html = activity.attachments?.find((a) => a.contentType === 'text/html' && typeof a.content === 'string');
+  // Fields of the wrong type (a number for text, an object for entities) are read as absent, not trusted.
+  let text = typeof activity.text === 'string' ? activity.text : '';
+  if (text && activity.recipient?.id && Array.isArray(activity.entities)) text = TurnContext.removeMentionText(activity, activity.recipient.id) ?? text;
+  if (!text.trim() && Array.isArray(activity.attachments)) {
+    const html = activity.attachments.find((a) => a.contentType === 'text/html' && typeof a.content === 'string');
     if (html) text = html.content as string;
   }
   return normalizeText(text).trim();

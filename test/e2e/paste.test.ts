@@ -193,6 +193,21 @@ describe('bad and hostile input', () => {
     expect((await bot.postRaw('[1,2]')).status).toBe(400);
   });
 
+  it('answers fields of the wrong type with the help card, and a serviceUrl that is not http(s) with 400', async () => {
+    for (const odd of [{ text: 12345 }, { text: { a: 1 } }, { text: '450 4.4.316', entities: 'x', attachments: 7 }]) {
+      bot.connector.clear();
+      const res = await bot.post({ ...teamsMessage('x', { serviceUrl: bot.connector.url, from: ADMIN }), ...odd });
+      expect(res.status).toBe(200);
+      assertCardsValid(bot.connector);
+      expect(bot.connector.cards()).toHaveLength(1);
+    }
+    for (const serviceUrl of ['ftp://x/', 'not a url', 42]) {
+      const res = await bot.post({ ...teamsMessage('help', { serviceUrl: bot.connector.url }), serviceUrl });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('bad_activity');
+    }
+  });
+
   it('refuses a body over the limit with 413', async () => {
     const res = await bot.postRaw(JSON.stringify({ type: 'message', text: 'x'.repeat(5 * 1024 * 1024) }));
     expect(res.status).toBe(413);
