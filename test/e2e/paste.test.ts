@@ -208,6 +208,35 @@ describe('bad and hostile input', () => {
     }
   });
 
+  it('serves /api/messages for POST only, with or without a query string, and leaves other paths to restify', async () => {
+    const get = await fetch(`${bot.url}/api/messages`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(((await get.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
+
+    bot.connector.clear();
+    const res = await fetch(`${bot.url}/api/messages?trace=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsMessage('help', { serviceUrl: bot.connector.url })),
+    });
+    expect(res.status).toBe(200);
+    expect(bot.connector.cards()).toHaveLength(1);
+
+    const other = await fetch(`${bot.url}/api/messages/extra`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(other.status).toBe(404);
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers errors as JSON with a length', async () => {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const text = await res.text();
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text).error.code).toBe('unsupported_media_type');
+  });
+
   it('refuses a body over the limit with 413', async () => {
     const res = await bot.postRaw(JSON.stringify({ type: 'message', text: 'x'.repeat(5 * 1024 * 1024) }));
     expect(res.status).toBe(413);
