@@ -25,7 +25,7 @@ import { registerAlertRoutes } from './http/alert-routes';
 import { parseErrors } from './parse/parse-errors';
 import { alertCardData } from './render/alert-card';
 import { createProactiveSender } from './teams/proactive-sender';
-import { createSeenKeys } from './teams/seen-activities';
+import { createSeenActivities, createSeenKeys } from './teams/seen-activities';
 import type { AlertGroup } from './alerts/alert-group';
 import type { DiagnoseDeps } from './chat/diagnose';
 import { ConfigError, type Config as AppConfig } from './config';
@@ -99,7 +99,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     run: (r) => runRecheck(r, { operations, exchange, probe, update: sender.update, renderCard, knowledge, ui, clock }),
   });
+  const seenActivities = createSeenActivities(store);
+  const seenSignatures = createSeenKeys(store, 'alert-signatures');
   const bot = new MailFlowDoctorBot({
+    seen: seenActivities,
     sender,
     rechecks,
     verifyAfterMs: config.remediationVerifyAfterMs,
@@ -148,7 +151,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   registerAlertRoutes(server, {
     token: config.alerts.token,
-    seenSignatures: createSeenKeys(store, 'alert-signatures'),
+    seenSignatures,
     maxBodyBytes: config.alerts.maxBodyBytes,
     accept: (alerts) => dispatcher.accept(alerts),
     logger,
@@ -176,6 +179,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       playground.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeAllConnections?.();
+      await Promise.all([seenActivities.flush(), seenSignatures.flush()]);
       await store.close();
     },
   };

@@ -40,6 +40,7 @@ export async function openAzureBlobStore(opts: AzureBlobStoreOptions): Promise<S
 
   return {
     kind: 'azure-blob',
+    shared: true,
     async get<T>(collection: string, key: string): Promise<Stored<T> | undefined> {
       open();
       return download<T>(blob(collection, key), key);

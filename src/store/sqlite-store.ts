@@ -85,6 +85,7 @@ export function openSqliteStore(
 
   return {
     kind: 'sqlite',
+    shared: false, // one instance per file (docs/deploy.md); several instances use azure-blob
     async get<T>(collection: string, key: string): Promise<Stored<T> | undefined> {
       const row = getStmt.get(collection, key);
       return row ? { key, value: JSON.parse(row.value) as T, etag: row.etag } : undefined;

@@ -21,6 +21,8 @@ export interface ListOptions {
 
 export interface Store {
   readonly kind: string;
+  /** True when other instances read and write the same state (so in-memory knowledge is not enough). */
+  readonly shared: boolean;
   get<T>(collection: string, key: string): Promise<Stored<T> | undefined>;
   /** Returns the new etag; throws PreconditionFailedError when the condition does not hold. */
   put<T>(collection: string, key: string, value: T, condition?: WriteCondition): Promise<string>;

@@ -20,7 +20,7 @@ import type { Actor } from '../remediation/actor';
 import type { AdaptiveCard } from '../render/render-card';
 import { escapeMarkdown, fill } from '../render/text';
 import type { Store } from '../store/store';
-import { createSeenActivities } from './seen-activities';
+import { createSeenActivities, type SeenActivities } from './seen-activities';
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import type { ProactiveSender } from './proactive-sender';
@@ -29,6 +29,8 @@ import { forgetConversation, rememberConversation } from './conversation-referen
 
 export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'>, Omit<DiagnoseDeps, 'logger' | 'knowledge' | 'ui' | 'renderCard'> {
   store: Store;
+  /** Which messages were answered already; by default kept through `store`. */
+  seen?: SeenActivities;
   logger: Logger;
   /** For updating a card after the invoke that asked for it has been answered. */
   adapter: CloudAdapter;
@@ -49,7 +51,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDeps) {
     super();
-    this.seen = createSeenActivities(deps.store);
+    this.seen = deps.seen ?? createSeenActivities(deps.store);
     this.onMessage(async (context, next) => {
       await this.answerMessage(context.activity, (reply) => context.sendActivity(reply));
       await next();

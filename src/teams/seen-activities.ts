@@ -1,12 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import { PreconditionFailedError, type Store } from '../store/store';
 
 /** Ten-minute buckets, checking the previous one too: a key is remembered for 10 to 20 minutes. */
 const BUCKET_MS = 10 * 60 * 1000;
+/** How often keys seen by a single instance are written down, for a restart. */
+const JOURNAL_EVERY_MS = 1000;
+
+export interface SeenKeys {
+  /** True the first time a key is seen within the window; false for a repeat. */
+  firstTime(key: string): Promise<boolean>;
+  /** Writes down what is only in memory; call before the store closes. */
+  flush(): Promise<void>;
+}
 
 /**
- * Remembers keys seen recently, in the store (so a repeat that reaches another instance is caught too), in
- * time buckets so that old entries are dropped by prefix instead of growing forever. Used for Teams' re-sent
- * activities (~15 s later) and for replayed signed alerts (a 5-minute window).
+ * Remembers keys seen recently, so that a repeat is answered once: Teams' re-sent activities (~15 s later)
+ * and replayed signed alerts (a 5-minute window).
+ *
+ * - On a store that other instances share (Azure Blob), every key is a conditional create in the store, so
+ *   a repeat that reaches another instance is caught too.
+ * - On a store only this instance uses (SQLite), the check is in memory, and the keys are written to the
+ *   store once a second, in one document, so that a restart still knows them. Under load, a store write
+ *   per message was the largest cost of answering one after the HTTP work itself (bench/http.bench.ts).
+ *   A repeat that arrives within a second of its first copy, across a crash, is answered twice.
+ *
+ * Store entries live in time buckets, so old ones are dropped by prefix instead of growing forever.
  */
 export function createSeenKeys(
   store: Store,
@@ -14,51 +32,135 @@ export function createSeenKeys(
   /** The longest gap between two copies this must catch; at most BUCKET_MS. */
   repeatWindowMs = BUCKET_MS,
   clock: () => number = Date.now,
-) {
-  const COLLECTION = collection;
-  let prunedBefore = -1;
-  const bucketOf = (t: number) => Math.floor(t / BUCKET_MS).toString(36).padStart(8, '0');
-
-  /** Deletes every entry older than the previous bucket; keys start with the bucket, so they list oldest first. */
-  async function prune(current: number): Promise<void> {
-    const keepFrom = `${bucketOf((current - 1) * BUCKET_MS)}:`;
-    for (let round = 0; round < 20; round++) {
-      const old = (await store.list(COLLECTION, { limit: 500 })).filter((o) => o.key < keepFrom);
-      if (!old.length) break;
-      // Fifty at a time: one commit for SQLite, a bounded number of requests in flight for Azure.
-      for (let i = 0; i < old.length; i += 50) await Promise.all(old.slice(i, i + 50).map((o) => store.delete(COLLECTION, o.key)));
-    }
-  }
-
-  return {
-    /** True the first time a key is seen within the window; false for a repeat. */
-    async firstTime(key: string): Promise<boolean> {
-      const now = clock();
-      const bucket = Math.floor(now / BUCKET_MS);
-      const id = key;
-      if (bucket !== prunedBefore) {
-        prunedBefore = bucket;
-        prune(bucket).catch(() => undefined); // housekeeping; a failure only leaves old entries for next time
-      }
-      // A copy from the previous bucket can only matter when this one began less than repeatWindowMs ago.
-      if (now - bucket * BUCKET_MS < repeatWindowMs) {
-        const previous = await store.get(COLLECTION, `${bucketOf((bucket - 1) * BUCKET_MS)}:${id}`);
-        if (previous) return false;
-      }
-      try {
-        await store.put(COLLECTION, `${bucketOf(now)}:${id}`, { at: now }, { ifNoneMatch: true });
-        return true;
-      } catch (err) {
-        if (err instanceof PreconditionFailedError) return false;
-        throw err;
-      }
-    },
-  };
+): SeenKeys {
+  return store.shared ? keysInStore(store, collection, repeatWindowMs, clock) : keysInMemory(store, collection, repeatWindowMs, clock);
 }
 
 /** Teams re-sends an activity it thinks timed out: one entry per conversation and activity id. */
 export function createSeenActivities(store: Store, clock: () => number = Date.now) {
   // Teams re-sends after about 15 s; three minutes is ample, and saves a read on most messages.
   const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock);
-  return { firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`) };
+  return {
+    firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`),
+    flush: () => keys.flush(),
+  };
+}
+
+export type SeenActivities = ReturnType<typeof createSeenActivities>;
+
+const bucketOf = (t: number) => Math.floor(t / BUCKET_MS).toString(36).padStart(8, '0');
+
+/** Once per bucket: deletes every entry older than the previous bucket (keys start with the bucket). */
+function bucketPruner(store: Store, collection: string) {
+  let prunedIn = -1;
+  async function prune(current: number): Promise<void> {
+    const keepFrom = `${bucketOf((current - 1) * BUCKET_MS)}:`;
+    for (let round = 0; round < 20; round++) {
+      const old = (await store.list(collection, { limit: 500 })).filter((o) => o.key < keepFrom);
+      if (!old.length) break;
+      // Fifty at a time: one commit for SQLite, a bounded number of requests in flight for Azure.
+      for (let i = 0; i < old.length; i += 50) await Promise.all(old.slice(i, i + 50).map((o) => store.delete(collection, o.key)));
+    }
+  }
+  return (now: number) => {
+    const bucket = Math.floor(now / BUCKET_MS);
+    if (bucket === prunedIn) return;
+    prunedIn = bucket;
+    prune(bucket).catch(() => undefined); // housekeeping; a failure only leaves old entries for next time
+  };
+}
+
+function keysInStore(store: Store, collection: string, repeatWindowMs: number, clock: () => number): SeenKeys {
+  const prune = bucketPruner(store, collection);
+  return {
+    async firstTime(key) {
+      const now = clock();
+      prune(now);
+      const bucket = Math.floor(now / BUCKET_MS);
+      // A copy from the previous bucket can only matter when this one began less than repeatWindowMs ago.
+      if (now - bucket * BUCKET_MS < repeatWindowMs) {
+        const previous = await store.get(collection, `${bucketOf((bucket - 1) * BUCKET_MS)}:${key}`);
+        if (previous) return false;
+      }
+      try {
+        await store.put(collection, `${bucketOf(now)}:${key}`, { at: now }, { ifNoneMatch: true });
+        return true;
+      } catch (err) {
+        if (err instanceof PreconditionFailedError) return false;
+        throw err;
+      }
+    },
+    flush: async () => undefined,
+  };
+}
+
+/** One journal document: the keys first seen in about a second, and when it was written. */
+interface JournalEntry {
+  at: number;
+  keys: string[];
+}
+
+function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number): SeenKeys {
+  const journal = `${collection}-journal`;
+  const prune = bucketPruner(store, journal);
+  // Two generations, each spanning at least repeatWindowMs: a key stays at least that long.
+  let current = new Set<string>();
+  let previous = new Set<string>();
+  let since = clock();
+  let unwritten: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> = Promise.resolve();
+
+  // What earlier runs saw within the window (the document's time is at or after its keys' times).
+  let loading: Promise<void> | undefined = (async () => {
+    const from = clock() - repeatWindowMs;
+    for (const prefix of new Set([bucketOf(from), bucketOf(clock())])) {
+      const entries = await store.list<JournalEntry>(journal, { prefix: `${prefix}:`, limit: 10_000 });
+      for (const e of entries) if (e.value.at >= from && Array.isArray(e.value.keys)) for (const k of e.value.keys) current.add(k);
+    }
+  })().catch(() => undefined); // without the journal a restart may answer a re-sent activity twice; no worse
+
+  const write = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const keys = unwritten;
+    unwritten = [];
+    if (!keys.length) return writing;
+    const at = clock();
+    prune(at);
+    const entry: JournalEntry = { at, keys };
+    writing = writing.then(() => store.put(journal, `${bucketOf(at)}:${at.toString(36).padStart(9, '0')}-${randomUUID()}`, entry)).then(
+      () => undefined,
+      () => undefined, // only a restart's memory is lost
+    );
+    return writing;
+  };
+
+  return {
+    async firstTime(key) {
+      if (loading) {
+        await loading;
+        loading = undefined;
+      }
+      const now = clock();
+      if (now - since >= repeatWindowMs) {
+        // Everything in `current` was seen before since + repeatWindowMs: after twice the window, none counts.
+        previous = now - since >= 2 * repeatWindowMs ? new Set() : current;
+        current = new Set();
+        since = now;
+      }
+      if (current.has(key) || previous.has(key)) return false;
+      current.add(key);
+      unwritten.push(key);
+      if (!timer) {
+        timer = setTimeout(write, JOURNAL_EVERY_MS);
+        timer.unref();
+      }
+      return true;
+    },
+    async flush() {
+      if (loading) await loading;
+      await write();
+    },
+  };
 }

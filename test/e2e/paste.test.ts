@@ -265,3 +265,25 @@ describe('bad and hostile input', () => {
     }
   });
 });
+
+describe('messages Teams sends again', () => {
+  it('answers a re-sent message once, also when it arrives after a restart', async () => {
+    const h = await startBot();
+    try {
+      const activity = teamsMessage('450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.com]', { serviceUrl: h.connector.url, from: ADMIN });
+      expect((await h.post(activity)).status).toBe(200);
+      expect(h.connector.cards()).toHaveLength(1);
+      expect((await h.post(activity)).status).toBe(200);
+      expect(h.connector.cards()).toHaveLength(1);
+
+      await h.restart();
+      expect((await h.post(activity)).status).toBe(200);
+      expect(h.connector.cards()).toHaveLength(1);
+      // Another message in the same conversation is still answered.
+      expect((await h.post({ ...activity, id: `${activity.id}-2` })).status).toBe(200);
+      expect(h.connector.cards()).toHaveLength(2);
+    } finally {
+      await h.stop();
+    }
+  });
+});

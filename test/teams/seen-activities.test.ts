@@ -1,13 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store';
-import { createSeenActivities } from '../../src/teams/seen-activities';
+import type { Store } from '../../src/store/store';
+import { createSeenActivities, createSeenKeys } from '../../src/teams/seen-activities';
 
-describe('seen activities', () => {
+const tempStore = () => openSqliteStore(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-seen-')));
+/** The same SQLite file, declared shared: the path several instances on Azure Blob take. */
+const asShared = (store: Store): Store => ({ ...store, shared: true });
+const WINDOW = 3 * 60_000; // seen-activities' window
+
+describe('seen activities on a shared store (each key a conditional create)', () => {
   it('answers a re-sent activity once, across a bucket boundary, and drops entries older than two buckets', async () => {
-    const store = openSqliteStore(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-seen-')));
+    const sqlite = tempStore();
+    const store = asShared(sqlite);
     let now = Date.UTC(2026, 0, 1, 10, 9, 50); // 10 s before a ten-minute boundary
     const seen = createSeenActivities(store, () => now);
     expect(await seen.firstTime('a:c', '1')).toBe(true);
@@ -21,6 +29,101 @@ describe('seen activities', () => {
     await new Promise((r) => setTimeout(r, 50));
     const left = await store.list('seen-activities', { limit: 100 });
     expect(left.map((s) => s.key.split(':').slice(1).join(':'))).toEqual(['a:c|3']);
+    await sqlite.close();
+  });
+
+  it('catches a copy that another instance saw first', async () => {
+    const sqlite = tempStore();
+    const a = createSeenActivities(asShared(sqlite));
+    const b = createSeenActivities(asShared(sqlite));
+    expect(await a.firstTime('a:c', '1')).toBe(true);
+    expect(await b.firstTime('a:c', '1')).toBe(false);
+    await sqlite.close();
+  });
+});
+
+describe('seen activities on a store of one instance (in memory, written down once a second)', () => {
+  it('answers a repeat within the window once, whatever the order of calls and gaps', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: WINDOW }), fc.integer({ min: WINDOW, max: 4 * WINDOW }))), { maxLength: 60 }),
+        async (steps) => {
+        const store = tempStore();
+        let now = Date.UTC(2026, 0, 1, 10, 0, 0);
+        const seen = createSeenActivities(store, () => now);
+        const firstSeen = new Map<string, number>();
+        for (const [id, gap] of steps) {
+          now += gap;
+          const key = String(id);
+          const answer = await seen.firstTime('a:c', key);
+          const t = firstSeen.get(key);
+          if (t !== undefined && now - t < WINDOW) expect(answer).toBe(false); // a repeat within the window
+          if (t === undefined || now - t >= 3 * WINDOW) expect(answer).toBe(true); // new, or long forgotten
+          if (answer) firstSeen.set(key, now);
+        }
+        await seen.flush();
+        await store.close();
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('writes one journal document for many messages instead of a record each', async () => {
+    const store = tempStore();
+    const seen = createSeenActivities(store);
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => seen.firstTime('a:c', String(i % 100))));
+    expect(answers.filter(Boolean)).toHaveLength(100);
+    expect(await store.list('seen-activities')).toEqual([]);
+    expect(await store.list('seen-activities-journal')).toEqual([]); // not yet: within the second
+    await seen.flush();
+    const journal = await store.list<{ keys: string[] }>('seen-activities-journal');
+    expect(journal).toHaveLength(1);
+    expect(journal[0].value.keys).toHaveLength(100);
+    await store.close();
+  });
+
+  it('writes the journal within about a second without being asked', async () => {
+    const store = tempStore();
+    const seen = createSeenActivities(store);
+    expect(await seen.firstTime('a:c', '1')).toBe(true);
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(await store.list('seen-activities-journal')).toHaveLength(1);
+    await store.close();
+  });
+
+  it('still knows, after a restart, what it saw within the window, and forgets what is older', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-seen-'));
+    let now = Date.UTC(2026, 0, 1, 10, 9, 0);
+    let store = openSqliteStore(dir);
+    let seen = createSeenActivities(store, () => now);
+    expect(await seen.firstTime('a:c', 'old')).toBe(true);
+    await seen.flush(); // as the once-a-second write would
+    now += WINDOW + 1000;
+    expect(await seen.firstTime('a:c', 'recent')).toBe(true);
+    await seen.flush();
+    await store.close();
+
+    now += 15_000; // Teams re-sends while the bot restarts
+    store = openSqliteStore(dir);
+    seen = createSeenActivities(store, () => now);
+    expect(await seen.firstTime('a:c', 'recent')).toBe(false);
+    expect(await seen.firstTime('a:c', 'old')).toBe(true);
+    await store.close();
+  });
+
+  it('drops journal documents older than the previous bucket', async () => {
+    const store = tempStore();
+    let now = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const seen = createSeenKeys(store, 'sig', 5 * 60_000, () => now);
+    expect(await seen.firstTime('x')).toBe(true);
+    await seen.flush();
+    now += 30 * 60_000;
+    expect(await seen.firstTime('y')).toBe(true);
+    await seen.flush();
+    await new Promise((r) => setTimeout(r, 50));
+    const left = await store.list<{ keys: string[] }>('sig-journal');
+    expect(left.map((e) => e.value.keys)).toEqual([['y']]);
     await store.close();
   });
 });
