@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Activity, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import fc from 'fast-check';
+import { TurnContext, type Activity, type ConfigurationBotFrameworkAuthentication, type ConversationReference } from 'botbuilder';
 import { memoryLogger } from '../../src/log/logger';
 import { TURN_FAILED_TEXT } from '../../src/teams/create-adapter';
-import { createMessageLane, type AuthenticateRequestResult } from '../../src/teams/message-lane';
+import { addressReply, createMessageLane, type AuthenticateRequestResult } from '../../src/teams/message-lane';
 import type { SendReply } from '../../src/teams/bot';
 import { fixtureActivity, teamsMessage } from '../support/activities';
 
@@ -140,5 +141,31 @@ describe('the message lane', () => {
     expect(line).toContain('store unavailable');
     expect(line).toContain(message.id);
     expect(line).not.toContain('secret paste');
+  });
+});
+
+describe('addressReply', () => {
+  it('addresses a reply exactly as TurnContext.applyConversationReference does, without the reply\'s id', () => {
+    const text = fc.option(fc.string(), { nil: undefined });
+    const account = fc.record({ id: fc.string(), name: text, role: fc.option(fc.constantFrom('user', 'bot', 'skill'), { nil: undefined }) }, { requiredKeys: ['id'] });
+    const reply = fc.record(
+      { type: fc.option(fc.constantFrom('message', 'typing', ''), { nil: undefined }), id: text, text, locale: fc.option(fc.constantFrom('en-US', 'ru-RU', ''), { nil: undefined }), replyToId: text, attachments: fc.option(fc.array(fc.record({ contentType: fc.string(), content: fc.jsonValue() })), { nil: undefined }) },
+      { requiredKeys: [] },
+    );
+    const reference = fc.record(
+      { activityId: fc.option(fc.constantFrom('', '1581234', 'f:abc'), { nil: undefined }), user: account, bot: account, conversation: fc.record({ id: fc.string(), conversationType: text }), channelId: fc.constantFrom('msteams', 'emulator'), locale: text, serviceUrl: fc.constantFrom('https://smba.example/emea/', 'http://localhost:1/') },
+      { requiredKeys: ['conversation'] },
+    );
+    fc.assert(
+      fc.property(reply, reference, (r, ref) => {
+        const expected = TurnContext.applyConversationReference({ ...structuredClone(r), type: r.type || 'message' } as Partial<Activity>, structuredClone(ref) as ConversationReference) as Partial<Activity>;
+        delete expected.id;
+        const actual = addressReply(structuredClone(r) as Partial<Activity>, structuredClone(ref) as ConversationReference);
+        // Compared as sent: JSON leaves out fields that are undefined.
+        expect(JSON.parse(JSON.stringify(actual))).toStrictEqual(JSON.parse(JSON.stringify(expected)));
+        expect(Boolean(actual.replyToId)).toBe(Boolean(expected.replyToId));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
