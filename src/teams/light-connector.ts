@@ -1,5 +1,5 @@
 import { Agent, errors } from 'undici';
-import type { ConnectorClient } from 'botframework-connector';
+import { AppCredentials, type ConnectorClient } from 'botframework-connector';
 
 /** Kept-alive connections per origin; a stalled Bot Connector fails the call instead of holding it. */
 const ANSWER_WITHIN_MS = 30_000;
@@ -43,8 +43,11 @@ function targetOf(serviceUrl: string): Target {
 export function lightenConnector(client: ConnectorClient, serviceUrl: string): ConnectorClient {
   const target = targetOf(serviceUrl);
   const credentials = client.credentials as { signRequest?(resource: unknown): Promise<unknown> } | undefined;
+  // botbuilder's AppCredentials without an app id (local mode) never sign: signRequest would only resolve.
+  const unsigned = !credentials || (credentials instanceof AppCredentials && !credentials.appId);
 
   const authorization = async (): Promise<string | undefined> => {
+    if (unsigned) return undefined;
     let value: string | undefined;
     await credentials?.signRequest?.({
       headers: { set: (name: string, v: string) => void (name.toLowerCase() === 'authorization' && (value = v)) },

@@ -1,3 +1,4 @@
+import { MicrosoftAppCredentials } from 'botframework-connector';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lightenConnector } from '../../src/teams/light-connector';
 import { parseRetryAfter } from '../../src/teams/proactive-sender';
@@ -39,6 +40,20 @@ describe('the light Bot Connector client', () => {
     connector.clear();
     await lightenConnector(fakeClient(), connector.url).conversations.sendToConversation('a:x', { type: 'message' } as any);
     expect(connector.calls[0].authorization).toBeUndefined();
+  });
+
+  it('signs with botbuilder\'s app credentials when they have an app id, and sends unsigned when they have none', async () => {
+    class Signing extends MicrosoftAppCredentials {
+      override async getToken() {
+        return `token-of-${this.appId}`;
+      }
+    }
+    connector.clear();
+    for (const appId of ['00000000-0000-0000-0000-0000000000aa', '']) {
+      const client = lightenConnector({ conversations: {}, credentials: new Signing(appId, 'secret') } as any, connector.url);
+      await client.conversations.sendToConversation('a:x', { type: 'message' } as any);
+    }
+    expect(connector.calls.map((c) => c.authorization)).toEqual(['Bearer token-of-00000000-0000-0000-0000-0000000000aa', undefined]);
   });
 
   it('raises errors shaped like the REST client\'s, with Retry-After readable', async () => {
