@@ -92,7 +92,7 @@ function errorCard(g: Group, locale: Locale, deps: PasteDeps): AdaptiveCard {
   const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
   const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
   const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;
-  const error = { ...g.best, occurrences: g.count > 1 ? g.count : undefined };
+  const error = g.count > 1 ? { ...g.best, occurrences: g.count } : g.best;
   const data = diagnosisCardData({ error, explanation, underlying, knowledge: deps.knowledge[locale], ui: deps.ui[locale], now: deps.now() });
   return deps.renderCard('diagnosis', data);
 }
