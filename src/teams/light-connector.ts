@@ -3,22 +3,53 @@ import { AppCredentials, type ConnectorClient } from 'botframework-connector';
 
 /** Kept-alive connections per origin; a stalled Bot Connector fails the call instead of holding it. */
 const ANSWER_WITHIN_MS = 30_000;
-const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 60_000, headersTimeout: ANSWER_WITHIN_MS, bodyTimeout: ANSWER_WITHIN_MS });
+/** The Bot Connector answers with a resource id; anything far larger is not an answer to keep. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 60_000 });
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
 
 /**
- * One JSON request over a kept-alive connection, with undici (Node's own HTTP client library): about 15 µs
- * less CPU per reply than node:http under load (bench/http.bench.ts), and far lighter than fetch's streams.
+ * One JSON request over a kept-alive connection, with undici's (Node's own HTTP client library) dispatch
+ * API: the answer arrives in callbacks, without the response stream and body mixin of request() or
+ * fetch(), which cost several µs per reply under load (bench/http.bench.ts).
  */
-async function request(method: 'POST' | 'PUT', target: Target, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
-  try {
-    const res = await dispatcher.request({ origin: target.origin, path: target.basePath + path, method, headers, body });
-    return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
-  } catch (err) {
-    if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
-      throw new Error(`The Bot Connector did not answer within ${ANSWER_WITHIN_MS / 1000} s`, { cause: err });
-    }
-    throw err;
-  }
+function request(method: 'POST' | 'PUT', target: Target, path: string, headers: Record<string, string>, body: string, answerWithinMs: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let answerHeaders: Answer['headers'] = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    dispatcher.dispatch(
+      { origin: target.origin, path: target.basePath + path, method, headers, body, headersTimeout: answerWithinMs, bodyTimeout: answerWithinMs },
+      {
+        onRequestStart() {}, // marks the handler as undici 7's controller API
+        onResponseStart(_controller, statusCode, responseHeaders) {
+          status = statusCode;
+          answerHeaders = responseHeaders;
+        },
+        onResponseData(controller, chunk) {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) controller.abort(new Error(`The Bot Connector's answer is larger than ${MAX_ANSWER_BYTES} bytes`));
+          else chunks.push(chunk);
+        },
+        onResponseEnd() {
+          resolve({ status, headers: answerHeaders, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        },
+        onResponseError(_controller, err) {
+          if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
+            reject(new Error(`The Bot Connector did not answer within ${answerWithinMs / 1000} s`, { cause: err }));
+          } else {
+            reject(err);
+          }
+        },
+      },
+    );
+  });
 }
 
 /** Where a service URL points, parsed once: each call only appends its path. */
@@ -40,7 +71,7 @@ function targetOf(serviceUrl: string): Target {
  * (bench/http.bench.ts). Authentication is the client's own: its credentials sign each request, so tokens
  * are fetched, cached and refreshed exactly as before. Every other operation goes to the original client.
  */
-export function lightenConnector(client: ConnectorClient, serviceUrl: string): ConnectorClient {
+export function lightenConnector(client: ConnectorClient, serviceUrl: string, answerWithinMs = ANSWER_WITHIN_MS): ConnectorClient {
   const target = targetOf(serviceUrl);
   const credentials = client.credentials as { signRequest?(resource: unknown): Promise<unknown> } | undefined;
   // botbuilder's AppCredentials without an app id (local mode) never sign: signRequest would only resolve.
@@ -59,7 +90,7 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string): C
     const auth = await authorization();
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = auth;
-    const res = await request(method, target, path, headers, JSON.stringify(activity));
+    const res = await request(method, target, path, headers, JSON.stringify(activity), answerWithinMs);
     if (res.status < 200 || res.status >= 300) {
       // The shape botbuilder's callers (and ours) read from the REST client's errors.
       throw Object.assign(new Error(`The Bot Connector answered ${res.status}: ${res.text.slice(0, 300)}`), {

@@ -84,3 +84,57 @@ describe('service URLs with a path (Teams uses regional ones such as https://smb
     expect(seen).toEqual(['POST /emea/v3/conversations/a%3A1/activities/m%201', 'POST /amer/v3/conversations/19%3Ax%40thread%3Bmessageid%3D2/activities']);
   });
 });
+
+describe('a Bot Connector that misbehaves', () => {
+  async function serve(handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) {
+    const http = await import('node:http');
+    const server = http.createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, close: () => { server.closeAllConnections(); return new Promise<void>((r) => server.close(() => r())); } };
+  }
+
+  it('fails a call the connector does not answer in time, saying so', async () => {
+    const stalled = await serve((req) => req.resume()); // reads the reply, never answers
+    try {
+      const call = lightenConnector(fakeClient(), stalled.url, 300).conversations.sendToConversation('a:x', { type: 'message' } as any);
+      await expect(call).rejects.toThrow('The Bot Connector did not answer within 0.3 s');
+    } finally {
+      await stalled.close();
+    }
+  });
+
+  it('fails a call whose answer is far larger than a resource id, without keeping it', async () => {
+    const flood = await serve((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const more = () => {
+        while (sent < 40 && res.write(chunk)) sent++;
+        if (sent < 40) res.once('drain', more);
+        else res.end();
+      };
+      more();
+    });
+    try {
+      const call = lightenConnector(fakeClient(), flood.url).conversations.sendToConversation('a:x', { type: 'message' } as any);
+      await expect(call).rejects.toThrow('larger than 1048576 bytes');
+    } finally {
+      await flood.close();
+    }
+  });
+
+  it('reads an answer that arrives in pieces', async () => {
+    const slow = await serve((req, res) => {
+      req.resume();
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.write('{"id":');
+      setTimeout(() => res.end('"пошло"}'), 20);
+    });
+    try {
+      expect(await lightenConnector(fakeClient(), slow.url).conversations.sendToConversation('a:x', { type: 'message' } as any)).toEqual({ id: 'пошло' });
+    } finally {
+      await slow.close();
+    }
+  });
+});
