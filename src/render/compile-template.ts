@@ -29,6 +29,9 @@ interface Scope {
   $_acTemplateVersion: unknown;
   /** Per expansion: each data object's lower-cased keys (null when two differ only in case). */
   keys: Map<object, Set<string> | null>;
+  /** The object `keys` was last asked about, and its answer. */
+  lastObject: object | undefined;
+  lastKeys: Set<string> | null;
 }
 type Compiled = (scope: Scope) => unknown;
 type Evaluate = (expression: Expression, scope: Scope, allowSubstitutions: boolean) => { value: unknown; error?: unknown };
@@ -48,7 +51,7 @@ const TEMPLATE_VERSION = (new ACData.Template({ v: '${$_acTemplateVersion}' }).e
 export function compileTemplate(template: unknown): (root: unknown) => unknown {
   const expand = compileNode(template);
   // $data starts as $root, as the library's evaluation context reads it.
-  return (root) => expand({ $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION, keys: new Map() });
+  return (root) => expand({ $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION, keys: new Map(), lastObject: undefined, lastKeys: null });
 }
 
 function compileNode(node: unknown): Compiled {
@@ -93,6 +96,13 @@ function compileObject(node: Record<string, unknown>): Compiled {
     }
     return out;
   };
+
+  // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
+  if (dataSource === undefined) {
+    if (dropAlways) return () => null;
+    if (when) return (scope) => (when(scope) ? build(scope) : null);
+    return build;
+  }
 
   return (scope) => {
     const saved$data = scope.$data;
@@ -267,6 +277,8 @@ function walk(path: string[], scope: Scope, operand: boolean): unknown {
 }
 
 function lowerKeys(value: Record<string, unknown>, scope: Scope): Set<string> | null {
+  // Bindings next to each other mostly read the same object: remember the last one before the map.
+  if (scope.lastObject === value) return scope.lastKeys;
   let keys = scope.keys.get(value);
   if (keys === undefined) {
     keys = new Set();
@@ -280,6 +292,8 @@ function lowerKeys(value: Record<string, unknown>, scope: Scope): Set<string> | 
     }
     scope.keys.set(value, keys);
   }
+  scope.lastObject = value;
+  scope.lastKeys = keys;
   return keys;
 }
 
