@@ -27,11 +27,11 @@ interface Scope {
   $index: unknown;
   $host: unknown;
   $_acTemplateVersion: unknown;
-  /** Per expansion: each data object's lower-cased keys (null when two differ only in case). */
-  keys: Map<object, Set<string> | null>;
+  /** Per expansion: each data object's field names, lower-cased (null when two differ only in case). */
+  keys: Map<object, string[] | null>;
   /** The object `keys` was last asked about, and its answer. */
   lastObject: object | undefined;
-  lastKeys: Set<string> | null;
+  lastKeys: string[] | null;
 }
 type Compiled = (scope: Scope) => unknown;
 type Evaluate = (expression: Expression, scope: Scope, allowSubstitutions: boolean) => { value: unknown; error?: unknown };
@@ -260,7 +260,7 @@ function walk(path: string[], scope: Scope, operand: boolean): unknown {
     if (!keys) return UNKNOWN;
     const name = path[i];
     if (Object.prototype.hasOwnProperty.call(value, name)) value = value[name];
-    else return operand && i === path.length - 1 && !keys.has(name.toLowerCase()) ? NULLISH : UNKNOWN;
+    else return operand && i === path.length - 1 && !keys.includes(lower(name)) ? NULLISH : UNKNOWN;
   }
   switch (typeof value) {
     case 'string':
@@ -276,19 +276,34 @@ function walk(path: string[], scope: Scope, operand: boolean): unknown {
   }
 }
 
-function lowerKeys(value: Record<string, unknown>, scope: Scope): Set<string> | null {
+/** Lower-cased field names, made once per name (templates and card data use a small, fixed set). */
+const lowerCased = new Map<string, string>();
+function lower(name: string): string {
+  let l = lowerCased.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowerCased.size < 10_000) lowerCased.set(name, l);
+  }
+  return l;
+}
+
+/** An object's field names lower-cased, or null when two of them differ only in case. */
+function lowerKeys(value: Record<string, unknown>, scope: Scope): string[] | null {
   // Bindings next to each other mostly read the same object: remember the last one before the map.
   if (scope.lastObject === value) return scope.lastKeys;
   let keys = scope.keys.get(value);
   if (keys === undefined) {
-    keys = new Set();
-    for (const key of Object.keys(value)) {
-      const lower = key.toLowerCase();
-      if (keys.has(lower)) {
-        keys = null;
-        break;
+    const names = Object.keys(value);
+    keys = new Array<string>(names.length);
+    outer: for (let i = 0; i < names.length; i++) {
+      const l = lower(names[i]);
+      for (let j = 0; j < i; j++) {
+        if (keys[j] === l) {
+          keys = null;
+          break outer;
+        }
       }
-      keys.add(lower);
+      keys[i] = l;
     }
     scope.keys.set(value, keys);
   }
