@@ -8,7 +8,11 @@
 const INLINE_SPECIAL = /[\\`*_\[\]<>~]/g;
 const LINE_START_MARKER = /^([ \t]{0,16})([-+#]|\d{1,9}[.)])(?=\s|$)/gm;
 
+/** Either of the above, anywhere: most values (host names, addresses, codes) have neither and are kept as they are. */
+const ANY_SPECIAL = /[\\`*_\[\]<>~]|^[ \t]{0,16}(?:[-+#]|\d{1,9}[.)])(?=\s|$)/m;
+
 export function escapeMarkdown(text: string): string {
+  if (!ANY_SPECIAL.test(text)) return text;
   return text
     .replace(INLINE_SPECIAL, (c) => `\\${c}`)
     .replace(LINE_START_MARKER, (_m, space: string, marker: string) => `${space}${marker.replace(/[-+#.)]/, (c) => `\\${c}`)}`);
