@@ -78,7 +78,6 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string, an
   const unsigned = !credentials || (credentials instanceof AppCredentials && !credentials.appId);
 
   const authorization = async (): Promise<string | undefined> => {
-    if (unsigned) return undefined;
     let value: string | undefined;
     await credentials?.signRequest?.({
       headers: { set: (name: string, v: string) => void (name.toLowerCase() === 'authorization' && (value = v)) },
@@ -87,7 +86,7 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string, an
   };
 
   const call = async (method: 'POST' | 'PUT', path: string, activity: unknown) => {
-    const auth = await authorization();
+    const auth = unsigned ? undefined : await authorization();
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = auth;
     const res = await request(method, target, path, headers, JSON.stringify(activity), answerWithinMs);
