@@ -2,7 +2,7 @@ import { explainCode, type Explanation } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { ParsedError } from '../parse/types';
 import { diagnosisCardData } from '../render/diagnosis-card';
-import type { AdaptiveCard, RenderCard } from '../render/render-card';
+import type { AdaptiveCard, CardName } from '../render/render-card';
 import { escapeMarkdown, fill, truncate } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
 
@@ -12,10 +12,11 @@ export const MAX_ERROR_CARDS = 4;
 export const DETAIL_CARDS_WITH_SUMMARY = 3;
 const SUMMARY_ROWS = 40;
 
-export interface PasteDeps {
+/** `renderCard` makes the cards in whatever form the caller sends them: objects, or JSON text (CardJson). */
+export interface PasteDeps<Card = AdaptiveCard> {
   knowledge: KnowledgeBase;
   ui: UiCatalog;
-  renderCard: RenderCard;
+  renderCard: (name: CardName, data: object) => Card;
   now: () => Date;
 }
 
@@ -62,7 +63,7 @@ function severity(g: Group, x: Explanation): number {
  * long paste (a trace export) a summary grouped by code and destination, worst first, followed by cards
  * for the worst few. Every distinct code in the paste appears on some card.
  */
-export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDeps): AdaptiveCard[] {
+export function answerPaste<Card>(errors: ParsedError[], locale: Locale, deps: PasteDeps<Card>): Card[] {
   const ui = deps.ui[locale];
   const groups = groupErrors(errors);
   if (groups.length <= MAX_ERROR_CARDS) return groups.map((g) => errorCard(g, locale, deps));
@@ -88,7 +89,7 @@ export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDe
   return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(g, locale, deps))];
 }
 
-function errorCard(g: Group, locale: Locale, deps: PasteDeps): AdaptiveCard {
+function errorCard<Card>(g: Group, locale: Locale, deps: PasteDeps<Card>): Card {
   const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
   const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
   const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;

@@ -2,7 +2,8 @@ import * as ACData from 'adaptivecards-templating';
 
 /**
  * Adaptive Card templates compiled once into plain functions, with the output of adaptivecards-templating's
- * Template.expand, at a fraction of its cost per card (bench: 95 µs → a few µs for the diagnosis card).
+ * Template.expand, at a fraction of its cost per card (bench: 95 µs → a few µs for the diagnosis card):
+ * compileTemplate returns the card object, compileTemplateJson writes its JSON text directly.
  *
  * The library parses the template (Template.parseInterpolatedString, the Adaptive Expressions grammar)
  * and stays the evaluator of record: this file only walks the parsed tree the way Template.internalExpand
@@ -49,44 +50,105 @@ const TEMPLATE_VERSION = (new ACData.Template({ v: '${$_acTemplateVersion}' }).e
 
 /** Compiles a template once; the result expands it for `$root` data, as `new Template(t).expand({ $root })`. */
 export function compileTemplate(template: unknown): (root: unknown) => unknown {
-  const expand = compileNode(template);
-  // $data starts as $root, as the library's evaluation context reads it.
-  return (root) => expand({ $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION, keys: new Map(), lastObject: undefined, lastKeys: null });
+  const { value } = compileNode(template);
+  return (root) => value(rootScope(root));
 }
 
-function compileNode(node: unknown): Compiled {
+/**
+ * Compiles a template once into a function that writes the card straight to JSON text: exactly
+ * JSON.stringify of what compileTemplate (and so the library) returns. Parts of the card that read only
+ * plain values (a string, a finite number, a boolean: headings, knowledge texts, links) are written once per
+ * combination of values and then copied; the rest is built and serialised by JSON.stringify, and only the
+ * levels that hold both are joined here. For the answer to a paste this is less than half the work of
+ * building the card and serialising it whole (bench/http.bench.ts).
+ */
+export function compileTemplateJson(template: unknown): (root: unknown) => string {
+  const { json } = compileNode(template);
+  return (root) => textOf(json(rootScope(root))) ?? 'null';
+}
+
+/** A fresh scope for one expansion; $data starts as $root, as the library's evaluation context reads it. */
+function rootScope(root: unknown): Scope {
+  return { $root: root, $data: root, $index: undefined, $host: undefined, $_acTemplateVersion: TEMPLATE_VERSION, keys: new Map(), lastObject: undefined, lastKeys: null };
+}
+
+/**
+ * A compiled template node, in both forms, and what it reads:
+ * - value: what Template.internalExpand returns for it;
+ * - json: the same as a JSON fragment (see Fragment);
+ * - reads: the property paths whose values alone decide the result, or null when that is not known (an
+ *   expression the library evaluates, $data, $index, …);
+ * - joins: whether `json` joins fragments of parts below it (false: it serialises `value` whole).
+ */
+interface Part {
+  value: Compiled;
+  json: (scope: Scope) => Fragment;
+  reads: string[][] | null;
+  joins: boolean;
+}
+
+/**
+ * A node's result as JSON: undefined for no value (a key is left out, an array item reads null, as
+ * JSON.stringify writes them); null for a dropped object (skipped in an array, null as a key's value); a
+ * string for the JSON text of one value; an array of strings for several values that an enclosing array
+ * splices in (repeats and nested arrays, as the library splices them) and a key holds as an array.
+ */
+type Fragment = string | string[] | null | undefined;
+
+function compileNode(node: unknown): Part {
   if (typeof node === 'string') {
     const parsed = ACData.Template.parseInterpolatedString(node) as unknown;
-    return typeof parsed === 'string' ? () => parsed : compileValue(parsed as Expression);
+    if (typeof parsed === 'string') {
+      const json = JSON.stringify(parsed);
+      return { value: () => parsed, json: () => json, reads: [], joins: false };
+    }
+    const { value, reads } = compileValue(parsed as Expression);
+    return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
   }
   if (Array.isArray(node)) return compileArray(node.map(compileNode));
   if (typeof node === 'object' && node !== null) return compileObject(node as Record<string, unknown>);
-  return () => node;
+  const literal = fragmentOf(node);
+  return { value: () => node, json: () => literal, reads: [], joins: false };
 }
 
 /** Items that expand to null are dropped; items that expand to arrays are spliced in (Template.internalExpand). */
-function compileArray(items: Compiled[]): Compiled {
-  return (scope) => {
+function compileArray(items: Part[]): Part {
+  const value: Compiled = (scope) => {
     const out: unknown[] = [];
     for (const item of items) {
-      const value = item(scope);
-      if (value === null) continue;
-      if (Array.isArray(value)) for (const v of value) out.push(v);
-      else out.push(value);
+      const v = item.value(scope);
+      if (v === null) continue;
+      if (Array.isArray(v)) for (const x of v) out.push(x);
+      else out.push(v);
     }
     return out;
   };
+  const reads = readsOfAll(items);
+  if (!joinsBelow(items)) return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
+  const json = (scope: Scope): Fragment => {
+    const out: string[] = [];
+    for (const item of items) {
+      const f = item.json(scope);
+      if (f === null) continue;
+      if (f === undefined) out.push('null');
+      else if (typeof f === 'string') out.push(f);
+      else for (const x of f) out.push(x);
+    }
+    return out;
+  };
+  return { value, json, reads, joins: true };
 }
 
-function compileObject(node: Record<string, unknown>): Compiled {
+function compileObject(node: Record<string, unknown>): Part {
   const keys = Object.keys(node).filter((k) => !RESERVED.has(k));
-  const values = keys.map((k) => compileNode(node[k]));
+  const parts = keys.map((k) => compileNode(node[k]));
+  const values = parts.map((p) => p.value);
   const dataSource = node.$data === undefined ? undefined : prepare(node.$data);
   const whenSource = node.$when === undefined ? undefined : prepare(node.$when);
   const when = isExpression(whenSource) ? compileCondition(whenSource) : undefined;
   // A $when that is not an expression drops the object when truthy (the library warns and treats it as false).
   const dropAlways = !isExpression(whenSource) && Boolean(whenSource);
-  const data = isExpression(dataSource) ? compileValue(dataSource) : () => dataSource;
+  const data = isExpression(dataSource) ? compileValue(dataSource).value : () => dataSource;
 
   const build = (scope: Scope) => {
     const out: Record<string, unknown> = {};
@@ -97,33 +159,136 @@ function compileObject(node: Record<string, unknown>): Compiled {
     return out;
   };
 
-  // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
-  if (dataSource === undefined) {
-    if (dropAlways) return () => null;
-    if (when) return (scope) => (when(scope) ? build(scope) : null);
-    return build;
+  if (dataSource !== undefined) {
+    const value: Compiled = (scope) => {
+      const saved$data = scope.$data;
+      const saved$index = scope.$index;
+      const bound = data(scope);
+      const contexts = Array.isArray(bound) ? bound : [bound];
+      const results: unknown[] = [];
+      for (let i = 0; i < contexts.length; i++) {
+        if (Array.isArray(bound)) scope.$index = i;
+        if (contexts[i] !== undefined) scope.$data = contexts[i];
+        if (dropAlways || (when && !when.test(scope))) continue;
+        results.push(build(scope));
+      }
+      scope.$data = saved$data;
+      scope.$index = saved$index;
+      return results.length === 0 ? null : results.length === 1 ? results[0] : results;
+    };
+    // A repeat rebinds $data: its result is built and serialised whole.
+    return { value, json: (scope) => fragmentOf(value(scope)), reads: null, joins: false };
   }
 
-  return (scope) => {
-    const saved$data = scope.$data;
-    const saved$index = scope.$index;
-    const bound = dataSource === undefined ? undefined : data(scope);
-    const contexts = Array.isArray(bound) ? bound : [bound];
-    const results: unknown[] = [];
-    for (let i = 0; i < contexts.length; i++) {
-      if (Array.isArray(bound)) scope.$index = i;
-      if (contexts[i] !== undefined) scope.$data = contexts[i];
-      if (dropAlways || (when && !when(scope))) continue;
-      results.push(build(scope));
+  // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
+  const value: Compiled = dropAlways ? () => null : when ? (scope) => (when.test(scope) ? build(scope) : null) : build;
+  const reads = readsOfAll(when ? [...parts, when] : parts);
+  if (reads) return { value, json: remembered(value, reads), reads, joins: true };
+  if (!joinsBelow(parts)) return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
+  const names = keys.map((k) => `${JSON.stringify(k)}:`);
+  const joined = (scope: Scope): string => {
+    let text = '{';
+    for (let i = 0; i < parts.length; i++) {
+      const item = textOf(parts[i].json(scope));
+      if (item === undefined) continue;
+      text += text.length === 1 ? names[i] + item : `,${names[i]}${item}`;
     }
-    scope.$data = saved$data;
-    scope.$index = saved$index;
-    return results.length === 0 ? null : results.length === 1 ? results[0] : results;
+    return `${text}}`;
+  };
+  const json = dropAlways ? () => null : when ? (scope: Scope) => (when.test(scope) ? joined(scope) : null) : joined;
+  return { value, json, reads, joins: true };
+}
+
+/** True when some part below remembers its JSON, so joining fragments beats serialising the whole. */
+function joinsBelow(parts: Part[]): boolean {
+  return parts.some((p) => p.joins);
+}
+
+function readsOfAll(parts: { reads: string[][] | null }[]): string[][] | null {
+  const all: string[][] = [];
+  for (const part of parts) {
+    if (!part.reads) return null;
+    for (const path of part.reads) if (!all.some((p) => p.join('.') === path.join('.'))) all.push(path);
+  }
+  return all;
+}
+
+/** Paths the compiled walk itself reads (from $data, or from $root), which a remembered part can key on. */
+function readable(path: string[]): boolean {
+  return !path[0].startsWith('$') || path[0] === '$root' || path[0] === '$data';
+}
+
+const ALWAYS = Symbol('always');
+/** After this many lookups, a part that found its values remembered less than half the time stops trying. */
+const TRIAL_LOOKUPS = 256;
+/** Remembered results per part before it starts again with none (values from pastes must not pile up). */
+const MAX_REMEMBERED = 512;
+
+/**
+ * The JSON of `value`, remembered per combination of values at `reads` while those are plain strings,
+ * finite numbers or booleans: then the result depends on nothing else (the fast paths read only them; the
+ * library, where it is asked, reads the same fields). Any other value is serialised afresh.
+ */
+function remembered(value: Compiled, reads: string[][]): (scope: Scope) => Fragment {
+  let memory = new Map<unknown, unknown>();
+  let size = 0;
+  let lookups = 0;
+  let found = 0;
+  const fresh = (scope: Scope) => fragmentOf(value(scope));
+  const lookup = (level: Map<unknown, unknown>, key: unknown, scope: Scope): Fragment => {
+    lookups++;
+    const known = level.get(key) as Fragment;
+    if (known !== undefined) {
+      found++;
+      return known;
+    }
+    const f = fresh(scope);
+    if (++size > MAX_REMEMBERED) {
+      memory = new Map();
+      size = 0;
+    } else if (f !== undefined) {
+      level.set(key, f);
+    }
+    return f;
+  };
+  return (scope) => {
+    if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) return fresh(scope); // values rarely repeat here
+    let level = memory;
+    for (let i = 0; i < reads.length; i++) {
+      const v = resolve(reads[i], scope);
+      if (typeof v !== 'string' && typeof v !== 'boolean' && (typeof v !== 'number' || Object.is(v, -0))) {
+        lookups++; // a value that cannot be remembered counts as not found
+        return fresh(scope);
+      }
+      if (i === reads.length - 1) return lookup(level, v, scope);
+      let next = level.get(v) as Map<unknown, unknown> | undefined;
+      if (!next) level.set(v, (next = new Map()));
+      level = next;
+    }
+    return lookup(level, ALWAYS, scope); // reads nothing: one result
   };
 }
 
+/** A fragment as the JSON text of one value; undefined when there is none. */
+function textOf(f: Fragment): string | undefined {
+  if (f === undefined || typeof f === 'string') return f;
+  if (f === null) return 'null';
+  return `[${f.join(',')}]`;
+}
+
+/** A value as a fragment: null stays null (dropped from arrays), arrays stay items (spliced or written whole). */
+function fragmentOf(value: unknown): Fragment {
+  if (value === null || value === undefined) return value;
+  if (Array.isArray(value)) {
+    const items: string[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = JSON.stringify(value[i]) ?? 'null';
+    return items;
+  }
+  return JSON.stringify(value);
+}
+
 /** A bound value: "${path}", or text around expressions. Missing fields and errors go to the library. */
-function compileValue(expression: Expression): Compiled {
+function compileValue(expression: Expression): { value: Compiled; reads: string[][] | null } {
   const general: Compiled = (scope) => {
     const result = libraryEvaluate(expression, scope, true);
     if (result.error) throw new Error(String(result.error));
@@ -131,16 +296,18 @@ function compileValue(expression: Expression): Compiled {
   };
   const path = pathOf(expression);
   if (path) {
-    return (scope) => {
-      const value = resolve(path, scope);
-      return value === UNKNOWN ? general(scope) : value;
+    const value: Compiled = (scope) => {
+      const v = resolve(path, scope);
+      return v === UNKNOWN ? general(scope) : v;
     };
+    return { value, reads: readable(path) ? [path] : null };
   }
   if (expression.type === 'concat') {
     const parts = expression.children.map((child): string | string[] | undefined =>
       isConstant(child) ? String(child.value) : pathOf(child));
     if (parts.every((p) => p !== undefined)) {
-      return (scope) => {
+      const paths = parts.filter((p): p is string[] => Array.isArray(p));
+      const value: Compiled = (scope) => {
         let text = '';
         for (const part of parts as (string | string[])[]) {
           if (typeof part === 'string') {
@@ -154,23 +321,27 @@ function compileValue(expression: Expression): Compiled {
         }
         return text;
       };
+      return { value, reads: paths.every(readable) ? paths : null };
     }
   }
-  return general;
+  return { value: general, reads: null };
 }
 
 /** A $when: true keeps the object. Anything but a boolean true drops it, as in the library. */
-function compileCondition(expression: Expression): (scope: Scope) => boolean {
+function compileCondition(expression: Expression): { test: (scope: Scope) => boolean; reads: string[][] | null } {
   const general = (scope: Scope) => {
     const result = libraryEvaluate(expression, scope, false);
     return !result.error && result.value === true;
   };
   const fast = fastCondition(expression);
-  if (!fast) return general;
-  return (scope) => {
+  if (!fast) return { test: general, reads: null };
+  const [left] = expression.children;
+  const path = left.type === 'count' ? pathOf(left.children[0]) : pathOf(left);
+  const test = (scope: Scope) => {
     const answer = fast(scope);
     return answer === UNKNOWN ? general(scope) : answer;
   };
+  return { test, reads: path && readable(path) ? [path] : null };
 }
 
 /** The condition shapes the cards use, answered only for the types whose answer is certain. */

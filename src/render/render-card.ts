@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../project-root';
-import { compileTemplate } from './compile-template';
+import { compileTemplate, compileTemplateJson } from './compile-template';
 
 export type CardName =
   | 'diagnosis'
@@ -24,6 +24,19 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 export type RenderCard = (name: CardName, data: object) => AdaptiveCard;
 
 /**
+ * A card already written as JSON text, for cards that are only sent (the answer to a paste): the Bot
+ * Connector client sends the text as it is (teams/serialize-activity.ts); anything else that serialises it
+ * (botbuilder's expectReplies answer, a log) gets the card object through toJSON.
+ */
+export class CardJson {
+  constructor(readonly json: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+export type RenderCardJson = (name: CardName, data: object) => CardJson;
+
+/**
  * Reads and compiles every template in cards/ once, at start-up, and returns renderCard(name, data).
  * Data is bound as data: text that came from a user is never evaluated as a template expression.
  */
@@ -31,6 +44,13 @@ export function createCardRenderer(cardsDir = defaultCardsDir()): RenderCard {
   const compiled = new Map<CardName, (root: unknown) => unknown>();
   for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileTemplate(template));
   return (name, data) => compiled.get(name)!(data) as AdaptiveCard;
+}
+
+/** As createCardRenderer, writing each card straight to JSON text (compileTemplateJson). */
+export function createCardJsonRenderer(cardsDir = defaultCardsDir()): RenderCardJson {
+  const compiled = new Map<CardName, (root: unknown) => string>();
+  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileTemplateJson(template));
+  return (name, data) => new CardJson(compiled.get(name)!(data));
 }
 
 /** The templates in cards/, by name, as parsed JSON. */

@@ -17,7 +17,7 @@ import type { Logger } from '../log/logger';
 import { parseErrors } from '../parse/parse-errors';
 import { runAction, type ActionDeps, type ActionResult } from '../remediation/actions';
 import type { Actor } from '../remediation/actor';
-import type { AdaptiveCard } from '../render/render-card';
+import type { AdaptiveCard, CardJson, RenderCardJson } from '../render/render-card';
 import { escapeMarkdown, fill } from '../render/text';
 import type { Store } from '../store/store';
 import { createSeenActivities, type SeenActivities } from './seen-activities';
@@ -28,6 +28,8 @@ import type { RecheckScheduler } from '../remediation/recheck-scheduler';
 import { forgetConversation, rememberConversation } from './conversation-references';
 
 export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logger'>, Omit<DiagnoseDeps, 'logger' | 'knowledge' | 'ui' | 'renderCard'> {
+  /** The answer to a paste is only sent: its cards are written straight to JSON. */
+  renderCardJson: RenderCardJson;
   store: Store;
   /** Which messages were answered already; by default kept through `store`. */
   seen?: SeenActivities;
@@ -48,10 +50,12 @@ export interface BotDeps extends PasteDeps, CommandDeps, Omit<ActionDeps, 'logge
  */
 export class MailFlowDoctorBot extends TeamsActivityHandler {
   private readonly seen;
+  private readonly pasteDeps: PasteDeps<CardJson>;
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.seen = deps.seen ?? createSeenActivities(deps.store);
+    this.pasteDeps = { knowledge: deps.knowledge, ui: deps.ui, now: deps.now, renderCard: deps.renderCardJson };
     this.onMessage(async (context, next) => {
       await this.answerMessage(context.activity, (reply) => context.sendActivity(reply));
       await next();
@@ -121,7 +125,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
       await sendCards(send, [helpCard(locale, this.deps, text ? 'no-code' : 'help')]);
       return;
     }
-    await sendCards(send, answerPaste(errors, locale, this.deps));
+    await sendCards(send, answerPaste(errors, locale, this.pasteDeps));
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -205,7 +209,7 @@ function actorOf(activity: Activity): Actor {
 export type SendReply = (reply: Partial<Activity>) => Promise<unknown>;
 
 /** One card per message: Teams splits text + attachments and each card can then be updated on its own. */
-async function sendCards(send: SendReply, cards: AdaptiveCard[]): Promise<void> {
+async function sendCards(send: SendReply, cards: (AdaptiveCard | CardJson)[]): Promise<void> {
   for (const card of cards) {
     await send({ type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
   }

@@ -1,5 +1,6 @@
 import { Agent, errors } from 'undici';
 import { AppCredentials, type ConnectorClient } from 'botframework-connector';
+import { serializeActivity } from './serialize-activity';
 
 /** Kept-alive connections per origin; a stalled Bot Connector fails the call instead of holding it. */
 const ANSWER_WITHIN_MS = 30_000;
@@ -85,11 +86,11 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string, an
     return value;
   };
 
-  const call = async (method: 'POST' | 'PUT', path: string, activity: unknown) => {
+  const call = async (method: 'POST' | 'PUT', path: string, activity: object) => {
     const auth = unsigned ? undefined : await authorization();
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = auth;
-    const res = await request(method, target, path, headers, JSON.stringify(activity), answerWithinMs);
+    const res = await request(method, target, path, headers, serializeActivity(activity), answerWithinMs);
     if (res.status < 200 || res.status >= 300) {
       // The shape botbuilder's callers (and ours) read from the REST client's errors.
       throw Object.assign(new Error(`The Bot Connector answered ${res.status}: ${res.text.slice(0, 300)}`), {
@@ -106,10 +107,10 @@ export function lightenConnector(client: ConnectorClient, serviceUrl: string, an
   const enc = encodeURIComponent;
   const conversations = Object.create(client.conversations) as ConnectorClient['conversations'];
   Object.assign(conversations, {
-    replyToActivity: (conversationId: string, activityId: string, activity: unknown) =>
+    replyToActivity: (conversationId: string, activityId: string, activity: object) =>
       call('POST', `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, activity),
-    sendToConversation: (conversationId: string, activity: unknown) => call('POST', `v3/conversations/${enc(conversationId)}/activities`, activity),
-    updateActivity: (conversationId: string, activityId: string, activity: unknown) =>
+    sendToConversation: (conversationId: string, activity: object) => call('POST', `v3/conversations/${enc(conversationId)}/activities`, activity),
+    updateActivity: (conversationId: string, activityId: string, activity: object) =>
       call('PUT', `v3/conversations/${enc(conversationId)}/activities/${enc(activityId)}`, activity),
   });
   return new Proxy(client, { get: (target, prop, receiver) => (prop === 'conversations' ? conversations : Reflect.get(target, prop, receiver)) });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { answerPaste } from '../../src/chat/answer-paste';
 import { LOCALES, loadKnowledge } from '../../src/knowledge/load-knowledge';
 import { parseErrors } from '../../src/parse/parse-errors';
-import { compileTemplate } from '../../src/render/compile-template';
+import { compileTemplate, compileTemplateJson } from '../../src/render/compile-template';
 import { CARD_NAMES, readTemplates, type AdaptiveCard, type CardName } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
 
@@ -25,7 +25,23 @@ function compiled(template: unknown, root: unknown): unknown {
     return { error: (err as Error).message };
   }
 }
-const agree = (template: unknown, root: unknown) => expect(compiled(template, root)).toStrictEqual(library(template, root));
+/** One compiled JSON writer per template, kept across calls: what it remembers from one call serves the next. */
+const jsonWriters = new WeakMap<object, (root: unknown) => string>();
+function compiledJson(template: unknown, root: unknown): unknown {
+  let write = jsonWriters.get(template as object);
+  if (!write) jsonWriters.set(template as object, (write = compileTemplateJson(template)));
+  try {
+    return { value: write(root) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+/** Both compiled forms agree with the library: the object itself, and the JSON text JSON.stringify makes of it. */
+const agree = (template: unknown, root: unknown) => {
+  const expected = library(template, root) as { value?: unknown; error?: string };
+  expect(compiled(template, root)).toStrictEqual(expected);
+  expect(compiledJson(template, root)).toStrictEqual('error' in expected ? expected : { value: JSON.stringify(expected.value) ?? 'null' });
+};
 
 const VALUES: unknown[] = ['', 'x', '${title}', 0, 1, -2.5, Number.NaN, true, false, null, undefined, [], [1, 'a'], [{ title: 't', value: 'v' }], {}, { title: 'nested' }];
 
@@ -55,6 +71,9 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     'nested $data scopes': { a: [{ $data: '${x}', b: [{ $data: '${$root.y}', c: '${title}', d: '${$index}' }] }] },
     'reserved keys are dropped': { $root: 1, $host: 2, $index: 3, $_acTemplateVersion: 4, a: 1, v: '${$_acTemplateVersion.major}' },
     'literals pass through': { n: 1, b: false, z: null, s: 'plain', arr: [1, [2, [3]], null] },
+    'nested arrays, empty arrays, bindings inside them': { a: [[], ['${x}'], [['${y}', null]], '${x}'], b: [], c: [['${x}']] },
+    'keys JavaScript orders first, and keys that need escaping': { b: '${x}', 2: 'two', 1: '${y}', 'q"\\\n': '${x}', é: 'é ${y}' },
+    'a repeat with no items, one item and many, in arrays and under keys': { a: [{ $data: '${x}', v: '${title}' }], b: { $data: '${y}', w: 1 } },
   };
   for (const [name, template] of Object.entries(shapes)) {
     it(name, () => {
@@ -80,12 +99,15 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     // The output holds expression objects (parsed twice, so not the same instances): compare the JSON sent.
     for (const template of [{ a: [{ $data: [{ n: '${x}' }, { n: 'plain' }], v: '${n}', w: 'v=${n}' }] }, { a: { $data: { n: '${x}' }, v: '${n}' } }]) {
       expect(JSON.stringify(compiled(template, { x: 'X' }))).toBe(JSON.stringify(library(template, { x: 'X' })));
+      expect(compileTemplateJson(template)({ x: 'X' })).toBe(JSON.stringify((library(template, { x: 'X' }) as { value: unknown }).value));
     }
   });
 
   it('user text that looks like a binding stays text', () => {
     const card = compileTemplate({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
     expect(card).toEqual({ a: "${$root.secret} ${concat('a','b')}", b: "said: ${$root.secret} ${concat('a','b')}", c: [{ d: '${x}' }] });
+    const json = compileTemplateJson({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
+    expect(JSON.parse(json)).toEqual(card);
   });
 
   // Random data shaped by the names each card template binds: missing fields, nulls, wrong types, arrays
@@ -120,6 +142,8 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
         const viaLibrary = answerPaste(errors, locale, { knowledge, ui, now, renderCard: (n: CardName, d: object) => new ACData.Template(templates.get(n)).expand({ $root: d }) as AdaptiveCard });
         const viaCompiled = answerPaste(errors, locale, { knowledge, ui, now, renderCard: (n: CardName, d: object) => compileTemplate(templates.get(n))(d) as AdaptiveCard });
         expect(viaCompiled).toEqual(viaLibrary);
+        const viaJson = answerPaste(errors, locale, { knowledge, ui, now, renderCard: (n: CardName, d: object) => compiledJson(templates.get(n), d) as { value: string } }).map((r) => r.value);
+        expect(viaJson).toEqual(viaLibrary.map((card) => JSON.stringify(card)));
         cards += viaCompiled.length;
       }
     }

@@ -1,0 +1,37 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CardJson, createCardJsonRenderer, createCardRenderer } from '../../src/render/render-card';
+import { serializeActivity } from '../../src/teams/serialize-activity';
+
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+
+describe('serializeActivity', () => {
+  it('writes the JSON that JSON.stringify writes of the same activity with card objects', () => {
+    const data = { title: 'T "quoted" \\ \u2028', text: 'Привет <b>', color: 'warning' };
+    const asJson = createCardJsonRenderer()('notice', data);
+    const asObject = createCardRenderer()('notice', data);
+    const activity = { type: 'message', text: 'x', replyToId: '1', conversation: { id: 'a:c' }, attachments: [{ contentType: ADAPTIVE, content: asJson }, { contentType: 'text/html', content: '<p>hi</p>' }, { contentType: ADAPTIVE, content: asJson, name: 'second' }] };
+    const reference = { ...activity, attachments: [{ contentType: ADAPTIVE, content: asObject }, { contentType: 'text/html', content: '<p>hi</p>' }, { contentType: ADAPTIVE, content: asObject, name: 'second' }] };
+    expect(JSON.parse(serializeActivity(activity))).toStrictEqual(JSON.parse(JSON.stringify(reference)));
+    // Anything else that serialises the activity gets the same card through toJSON.
+    expect(JSON.parse(JSON.stringify(activity))).toStrictEqual(JSON.parse(JSON.stringify(reference)));
+  });
+
+  it('leaves an activity without a CardJson to JSON.stringify, and handles attachments alone', () => {
+    const plain = { type: 'message', attachments: [{ contentType: ADAPTIVE, content: { type: 'AdaptiveCard' } }] };
+    expect(serializeActivity(plain)).toBe(JSON.stringify(plain));
+    expect(serializeActivity({ type: 'typing' })).toBe('{"type":"typing"}');
+    expect(JSON.parse(serializeActivity({ attachments: [{ content: new CardJson('{"a":[1,null]}') }] }))).toStrictEqual({ attachments: [{ content: { a: [1, null] } }] });
+    expect(JSON.parse(serializeActivity({ attachments: [{ content: new CardJson('{}') }, null] }))).toStrictEqual({ attachments: [{ content: {} }, null] });
+  });
+
+  it('is valid JSON equal to JSON.stringify for any activity-shaped value', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.tuple(fc.dictionary(fc.string(), fc.jsonValue()), fc.option(fc.jsonValue(), { nil: undefined }))), (rest, atts) => {
+        const withCards = { ...rest, attachments: atts.map(([a, card]) => ({ ...a, content: new CardJson(JSON.stringify(card ?? null)) })) };
+        const withObjects = { ...rest, attachments: atts.map(([a, card]) => ({ ...a, content: card ?? null })) };
+        expect(JSON.parse(serializeActivity(withCards))).toStrictEqual(JSON.parse(JSON.stringify(withObjects)));
+      }),
+    );
+  });
+});
