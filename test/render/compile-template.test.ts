@@ -103,6 +103,19 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     }
   });
 
+  it('writes JSON afresh when a value it read is an object that has changed since, and remembers only plain values', () => {
+    // The repeat keeps the whole card from being remembered, so the part under `a` is looked up on its own.
+    const write = compileTemplateJson({ a: { d: '${x}', e: '${t}' }, b: [{ $data: '${list}', f: '${v}' }] });
+    const root = { x: { k: 1 }, t: 'same', list: [{ v: 1 }] };
+    expect(write(root)).toBe('{"a":{"d":{"k":1},"e":"same"},"b":[{"f":1}]}');
+    root.x.k = 2;
+    expect(write(root)).toBe('{"a":{"d":{"k":2},"e":"same"},"b":[{"f":1}]}');
+    for (let i = 0; i < 600; i++) {
+      const data = { x: i % 5 ? `x${i % 7}` : { k: i }, t: `t${i % 3}`, list: [{ v: i }, { v: -i }] };
+      expect(write(data)).toBe(JSON.stringify(compileTemplate({ a: { d: '${x}', e: '${t}' }, b: [{ $data: '${list}', f: '${v}' }] })(data)));
+    }
+  });
+
   it('user text that looks like a binding stays text', () => {
     const card = compileTemplate({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
     expect(card).toEqual({ a: "${$root.secret} ${concat('a','b')}", b: "said: ${$root.secret} ${concat('a','b')}", c: [{ d: '${x}' }] });
