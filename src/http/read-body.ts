@@ -39,7 +39,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     };
     const onEnd = () => finish();
-    const onClose = () => finish(new HttpError(400, 'incomplete_body', 'The connection closed before the whole request body arrived.'));
+    // 'close' also follows every complete request: only an unsettled read is an incomplete body (and an
+    // Error, with its stack, is made only then).
+    const onClose = () => {
+      if (!settled) finish(new HttpError(400, 'incomplete_body', 'The connection closed before the whole request body arrived.'));
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onClose); // an aborted upload ("aborted", ECONNRESET) is the same incomplete body
