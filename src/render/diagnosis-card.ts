@@ -77,7 +77,8 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   add(ui['fact.port'], error.port);
   if (error.socketError !== undefined) {
     const s = knowledge.socketErrors[String(error.socketError)];
-    add(ui['fact.socketError'], s ? `${error.socketError} (${s.name}): ${s.meaning}` : String(error.socketError), 500);
+    if (s) facts.push({ title: ui['fact.socketError'], value: socketErrorText(error.socketError, s) });
+    else add(ui['fact.socketError'], String(error.socketError), 500);
   }
   if (error.quotedCodes.length) add(ui['fact.quotedCodes'], error.quotedCodes.join(', '));
   add(ui['fact.recipient'], error.recipient);
@@ -107,10 +108,10 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
 
   const texts = knowledgeTexts(x, underlying);
   const rfcFacts: Fact[] = [];
-  if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeMarkdown(x.rfc.class) });
+  if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeKnown(x.rfc.class) });
   const [, subject, detail] = error.enhancedCode.split('.');
-  if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeMarkdown(x.rfc.subject) });
-  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeMarkdown(x.rfc.detail) });
+  if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeKnown(x.rfc.subject) });
+  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeKnown(x.rfc.detail) });
 
   const fixable = FIXABLE_CODES.has(error.enhancedCode) || FIXABLE_CODES.has(x.expiredFormOf ?? '');
   return {
@@ -132,7 +133,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     fixNow: fixable
       ? {
           title: ui.fixNow,
-          hint: escapeMarkdown(ui.fixNowHint),
+          hint: escapeKnown(ui.fixNowHint),
           data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', port: error.port ?? 25, recipient: error.recipient ?? '' },
         }
       : null,
@@ -142,6 +143,25 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
       : null,
     t: diagnosisLabels(ui),
   };
+}
+
+/** Texts of the knowledge base and the UI (a fixed set), escaped once each rather than per message. */
+const escapedTexts = new Map<string, string>();
+function escapeKnown(text: string): string {
+  let escaped = escapedTexts.get(text);
+  if (escaped === undefined) {
+    escaped = escapeMarkdown(text);
+    if (escapedTexts.size < 10_000) escapedTexts.set(text, escaped);
+  }
+  return escaped;
+}
+
+/** "10061 (WSAECONNREFUSED): …" for a socket error the knowledge base explains, escaped and bounded once per entry. */
+const socketTexts = new WeakMap<object, string>();
+function socketErrorText(code: number, s: { name: string; meaning: string }): string {
+  let text = socketTexts.get(s);
+  if (text === undefined) socketTexts.set(s, (text = escapeMarkdown(truncate(`${code} (${s.name}): ${s.meaning}`, 500))));
+  return text;
 }
 
 type KnowledgeTexts = Pick<DiagnosisCardData, 'meaning' | 'causes' | 'fixes' | 'partner'>;
