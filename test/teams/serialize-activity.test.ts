@@ -25,6 +25,12 @@ describe('serializeActivity', () => {
     expect(JSON.parse(serializeActivity({ attachments: [{ content: new CardJson('{}') }, null] }))).toStrictEqual({ attachments: [{ content: {} }, null] });
   });
 
+  it('keeps an own "__proto__" field, as JSON.stringify does', () => {
+    const activity = JSON.parse('{"type":"message","__proto__":{"x":1},"attachments":[{"__proto__":2,"content":null}]}');
+    activity.attachments[0].content = new CardJson('{"a":1}');
+    expect(JSON.parse(serializeActivity(activity))).toStrictEqual(JSON.parse('{"type":"message","__proto__":{"x":1},"attachments":[{"__proto__":2,"content":{"a":1}}]}'));
+  });
+
   it('is valid JSON equal to JSON.stringify for any activity-shaped value', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.array(fc.tuple(fc.dictionary(fc.string(), fc.jsonValue()), fc.option(fc.jsonValue(), { nil: undefined }))), (rest, atts) => {
