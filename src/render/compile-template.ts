@@ -76,16 +76,28 @@ function rootScope(root: unknown): Scope {
  * A compiled template node, in both forms, and what it reads:
  * - value: what Template.internalExpand returns for it;
  * - json: the same as a JSON fragment (see Fragment);
- * - reads: the property paths whose values alone decide the result, or null when that is not known (an
- *   expression the library evaluates, $data, $index, …);
+ * - reads: what alone decides the result (property paths, and the outcome of each $when), or null when
+ *   that is not known (an expression the library evaluates, $data, $index, …);
  * - joins: whether `json` joins fragments of parts below it (false: it serialises `value` whole).
  */
 interface Part {
   value: Compiled;
   json: (scope: Scope) => Fragment;
-  reads: string[][] | null;
+  reads: Key[] | null;
   joins: boolean;
 }
+
+/** One thing a part's result depends on: a property path's value, or a condition's outcome. */
+interface Key {
+  id: string;
+  get: (scope: Scope) => unknown;
+}
+
+function pathKey(path: string[]): Key {
+  return { id: `p:${path.join('\u0000')}`, get: (scope) => resolve(path, scope) };
+}
+
+let conditions = 0;
 
 /**
  * A node's result as JSON: undefined for no value (a key is left out, an array item reads null, as
@@ -182,9 +194,7 @@ function compileObject(node: Record<string, unknown>): Part {
 
   // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
   const value: Compiled = dropAlways ? () => null : when ? (scope) => (when.test(scope) ? build(scope) : null) : build;
-  const reads = readsOfAll(when ? [...parts, when] : parts);
-  if (reads) return { value, json: remembered(value, reads), reads, joins: true };
-  if (!joinsBelow(parts)) return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
+  const reads = readsOfAll(when ? [...parts, { reads: [when.key] }] : parts);
   const names = keys.map((k) => `${JSON.stringify(k)}:`);
   const joined = (scope: Scope): string => {
     let text = '{';
@@ -195,8 +205,11 @@ function compileObject(node: Record<string, unknown>): Part {
     }
     return `${text}}`;
   };
-  const json = dropAlways ? () => null : when ? (scope: Scope) => (when.test(scope) ? joined(scope) : null) : joined;
-  return { value, json, reads, joins: true };
+  const fresh = !joinsBelow(parts)
+    ? (scope: Scope) => fragmentOf(value(scope))
+    : dropAlways ? () => null : when ? (scope: Scope) => (when.test(scope) ? joined(scope) : null) : joined;
+  if (reads) return { value, json: remembered(fresh, reads), reads, joins: true };
+  return { value, json: fresh, reads, joins: joinsBelow(parts) };
 }
 
 /** True when some part below remembers its JSON, so joining fragments beats serialising the whole. */
@@ -204,11 +217,11 @@ function joinsBelow(parts: Part[]): boolean {
   return parts.some((p) => p.joins);
 }
 
-function readsOfAll(parts: { reads: string[][] | null }[]): string[][] | null {
-  const all: string[][] = [];
+function readsOfAll(parts: { reads: Key[] | null }[]): Key[] | null {
+  const all: Key[] = [];
   for (const part of parts) {
     if (!part.reads) return null;
-    for (const path of part.reads) if (!all.some((p) => p.join('.') === path.join('.'))) all.push(path);
+    for (const key of part.reads) if (!all.some((k) => k.id === key.id)) all.push(key);
   }
   return all;
 }
@@ -225,16 +238,15 @@ const TRIAL_LOOKUPS = 256;
 const MAX_REMEMBERED = 512;
 
 /**
- * The JSON of `value`, remembered per combination of values at `reads` while those are plain strings,
- * finite numbers or booleans: then the result depends on nothing else (the fast paths read only them; the
- * library, where it is asked, reads the same fields). Any other value is serialised afresh.
+ * The JSON `fresh` writes, remembered per combination of what `reads` gives while those are plain strings,
+ * finite numbers or booleans: then the result depends on nothing else (the fast paths read only those
+ * fields, the library reads the same ones, and a $when only keeps or drops). Otherwise it is written afresh.
  */
-function remembered(value: Compiled, reads: string[][]): (scope: Scope) => Fragment {
+function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Scope) => Fragment {
   let memory = new Map<unknown, unknown>();
   let size = 0;
   let lookups = 0;
   let found = 0;
-  const fresh = (scope: Scope) => fragmentOf(value(scope));
   const lookup = (level: Map<unknown, unknown>, key: unknown, scope: Scope): Fragment => {
     lookups++;
     const known = level.get(key) as Fragment;
@@ -255,7 +267,7 @@ function remembered(value: Compiled, reads: string[][]): (scope: Scope) => Fragm
     if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) return fresh(scope); // values rarely repeat here
     let level = memory;
     for (let i = 0; i < reads.length; i++) {
-      const v = resolve(reads[i], scope);
+      const v = reads[i].get(scope);
       if (typeof v !== 'string' && typeof v !== 'boolean' && (typeof v !== 'number' || Object.is(v, -0))) {
         lookups++; // a value that cannot be remembered counts as not found
         return fresh(scope);
@@ -288,7 +300,7 @@ function fragmentOf(value: unknown): Fragment {
 }
 
 /** A bound value: "${path}", or text around expressions. Missing fields and errors go to the library. */
-function compileValue(expression: Expression): { value: Compiled; reads: string[][] | null } {
+function compileValue(expression: Expression): { value: Compiled; reads: Key[] | null } {
   const general: Compiled = (scope) => {
     const result = libraryEvaluate(expression, scope, true);
     if (result.error) throw new Error(String(result.error));
@@ -300,7 +312,7 @@ function compileValue(expression: Expression): { value: Compiled; reads: string[
       const v = resolve(path, scope);
       return v === UNKNOWN ? general(scope) : v;
     };
-    return { value, reads: readable(path) ? [path] : null };
+    return { value, reads: readable(path) ? [pathKey(path)] : null };
   }
   if (expression.type === 'concat') {
     const parts = expression.children.map((child): string | string[] | undefined =>
@@ -321,27 +333,27 @@ function compileValue(expression: Expression): { value: Compiled; reads: string[
         }
         return text;
       };
-      return { value, reads: paths.every(readable) ? paths : null };
+      return { value, reads: paths.every(readable) ? paths.map(pathKey) : null };
     }
   }
   return { value: general, reads: null };
 }
 
 /** A $when: true keeps the object. Anything but a boolean true drops it, as in the library. */
-function compileCondition(expression: Expression): { test: (scope: Scope) => boolean; reads: string[][] | null } {
+function compileCondition(expression: Expression): { test: (scope: Scope) => boolean; key: Key } {
   const general = (scope: Scope) => {
     const result = libraryEvaluate(expression, scope, false);
     return !result.error && result.value === true;
   };
   const fast = fastCondition(expression);
-  if (!fast) return { test: general, reads: null };
-  const [left] = expression.children;
-  const path = left.type === 'count' ? pathOf(left.children[0]) : pathOf(left);
-  const test = (scope: Scope) => {
-    const answer = fast(scope);
-    return answer === UNKNOWN ? general(scope) : answer;
-  };
-  return { test, reads: path && readable(path) ? [path] : null };
+  const test = !fast
+    ? general
+    : (scope: Scope) => {
+        const answer = fast(scope);
+        return answer === UNKNOWN ? general(scope) : answer;
+      };
+  // What a $when decides is only whether its object is kept: a remembered part keys on the outcome.
+  return { test, key: { id: `c:${++conditions}`, get: test } };
 }
 
 /** The condition shapes the cards use, answered only for the types whose answer is certain. */
