@@ -7,7 +7,7 @@ import { createAuditLog } from './remediation/audit-log';
 import type { ExchangeBackend } from './remediation/backends/exchange-backend';
 import { createSimulatedExchange, readTenantFile, SAMPLE_TENANT } from './remediation/backends/simulated-exchange';
 import { createOperations } from './remediation/operations';
-import { createCardJsonRenderer, createCardRenderer } from './render/render-card';
+import { createCardRenderers } from './render/render-card';
 import { loadUiStrings } from './render/ui-strings';
 import { openSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
@@ -66,8 +66,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
-  const renderCard = createCardRenderer();
-  const renderCardJson = createCardJsonRenderer();
+  const { renderCard, renderCardJson } = createCardRenderers();
   const { adapter, auth } = createAdapter(config, logger, overrides.botCredentials);
   const audit = createAuditLog(store, clock);
   const subscriptions = createSubscriptions(store);

@@ -63,8 +63,13 @@ export function compileTemplate(template: unknown): (root: unknown) => unknown {
  * building the card and serialising it whole (bench/http.bench.ts).
  */
 export function compileTemplateJson(template: unknown): (root: unknown) => string {
-  const { json } = compileNode(template);
-  return (root) => textOf(json(rootScope(root))) ?? 'null';
+  return compileCard(template).json;
+}
+
+/** Both forms from one compilation (parsing the template's expressions is most of the cost of compiling). */
+export function compileCard(template: unknown): { object: (root: unknown) => unknown; json: (root: unknown) => string } {
+  const { value, json } = compileNode(template);
+  return { object: (root) => value(rootScope(root)), json: (root) => textOf(json(rootScope(root))) ?? 'null' };
 }
 
 /** A fresh scope for one expansion; $data starts as $root, as the library's evaluation context reads it. */
@@ -264,7 +269,14 @@ function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Sc
     return f;
   };
   return (scope) => {
-    if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) return fresh(scope); // values rarely repeat here
+    if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) {
+      // Values rarely repeat here: stop remembering, and let go of what was kept.
+      if (size) {
+        memory = new Map();
+        size = 0;
+      }
+      return fresh(scope);
+    }
     let level = memory;
     for (let i = 0; i < reads.length; i++) {
       const v = reads[i].get(scope);

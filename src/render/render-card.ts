@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../project-root';
-import { compileTemplate, compileTemplateJson } from './compile-template';
+import { compileCard } from './compile-template';
 
 export type CardName =
   | 'diagnosis'
@@ -37,20 +37,22 @@ export class CardJson {
 export type RenderCardJson = (name: CardName, data: object) => CardJson;
 
 /**
- * Reads and compiles every template in cards/ once, at start-up, and returns renderCard(name, data).
+ * Reads and compiles every template in cards/ once, at start-up, into renderCard(name, data) (the card
+ * object) and renderCardJson(name, data) (the same card as JSON text, for cards that are only sent).
  * Data is bound as data: text that came from a user is never evaluated as a template expression.
  */
-export function createCardRenderer(cardsDir = defaultCardsDir()): RenderCard {
-  const compiled = new Map<CardName, (root: unknown) => unknown>();
-  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileTemplate(template));
-  return (name, data) => compiled.get(name)!(data) as AdaptiveCard;
+export function createCardRenderers(cardsDir = defaultCardsDir()): { renderCard: RenderCard; renderCardJson: RenderCardJson } {
+  const compiled = new Map<CardName, ReturnType<typeof compileCard>>();
+  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileCard(template));
+  return {
+    renderCard: (name, data) => compiled.get(name)!.object(data) as AdaptiveCard,
+    renderCardJson: (name, data) => new CardJson(compiled.get(name)!.json(data)),
+  };
 }
 
-/** As createCardRenderer, writing each card straight to JSON text (compileTemplateJson). */
-export function createCardJsonRenderer(cardsDir = defaultCardsDir()): RenderCardJson {
-  const compiled = new Map<CardName, (root: unknown) => string>();
-  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileTemplateJson(template));
-  return (name, data) => new CardJson(compiled.get(name)!(data));
+/** renderCard alone (see createCardRenderers). */
+export function createCardRenderer(cardsDir = defaultCardsDir()): RenderCard {
+  return createCardRenderers(cardsDir).renderCard;
 }
 
 /** The templates in cards/, by name, as parsed JSON. */
