@@ -32,14 +32,20 @@ export function createSeenKeys(
   /** The longest gap between two copies this must catch; at most BUCKET_MS. */
   repeatWindowMs = BUCKET_MS,
   clock: () => number = Date.now,
+  /**
+   * Memory bound on one instance: at most twice this many keys are held (about 100 bytes each). Under a load
+   * that brings more than this many keys within the window, each is remembered for as long as it takes this
+   * many more to arrive instead (at 1,000 messages a second, 100 s; Teams re-sends after about 15 s).
+   */
+  maxKeysPerWindow = 100_000,
 ): SeenKeys {
-  return store.shared ? keysInStore(store, collection, repeatWindowMs, clock) : keysInMemory(store, collection, repeatWindowMs, clock);
+  return store.shared ? keysInStore(store, collection, repeatWindowMs, clock) : keysInMemory(store, collection, repeatWindowMs, clock, maxKeysPerWindow);
 }
 
 /** Teams re-sends an activity it thinks timed out: one entry per conversation and activity id. */
-export function createSeenActivities(store: Store, clock: () => number = Date.now) {
+export function createSeenActivities(store: Store, clock: () => number = Date.now, maxKeysPerWindow?: number) {
   // Teams re-sends after about 15 s; three minutes is ample, and saves a read on most messages.
-  const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock);
+  const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock, maxKeysPerWindow);
   return {
     firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`),
     flush: () => keys.flush(),
@@ -100,7 +106,7 @@ interface JournalEntry {
   keys: string[];
 }
 
-function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number): SeenKeys {
+function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number, maxKeysPerWindow: number): SeenKeys {
   const journal = `${collection}-journal`;
   const prune = bucketPruner(store, journal);
   // Two generations, each spanning at least repeatWindowMs: a key stays at least that long.
@@ -143,7 +149,7 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
         loading = undefined;
       }
       const now = clock();
-      if (now - since >= repeatWindowMs) {
+      if (now - since >= repeatWindowMs || current.size >= maxKeysPerWindow) {
         // Everything in `current` was seen before since + repeatWindowMs: after twice the window, none counts.
         previous = now - since >= 2 * repeatWindowMs ? new Set() : current;
         current = new Set();

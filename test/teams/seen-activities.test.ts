@@ -127,3 +127,16 @@ describe('seen activities on a store of one instance (in memory, written down on
     await store.close();
   });
 });
+
+describe('seen activities in memory, under a load beyond the bound', () => {
+  it('holds at most twice the bound, and still catches a repeat among the last keys', async () => {
+    const store = tempStore();
+    const now = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const seen = createSeenActivities(store, () => now, 100);
+    for (let i = 0; i < 1000; i++) expect(await seen.firstTime('a:c', String(i))).toBe(true);
+    expect(await seen.firstTime('a:c', '999')).toBe(false); // the newest are remembered
+    expect(await seen.firstTime('a:c', '900')).toBe(false);
+    expect(await seen.firstTime('a:c', '0')).toBe(true); // the oldest were let go, within the same second
+    await store.close();
+  });
+});
