@@ -33,11 +33,12 @@ export function createSeenKeys(
   repeatWindowMs = BUCKET_MS,
   clock: () => number = Date.now,
   /**
-   * Memory bound on one instance: at most twice this many keys are held (about 100 bytes each). Under a load
-   * that brings more than this many keys within the window, each is remembered for as long as it takes this
-   * many more to arrive instead (at 1,000 messages a second, 100 s; Teams re-sends after about 15 s).
+   * Memory bound on one instance: at most twice this many keys are held (about 100 bytes each, so a few MB).
+   * Under a load that brings more than this many keys within the window, each is remembered for as long as
+   * it takes this many more to arrive instead (at 1,000 messages a second, 25 s; Teams re-sends after
+   * about 15 s).
    */
-  maxKeysPerWindow = 100_000,
+  maxKeysPerWindow = 25_000,
 ): SeenKeys {
   return store.shared ? keysInStore(store, collection, repeatWindowMs, clock) : keysInMemory(store, collection, repeatWindowMs, clock, maxKeysPerWindow);
 }
