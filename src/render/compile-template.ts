@@ -199,7 +199,7 @@ function compileObject(node: Record<string, unknown>): Part {
 
   // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
   const value: Compiled = dropAlways ? () => null : when ? (scope) => (when.test(scope) ? build(scope) : null) : build;
-  const reads = readsOfAll(when ? [...parts, { reads: [when.key] }] : parts);
+  const reads = readsOfAll(when ? [...parts, { reads: when.key && [when.key] }] : parts);
   const names = keys.map((k) => `${JSON.stringify(k)}:`);
   const joined = (scope: Scope): string => {
     let text = '{';
@@ -268,28 +268,36 @@ function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Sc
     }
     return f;
   };
+  const values: unknown[] = new Array(reads.length);
+  let stopped = false;
   return (scope) => {
+    if (stopped) return fresh(scope);
     if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) {
       // Values rarely repeat here: stop remembering, and let go of what was kept.
-      if (size) {
-        memory = new Map();
-        size = 0;
-      }
+      stopped = true;
+      memory = new Map();
       return fresh(scope);
     }
-    let level = memory;
+    // Every value first: only a combination that can be remembered makes a path through the maps.
     for (let i = 0; i < reads.length; i++) {
       const v = reads[i].get(scope);
       if (typeof v !== 'string' && typeof v !== 'boolean' && (typeof v !== 'number' || Object.is(v, -0))) {
         lookups++; // a value that cannot be remembered counts as not found
         return fresh(scope);
       }
-      if (i === reads.length - 1) return lookup(level, v, scope);
-      let next = level.get(v) as Map<unknown, unknown> | undefined;
-      if (!next) level.set(v, (next = new Map()));
+      values[i] = v;
+    }
+    if (reads.length === 0) return lookup(memory, ALWAYS, scope); // reads nothing: one result
+    let level = memory;
+    for (let i = 0; i < reads.length - 1; i++) {
+      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
+      if (!next) {
+        level.set(values[i], (next = new Map()));
+        size++; // a map on the way counts towards the bound like a result
+      }
       level = next;
     }
-    return lookup(level, ALWAYS, scope); // reads nothing: one result
+    return lookup(level, values[reads.length - 1], scope);
   };
 }
 
@@ -352,7 +360,7 @@ function compileValue(expression: Expression): { value: Compiled; reads: Key[] |
 }
 
 /** A $when: true keeps the object. Anything but a boolean true drops it, as in the library. */
-function compileCondition(expression: Expression): { test: (scope: Scope) => boolean; key: Key } {
+function compileCondition(expression: Expression): { test: (scope: Scope) => boolean; key: Key | null } {
   const general = (scope: Scope) => {
     const result = libraryEvaluate(expression, scope, false);
     return !result.error && result.value === true;
@@ -364,8 +372,9 @@ function compileCondition(expression: Expression): { test: (scope: Scope) => boo
         const answer = fast(scope);
         return answer === UNKNOWN ? general(scope) : answer;
       };
-  // What a $when decides is only whether its object is kept: a remembered part keys on the outcome.
-  return { test, key: { id: `c:${++conditions}`, get: test } };
+  // What a $when decides is only whether its object is kept: a remembered part keys on the outcome. Only
+  // the shapes answered here, which read one field and nothing else (no clock, no random), can be keys.
+  return { test, key: fast ? { id: `c:${++conditions}`, get: test } : null };
 }
 
 /** The condition shapes the cards use, answered only for the types whose answer is certain. */
@@ -490,12 +499,23 @@ function lowerKeys(value: Record<string, unknown>, scope: Scope): string[] | nul
   if (keys === undefined) {
     const names = Object.keys(value);
     keys = new Array<string>(names.length);
+    // Card data has a handful of fields: comparing each with those before is cheapest. A larger object
+    // (data from elsewhere) is checked with a set, so the check stays linear.
+    const seen = names.length > 16 ? new Set<string>() : undefined;
     outer: for (let i = 0; i < names.length; i++) {
       const l = lower(names[i]);
-      for (let j = 0; j < i; j++) {
-        if (keys[j] === l) {
+      if (seen) {
+        if (seen.has(l)) {
           keys = null;
-          break outer;
+          break;
+        }
+        seen.add(l);
+      } else {
+        for (let j = 0; j < i; j++) {
+          if (keys[j] === l) {
+            keys = null;
+            break outer;
+          }
         }
       }
       keys[i] = l;

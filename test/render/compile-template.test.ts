@@ -116,6 +116,18 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     }
   });
 
+  it('stays exact past its bounds: many distinct values, values that stop repeating, values it cannot remember', () => {
+    const template = { a: { b: '${x}', c: '${y}', $when: "${z != ''}" }, d: { e: '${x}' }, r: [{ $data: '${l}', v: 1 }] };
+    const write = compileTemplateJson(template);
+    const object = compileTemplate(template);
+    const inputs = [
+      ...Array.from({ length: 1500 }, (_, i) => ({ x: `x${i}`, y: i % 2 === 0, z: 'z', l: [] })), // more than it keeps
+      ...Array.from({ length: 600 }, (_, i) => ({ x: `u${i}`, y: i % 3 ? { o: i } : null, z: i % 4 ? 'z' : '', l: [1] })), // unrememberable second value
+      ...Array.from({ length: 300 }, (_, i) => ({ x: 'same', y: 'same', z: i % 2 ? 'z' : '', l: [] })), // repeats after it gave up
+    ];
+    for (const data of inputs) expect(write(data)).toBe(JSON.stringify(object(data)));
+  });
+
   it('user text that looks like a binding stays text', () => {
     const card = compileTemplate({ a: '${x}', b: 'said: ${x}', c: [{ $data: '${rows}', d: '${v}' }] })({ x: "${$root.secret} ${concat('a','b')}", rows: [{ v: '${x}' }], secret: 's' });
     expect(card).toEqual({ a: "${$root.secret} ${concat('a','b')}", b: "said: ${$root.secret} ${concat('a','b')}", c: [{ d: '${x}' }] });

@@ -23,6 +23,9 @@ describe('serializeActivity', () => {
     expect(serializeActivity({ type: 'typing' })).toBe('{"type":"typing"}');
     expect(JSON.parse(serializeActivity({ attachments: [{ content: new CardJson('{"a":[1,null]}') }] }))).toStrictEqual({ attachments: [{ content: { a: [1, null] } }] });
     expect(JSON.parse(serializeActivity({ attachments: [{ content: new CardJson('{}') }, null] }))).toStrictEqual({ attachments: [{ content: {} }, null] });
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = [{ content: new CardJson('1') }, , undefined, () => 0];
+    expect(serializeActivity({ attachments: sparse })).toBe('{"attachments":[{"content":1},null,null,null]}');
   });
 
   it('keeps an own "__proto__" field, as JSON.stringify does', () => {
