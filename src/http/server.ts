@@ -39,7 +39,8 @@ export function createServer(deps: ServerDeps): restify.Server {
   // POST /api/messages runs in restify's first chain (server.first): restify's documented hook for handling
   // a request with node's own req and res before restify builds its per-request state. That state (timers,
   // routing, handler chain, lifecycle events) cost about 20 µs of CPU per message under load, as much as
-  // a sixth of the whole answer (bench/http.bench.ts); this route needs none of it.
+  // a sixth of the whole answer (bench/http.bench.ts); this route needs none of it. Middleware added with
+  // server.pre() or server.use() does not run for it: put what it needs here.
   serveFirst(server, '/api/messages', async (req, res) => {
     try {
       if (req.method !== 'POST') {
@@ -113,12 +114,27 @@ function serveFirst(server: restify.Server, path: string, handle: (req: Incoming
   const first = (server as unknown as { first?: (handler: (req: IncomingMessage, res: ServerResponse) => boolean) => void }).first;
   if (typeof first !== 'function') throw new Error('This restify has no server.first(); src/http/server.ts needs it for /api/messages.');
   first.call(server, (req, res) => {
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    if ((query === -1 ? url : url.slice(0, query)) !== path) return true; // restify's routes serve the rest
-    void handle(req, res); // handle answers every error itself
+    if (pathOf(req.url ?? '') !== path) return true; // restify's routes serve the rest
+    handle(req, res).catch(() => {
+      // handle answers its own errors; this is for one thrown while doing so (the log itself failing).
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'Internal error; see the bot log.' } });
+      else res.destroy();
+    });
     return false;
   });
+}
+
+/** The path of a request target: origin form ("/a?b"), or absolute form ("http://host/a?b"), as restify reads both. */
+function pathOf(target: string): string | undefined {
+  if (target.startsWith('/')) {
+    const query = target.indexOf('?');
+    return query === -1 ? target : target.slice(0, query);
+  }
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** serviceUrls repeat (one per region); a checked one is remembered. */
