@@ -99,8 +99,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     run: (r) => runRecheck(r, { operations, exchange, probe, update: sender.update, renderCard, knowledge, ui, clock }),
   });
-  const seenActivities = createSeenActivities(store);
-  const seenSignatures = createSeenKeys(store, 'alert-signatures');
+  const onWriteError = (err: unknown) => logger.warn('could not write down recently seen activities; a restart may answer a re-sent one twice', { err: err as Error });
+  const seenActivities = createSeenActivities(store, Date.now, { onWriteError });
+  const seenSignatures = createSeenKeys(store, 'alert-signatures', undefined, Date.now, { onWriteError });
   const bot = new MailFlowDoctorBot({
     seen: seenActivities,
     sender,

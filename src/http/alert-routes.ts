@@ -6,7 +6,7 @@ import { HttpError, readBody } from './read-body';
 
 export interface AlertRouteDeps {
   token: string;
-  /** Signed requests already accepted (kept in the store, shared by every instance). */
+  /** Signed requests already accepted (teams/seen-activities.ts: shared by every instance on Azure Blob). */
   seenSignatures: { firstTime(key: string): Promise<boolean> };
   maxBodyBytes: number;
   /** Stores the alerts durably; the 202 is sent only after it resolves. */

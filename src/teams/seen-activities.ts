@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PreconditionFailedError, type Store } from '../store/store';
 
 /** Ten-minute buckets, checking the previous one too: a key is remembered for 10 to 20 minutes. */
@@ -32,21 +32,31 @@ export function createSeenKeys(
   /** The longest gap between two copies this must catch; at most BUCKET_MS. */
   repeatWindowMs = BUCKET_MS,
   clock: () => number = Date.now,
+  options: SeenKeysOptions = {},
+): SeenKeys {
+  const keys = store.shared
+    ? keysInStore(store, collection, repeatWindowMs, clock)
+    : keysInMemory(store, collection, repeatWindowMs, clock, options.maxKeysPerWindow ?? 25_000, options.onWriteError ?? (() => undefined));
+  // Keys come from requests (a conversation id can be long): a long one is kept as its SHA-256.
+  return { firstTime: (key) => keys.firstTime(key.length > 200 ? `sha256:${createHash('sha256').update(key).digest('base64url')}` : key), flush: keys.flush };
+}
+
+export interface SeenKeysOptions {
   /**
    * Memory bound on one instance: at most twice this many keys are held (about 100 bytes each, so a few MB).
    * Under a load that brings more than this many keys within the window, each is remembered for as long as
    * it takes this many more to arrive instead (at 1,000 messages a second, 25 s; Teams re-sends after
-   * about 15 s).
+   * about 15 s). Default 25,000.
    */
-  maxKeysPerWindow = 25_000,
-): SeenKeys {
-  return store.shared ? keysInStore(store, collection, repeatWindowMs, clock) : keysInMemory(store, collection, repeatWindowMs, clock, maxKeysPerWindow);
+  maxKeysPerWindow?: number;
+  /** Told when the keys of one instance could not be written down (a restart would not know them). */
+  onWriteError?: (err: unknown) => void;
 }
 
 /** Teams re-sends an activity it thinks timed out: one entry per conversation and activity id. */
-export function createSeenActivities(store: Store, clock: () => number = Date.now, maxKeysPerWindow?: number) {
+export function createSeenActivities(store: Store, clock: () => number = Date.now, options: SeenKeysOptions = {}) {
   // Teams re-sends after about 15 s; three minutes is ample, and saves a read on most messages.
-  const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock, maxKeysPerWindow);
+  const keys = createSeenKeys(store, 'seen-activities', 3 * 60 * 1000, clock, options);
   return {
     firstTime: (conversationId: string, activityId: string) => keys.firstTime(`${conversationId}|${activityId}`),
     flush: () => keys.flush(),
@@ -107,9 +117,14 @@ interface JournalEntry {
   keys: string[];
 }
 
-function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number, maxKeysPerWindow: number): SeenKeys {
+function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number, maxKeysPerWindow: number, onWriteError: (err: unknown) => void): SeenKeys {
   const journal = `${collection}-journal`;
-  const prune = bucketPruner(store, journal);
+  const pruneJournal = bucketPruner(store, journal);
+  const pruneRecords = bucketPruner(store, collection); // records a shared store (or an older version) left
+  const prune = (now: number) => {
+    pruneJournal(now);
+    pruneRecords(now);
+  };
   // Two generations, each spanning at least repeatWindowMs: a key stays at least that long.
   let current = new Set<string>();
   let previous = new Set<string>();
@@ -138,7 +153,7 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     const entry: JournalEntry = { at, keys };
     writing = writing.then(() => store.put(journal, `${bucketOf(at)}:${at.toString(36).padStart(9, '0')}-${randomUUID()}`, entry)).then(
       () => undefined,
-      () => undefined, // only a restart's memory is lost
+      onWriteError, // only a restart's memory is lost; the caller logs it
     );
     return writing;
   };

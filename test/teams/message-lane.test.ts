@@ -149,7 +149,11 @@ describe('addressReply', () => {
     const text = fc.option(fc.string(), { nil: undefined });
     const account = fc.record({ id: fc.string(), name: text, role: fc.option(fc.constantFrom('user', 'bot', 'skill'), { nil: undefined }) }, { requiredKeys: ['id'] });
     const reply = fc.record(
-      { type: fc.option(fc.constantFrom('message', 'typing', ''), { nil: undefined }), id: text, text, locale: fc.option(fc.constantFrom('en-US', 'ru-RU', ''), { nil: undefined }), replyToId: text, attachments: fc.option(fc.array(fc.record({ contentType: fc.string(), content: fc.jsonValue() })), { nil: undefined }) },
+      {
+        type: fc.option(fc.constantFrom('message', 'typing', ''), { nil: undefined }), id: text, text, locale: fc.option(fc.constantFrom('en-US', 'ru-RU', ''), { nil: undefined }), replyToId: text, attachments: fc.option(fc.array(fc.record({ contentType: fc.string(), content: fc.jsonValue() })), { nil: undefined }),
+        // Addressing a reply may carry already: the reference's must win, as in botbuilder.
+        from: account, recipient: account, conversation: fc.record({ id: fc.string() }), serviceUrl: fc.string(), channelId: fc.string(),
+      },
       { requiredKeys: [] },
     );
     const reference = fc.record(

@@ -129,14 +129,54 @@ describe('seen activities on a store of one instance (in memory, written down on
 });
 
 describe('seen activities in memory, under a load beyond the bound', () => {
-  it('holds at most twice the bound, and still catches a repeat among the last keys', async () => {
+  it('lets the oldest keys go beyond the bound, and still catches a repeat among the last ones', async () => {
     const store = tempStore();
     const now = Date.UTC(2026, 0, 1, 10, 0, 0);
-    const seen = createSeenActivities(store, () => now, 100);
+    const seen = createSeenActivities(store, () => now, { maxKeysPerWindow: 100 });
     for (let i = 0; i < 1000; i++) expect(await seen.firstTime('a:c', String(i))).toBe(true);
     expect(await seen.firstTime('a:c', '999')).toBe(false); // the newest are remembered
     expect(await seen.firstTime('a:c', '900')).toBe(false);
     expect(await seen.firstTime('a:c', '0')).toBe(true); // the oldest were let go, within the same second
     await store.close();
+  });
+});
+
+describe('seen activities in memory: keys, failures and leftovers', () => {
+  it('keeps a very long key as its digest, and still tells a repeat from a new one', async () => {
+    const store = tempStore();
+    const seen = createSeenActivities(store);
+    const long = `a:${'x'.repeat(100_000)}`;
+    expect(await seen.firstTime(long, '1')).toBe(true);
+    expect(await seen.firstTime(long, '1')).toBe(false);
+    expect(await seen.firstTime(`${long}y`, '1')).toBe(true);
+    await seen.flush();
+    const [entry] = await store.list<{ keys: string[] }>('seen-activities-journal');
+    expect(entry.value.keys.every((k) => k.length < 100)).toBe(true);
+    await store.close();
+  });
+
+  it('says when the keys could not be written down', async () => {
+    const sqlite = tempStore();
+    const failing: Store = { ...sqlite, put: async () => Promise.reject(new Error('disk full')) };
+    const errors: unknown[] = [];
+    const seen = createSeenActivities(failing, Date.now, { onWriteError: (err) => errors.push(err) });
+    expect(await seen.firstTime('a:c', '1')).toBe(true);
+    await seen.flush();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['disk full']);
+    await sqlite.close();
+  });
+
+  it('drops old per-activity records a shared store or an earlier version left', async () => {
+    const sqlite = tempStore();
+    let now = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const shared = createSeenActivities(asShared(sqlite), () => now);
+    expect(await shared.firstTime('a:c', 'old')).toBe(true);
+    now += 30 * 60_000;
+    const local = createSeenActivities(sqlite, () => now);
+    expect(await local.firstTime('a:c', 'new')).toBe(true);
+    await local.flush(); // writing the journal is when old entries are dropped
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await sqlite.list('seen-activities')).toEqual([]);
+    await sqlite.close();
   });
 });
