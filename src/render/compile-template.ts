@@ -305,7 +305,10 @@ function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Sc
 function textOf(f: Fragment): string | undefined {
   if (f === undefined || typeof f === 'string') return f;
   if (f === null) return 'null';
-  return `[${f.join(',')}]`;
+  // Concatenated rather than joined: the pieces are linked, not copied, until the whole card is sent.
+  let text = '[';
+  for (let i = 0; i < f.length; i++) text += i === 0 ? f[i] : `,${f[i]}`;
+  return `${text}]`;
 }
 
 /** A value as a fragment: null stays null (dropped from arrays), arrays stay items (spliced or written whole). */
