@@ -8,12 +8,14 @@ import { CardJson } from '../render/render-card';
 export function serializeActivity(activity: object): string {
   const attachments = (activity as { attachments?: unknown }).attachments;
   if (!Array.isArray(attachments) || !attachments.some(holdsCardJson)) return JSON.stringify(activity);
-  const items: string[] = [];
+  // Concatenated, not joined: the card's text is linked in, and copied once, when it is sent.
+  let items = '[';
   for (let i = 0; i < attachments.length; i++) {
     const a: unknown = attachments[i]; // a hole reads undefined, written as null as JSON.stringify writes it
-    items.push(holdsCardJson(a) ? appendKey(JSON.stringify(without(a, 'content')), 'content', a.content.json) : (JSON.stringify(a) ?? 'null'));
+    if (i > 0) items += ',';
+    items += holdsCardJson(a) ? appendKey(JSON.stringify(without(a, 'content')), 'content', a.content.json) : (JSON.stringify(a) ?? 'null');
   }
-  return appendKey(JSON.stringify(without(activity, 'attachments')), 'attachments', `[${items.join(',')}]`);
+  return appendKey(JSON.stringify(without(activity, 'attachments')), 'attachments', `${items}]`);
 }
 
 function holdsCardJson(a: unknown): a is { content: CardJson } {
