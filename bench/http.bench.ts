@@ -130,7 +130,7 @@ async function main() {
   console.log(row('restify floor', rf));
   console.log(row('bot', b));
   const ratio = (x: typeof f, y: typeof f) => (x.result.requests.average / y.result.requests.average).toFixed(2);
-  console.log(`\nratio bot/floor: ${ratio(b, f)} (throughput), p99 ${(b.result.latency.p99 / Math.max(1, f.result.latency.p99)).toFixed(2)}x`);
+  console.log(`\nratio bot/floor: ${(b.result.requests.average / f.result.requests.average).toFixed(3)} (throughput), p99 ${(b.result.latency.p99 / Math.max(1, f.result.latency.p99)).toFixed(2)}x`);
   console.log(`ratio bot/restify floor: ${ratio(b, rf)}; restify floor/floor: ${ratio(rf, f)}`);
   const delivered = b.replies >= b.result.requests.total && b.result.non2xx === 0 && b.result.errors === 0;
   console.log(`every reply delivered: ${delivered ? 'yes' : `NO (${b.replies} replies for ${b.result.requests.total} requests)`}`);
