@@ -111,6 +111,9 @@ function keysInStore(store: Store, collection: string, repeatWindowMs: number, c
   };
 }
 
+const FIRST = Promise.resolve(true);
+const REPEAT = Promise.resolve(false);
+
 /** One journal document: the keys first seen in about a second, and when it was written. */
 interface JournalEntry {
   at: number;
@@ -158,27 +161,34 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     return writing;
   };
 
+  const check = (key: string): boolean => {
+    const now = clock();
+    if (now - since >= repeatWindowMs || current.size >= maxKeysPerWindow) {
+      // Everything in `current` was seen before since + repeatWindowMs: after twice the window, none counts.
+      previous = now - since >= 2 * repeatWindowMs ? new Set() : current;
+      current = new Set();
+      since = now;
+    }
+    if (current.has(key) || previous.has(key)) return false;
+    current.add(key);
+    unwritten.push(key);
+    if (!timer) {
+      timer = setTimeout(write, JOURNAL_EVERY_MS);
+      timer.unref();
+    }
+    return true;
+  };
+
   return {
-    async firstTime(key) {
+    firstTime(key) {
       if (loading) {
-        await loading;
-        loading = undefined;
+        const loaded = loading;
+        return loaded.then(() => {
+          if (loading === loaded) loading = undefined;
+          return check(key);
+        });
       }
-      const now = clock();
-      if (now - since >= repeatWindowMs || current.size >= maxKeysPerWindow) {
-        // Everything in `current` was seen before since + repeatWindowMs: after twice the window, none counts.
-        previous = now - since >= 2 * repeatWindowMs ? new Set() : current;
-        current = new Set();
-        since = now;
-      }
-      if (current.has(key) || previous.has(key)) return false;
-      current.add(key);
-      unwritten.push(key);
-      if (!timer) {
-        timer = setTimeout(write, JOURNAL_EVERY_MS);
-        timer.unref();
-      }
-      return true;
+      return check(key) ? FIRST : REPEAT; // settled answers, made once: no promise per message
     },
     async flush() {
       if (loading) await loading;

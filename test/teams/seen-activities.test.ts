@@ -180,3 +180,20 @@ describe('seen activities in memory: keys, failures and leftovers', () => {
     await sqlite.close();
   });
 });
+
+describe('seen activities in memory, asked before the journal is read', () => {
+  it('answers calls made while it loads in order, each once', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-seen-'));
+    let store = openSqliteStore(dir);
+    let seen = createSeenActivities(store);
+    expect(await seen.firstTime('a:c', 'before')).toBe(true);
+    await seen.flush();
+    await store.close();
+    store = openSqliteStore(dir);
+    seen = createSeenActivities(store);
+    // All asked at once, before the journal has been read.
+    const answers = await Promise.all([seen.firstTime('a:c', 'before'), seen.firstTime('a:c', 'new'), seen.firstTime('a:c', 'new'), seen.firstTime('a:c', 'before')]);
+    expect(answers).toEqual([false, true, false, false]);
+    await store.close();
+  });
+});
