@@ -504,7 +504,7 @@ function lowerKeys(value: Record<string, unknown>, scope: Scope): string[] | nul
     keys = new Array<string>(names.length);
     // Card data has a handful of fields: comparing each with those before is cheapest. A larger object
     // (data from elsewhere) is checked with a set, so the check stays linear.
-    const seen = names.length > 16 ? new Set<string>() : undefined;
+    const seen = names.length > 32 ? new Set<string>() : undefined;
     outer: for (let i = 0; i < names.length; i++) {
       const l = lower(names[i]);
       if (seen) {

@@ -50,7 +50,7 @@ export function createMessageLane(deps: MessageLaneDeps) {
       const connector = await auth.connectorFactory?.create(activity.serviceUrl, auth.audience);
       if (!connector) throw new Error('No connector client for this request (the authentication result had no connector factory).');
       const reference = TurnContext.getConversationReference(activity);
-      const send: SendReply = async (reply) => {
+      const send: SendReply = (reply) => {
         const out = addressReply(reply, reference);
         return out.replyToId
           ? connector.conversations.replyToActivity(out.conversation.id, out.replyToId, out)
