@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CardJson, createCardRenderer, createCardRenderers } from '../../src/render/render-card';
+import { CardJson, createCardRenderers } from '../../src/render/render-card';
 import { serializeActivity } from '../../src/teams/serialize-activity';
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
@@ -8,8 +8,9 @@ const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 describe('serializeActivity', () => {
   it('writes the JSON that JSON.stringify writes of the same activity with card objects', () => {
     const data = { title: 'T "quoted" \\ \u2028', text: 'Привет <b>', color: 'warning' };
-    const asJson = createCardRenderers().renderCardJson('notice', data);
-    const asObject = createCardRenderer()('notice', data);
+    const { renderCard, renderCardJson } = createCardRenderers();
+    const asJson = renderCardJson('notice', data);
+    const asObject = renderCard('notice', data);
     const activity = { type: 'message', text: 'x', replyToId: '1', conversation: { id: 'a:c' }, attachments: [{ contentType: ADAPTIVE, content: asJson }, { contentType: 'text/html', content: '<p>hi</p>' }, { contentType: ADAPTIVE, content: asJson, name: 'second' }] };
     const reference = { ...activity, attachments: [{ contentType: ADAPTIVE, content: asObject }, { contentType: 'text/html', content: '<p>hi</p>' }, { contentType: ADAPTIVE, content: asObject, name: 'second' }] };
     expect(JSON.parse(serializeActivity(activity))).toStrictEqual(JSON.parse(JSON.stringify(reference)));
