@@ -1,9 +1,11 @@
 import * as ACData from 'adaptivecards-templating';
+import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, JsonBytes, OPEN_BRACE, OPEN_BRACKET, writeJsonBytes } from './json-bytes';
 
 /**
  * Adaptive Card templates compiled once into plain functions, with the output of adaptivecards-templating's
  * Template.expand, at a fraction of its cost per card (bench: 95 µs → a few µs for the diagnosis card):
- * compileTemplate returns the card object, compileTemplateJson writes its JSON text directly.
+ * compileTemplate returns the card object; compileCard(…).bytes writes its JSON straight to UTF-8 bytes
+ * (render/json-bytes.ts), copying what does not change from one card to the next.
  *
  * The library parses the template (Template.parseInterpolatedString, the Adaptive Expressions grammar)
  * and stays the evaluator of record: this file only walks the parsed tree the way Template.internalExpand
@@ -55,21 +57,27 @@ export function compileTemplate(template: unknown): (root: unknown) => unknown {
 }
 
 /**
- * Compiles a template once into a function that writes the card straight to JSON text: exactly
- * JSON.stringify of what compileTemplate (and so the library) returns. Parts of the card that read only
- * plain values (a string, a finite number, a boolean: headings, knowledge texts, links) are written once per
- * combination of values and then copied; the rest is built and serialised by JSON.stringify, and only the
- * levels that hold both are joined here. For the answer to a paste this is less than half the work of
- * building the card and serialising it whole (bench/http.bench.ts).
+ * Compiles a template once into a function that writes the card straight to JSON: exactly JSON.stringify
+ * of what compileTemplate (and so the library) returns, as UTF-8 bytes (compileCard) or text. Nothing is
+ * built as objects: keys and constants are copied as bytes made at compile time, and bound values are
+ * written as their JSON. Parts of the card that read only plain values (a string, a finite number, a
+ * boolean: headings, knowledge texts, links) are written once per combination of values and then copied.
  */
 export function compileTemplateJson(template: unknown): (root: unknown) => string {
-  return compileCard(template).json;
+  const { bytes } = compileCard(template);
+  return (root) => bytes(root).toString('utf8');
 }
 
 /** Both forms from one compilation (parsing the template's expressions is most of the cost of compiling). */
-export function compileCard(template: unknown): { object: (root: unknown) => unknown; json: (root: unknown) => string } {
-  const { value, json } = compileNode(template);
-  return { object: (root) => value(rootScope(root)), json: (root) => textOf(json(rootScope(root))) ?? 'null' };
+export function compileCard(template: unknown): { object: (root: unknown) => unknown; bytes: (root: unknown) => Buffer } {
+  const { value, one } = compileNode(template);
+  return {
+    object: (root) => value(rootScope(root)),
+    bytes: (root) =>
+      writeJsonBytes((out) => {
+        if (!one(rootScope(root), out)) out.bytes(NULL);
+      }),
+  };
 }
 
 /** A fresh scope for one expansion; $data starts as $root, as the library's evaluation context reads it. */
@@ -78,19 +86,22 @@ function rootScope(root: unknown): Scope {
 }
 
 /**
- * A compiled template node, in both forms, and what it reads:
- * - value: what Template.internalExpand returns for it;
- * - json: the same as a JSON fragment (see Fragment);
- * - reads: what alone decides the result (property paths, and the outcome of each $when), or null when
- *   that is not known (an expression the library evaluates, $data, $index, …);
- * - joins: whether `json` joins fragments of parts below it (false: it serialises `value` whole).
+ * A compiled template node: what Template.internalExpand returns for it (value), the same written as JSON
+ * in either place a node can stand (one, items), and what it reads: what alone decides the result
+ * (property paths, and the outcome of each $when), or null when that is not known (an expression the
+ * library evaluates, $data, $index, …). A node stands in one place only, so it uses one of the writers.
  */
 interface Part {
   value: Compiled;
-  json: (scope: Scope) => Fragment;
+  /** Writes the value as one JSON value (a key's value, or the whole card); false, writing nothing, when it has none (undefined). */
+  one: Write;
+  /** Writes what the value adds to an enclosing array: nothing for null, its items for an array (spliced in, as the library does), else one item; false when it added none. */
+  items: Write;
   reads: Key[] | null;
-  joins: boolean;
+  /** The JSON never depends on the data (no bindings, no $when, no $data): written once, at compile time. */
+  fixed: boolean;
 }
+type Write = (scope: Scope, out: JsonBytes) => boolean;
 
 /** One thing a part's result depends on: a property path's value, or a condition's outcome. */
 interface Key {
@@ -103,29 +114,87 @@ function pathKey(path: string[]): Key {
 }
 
 let conditions = 0;
-
-/**
- * A node's result as JSON: undefined for no value (a key is left out, an array item reads null, as
- * JSON.stringify writes them); null for a dropped object (skipped in an array, null as a key's value); a
- * string for the JSON text of one value; an array of strings for several values that an enclosing array
- * splices in (repeats and nested arrays, as the library splices them) and a key holds as an array.
- */
-type Fragment = string | string[] | null | undefined;
+const NULL = Buffer.from('null');
 
 function compileNode(node: unknown): Part {
   if (typeof node === 'string') {
     const parsed = ACData.Template.parseInterpolatedString(node) as unknown;
-    if (typeof parsed === 'string') {
-      const json = JSON.stringify(parsed);
-      return { value: () => parsed, json: () => json, reads: [], joins: false };
-    }
+    if (typeof parsed === 'string') return literal(parsed);
     const { value, reads } = compileValue(parsed as Expression);
-    return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
+    return { value, ...writersOf(value), reads, fixed: false };
   }
   if (Array.isArray(node)) return compileArray(node.map(compileNode));
   if (typeof node === 'object' && node !== null) return compileObject(node as Record<string, unknown>);
-  const literal = fragmentOf(node);
-  return { value: () => node, json: () => literal, reads: [], joins: false };
+  return literal(node);
+}
+
+/** A value the template holds as it is. */
+function literal(v: unknown): Part {
+  const writers = writersOf(() => v);
+  return fixedPart({ value: () => v, ...writers, reads: [], fixed: true });
+}
+
+/**
+ * A part whose JSON never depends on the data, with its writers replaced by copies of what they write
+ * (run once here, on no data).
+ */
+function fixedPart(part: Part): Part {
+  const one = written(part.one);
+  const items = written(part.items, true);
+  return {
+    ...part,
+    one: one ? (_scope, out) => (out.bytes(one), true) : () => false,
+    items: items
+      ? (_scope, out) => {
+          out.item();
+          out.bytes(items);
+          return true;
+        }
+      : () => false,
+  };
+}
+
+/** What a writer that reads no data writes, as bytes (for items: without a comma in front); undefined for nothing. */
+function written(write: Write, asItems = false): Buffer | undefined {
+  const out = new JsonBytes(256);
+  const wrote = write(NO_DATA, out);
+  if (asItems && out.first) return undefined;
+  return wrote ? out.copy() : undefined;
+}
+
+/** The scope fixed parts are written in: they never read it. */
+const NO_DATA = rootScope(undefined);
+
+/** The writers of a value known only when expanding: its JSON, as JSON.stringify writes it. */
+function writersOf(value: Compiled): Pick<Part, 'one' | 'items'> {
+  return {
+    one: (scope, out) => {
+      const v = value(scope);
+      if (typeof v === 'string') {
+        out.string(v); // most bound values: written without JSON.stringify's setup
+        return true;
+      }
+      const text = JSON.stringify(v);
+      if (text === undefined) return false;
+      out.text(text);
+      return true;
+    },
+    items: (scope, out) => {
+      const v = value(scope);
+      if (v === null) return false;
+      if (!Array.isArray(v)) {
+        out.item();
+        if (typeof v === 'string') out.string(v);
+        else out.text(JSON.stringify(v) ?? 'null');
+        return true;
+      }
+      for (const x of v) {
+        out.item();
+        out.text(JSON.stringify(x) ?? 'null');
+      }
+      return v.length > 0;
+    },
+  };
 }
 
 /** Items that expand to null are dropped; items that expand to arrays are spliced in (Template.internalExpand). */
@@ -140,20 +209,47 @@ function compileArray(items: Part[]): Part {
     }
     return out;
   };
-  const reads = readsOfAll(items);
-  if (!joinsBelow(items)) return { value, json: (scope) => fragmentOf(value(scope)), reads, joins: false };
-  const json = (scope: Scope): Fragment => {
-    const out: string[] = [];
-    for (const item of items) {
-      const f = item.json(scope);
-      if (f === null) continue;
-      if (f === undefined) out.push('null');
-      else if (typeof f === 'string') out.push(f);
-      else for (const x of f) out.push(x);
-    }
-    return out;
+  // Fixed items next to each other are written as one piece.
+  const runs: (Part | Buffer)[] = [];
+  let run: Buffer[] = [];
+  const endRun = () => {
+    if (run.length) runs.push(Buffer.from(run.map((b) => b.toString('utf8')).join(',')));
+    run = [];
   };
-  return { value, json, reads, joins: true };
+  for (const item of items) {
+    if (!item.fixed) {
+      endRun();
+      runs.push(item);
+      continue;
+    }
+    const bytes = written(item.items, true);
+    if (bytes) run.push(bytes);
+  }
+  endRun();
+  const spliced: Write = (scope, out) => {
+    let wrote = false;
+    for (const r of runs) {
+      if (Buffer.isBuffer(r)) {
+        out.item();
+        out.bytes(r);
+        wrote = true;
+      } else if (r.items(scope, out)) {
+        wrote = true;
+      }
+    }
+    return wrote;
+  };
+  const one: Write = (scope, out) => {
+    out.byte(OPEN_BRACKET);
+    const first = out.first;
+    out.first = true;
+    spliced(scope, out);
+    out.first = first;
+    out.byte(CLOSE_BRACKET);
+    return true;
+  };
+  const part: Part = { value, one, items: spliced, reads: readsOfAll(items), fixed: items.every((i) => i.fixed) };
+  return part.fixed ? fixedPart(part) : part;
 }
 
 function compileObject(node: Record<string, unknown>): Part {
@@ -176,50 +272,230 @@ function compileObject(node: Record<string, unknown>): Part {
     return out;
   };
 
+  const writeObject = objectWriter(keys, parts);
+
   if (dataSource !== undefined) {
-    const value: Compiled = (scope) => {
+    /** Visits each binding of $data the $when keeps, with $data (and $index for an array) rebound. */
+    const repeat = (scope: Scope, visit: (scope: Scope) => void) => {
       const saved$data = scope.$data;
       const saved$index = scope.$index;
       const bound = data(scope);
       const contexts = Array.isArray(bound) ? bound : [bound];
-      const results: unknown[] = [];
       for (let i = 0; i < contexts.length; i++) {
         if (Array.isArray(bound)) scope.$index = i;
         if (contexts[i] !== undefined) scope.$data = contexts[i];
         if (dropAlways || (when && !when.test(scope))) continue;
-        results.push(build(scope));
+        visit(scope);
       }
       scope.$data = saved$data;
       scope.$index = saved$index;
+    };
+    const value: Compiled = (scope) => {
+      const results: unknown[] = [];
+      repeat(scope, (s) => results.push(build(s)));
       return results.length === 0 ? null : results.length === 1 ? results[0] : results;
     };
-    // A repeat rebinds $data: its result is built and serialised whole.
-    return { value, json: (scope) => fragmentOf(value(scope)), reads: null, joins: false };
+    // None is null, one is the object, more are an array.
+    const one: Write = (scope, out) => {
+      const mark = out.pos;
+      out.byte(OPEN_BRACKET);
+      let n = 0;
+      repeat(scope, (s) => {
+        if (n++ > 0) out.byte(COMMA);
+        writeObject(s, out);
+      });
+      if (n === 0) {
+        out.pos = mark;
+        out.bytes(NULL);
+      } else if (n === 1) {
+        out.remove(mark);
+      } else {
+        out.byte(CLOSE_BRACKET);
+      }
+      return true;
+    };
+    const items: Write = (scope, out) => {
+      let n = 0;
+      repeat(scope, (s) => {
+        out.item();
+        writeObject(s, out);
+        n++;
+      });
+      return n > 0;
+    };
+    // What a repeat writes is decided by what each binding reads: with those known, it is remembered too.
+    const elementReads = dropAlways ? [] : readsOfAll(when ? [...parts, { reads: when.key && [when.key] }] : parts);
+    const boundPath = isExpression(dataSource) ? pathOf(dataSource) : undefined;
+    const bound = boundPath ? (readable(boundPath) ? (scope: Scope) => resolve(boundPath, scope) : undefined) : isExpression(dataSource) ? undefined : () => dataSource;
+    const key = elementReads && bound ? repeatKey(bound, elementReads) : null;
+    if (!key) return { value, one, items, reads: null, fixed: false };
+    return { value, one: remembered(one, [key], false), items: remembered(items, [key], true), reads: [key], fixed: false };
   }
 
   // Most objects bind neither: one result, in the same scope, with nothing to save and restore.
   const value: Compiled = dropAlways ? () => null : when ? (scope) => (when.test(scope) ? build(scope) : null) : build;
-  const reads = readsOfAll(when ? [...parts, { reads: when.key && [when.key] }] : parts);
-  const names = keys.map((k) => `${JSON.stringify(k)}:`);
-  const joined = (scope: Scope): string => {
-    let text = '{';
-    for (let i = 0; i < parts.length; i++) {
-      const item = textOf(parts[i].json(scope));
-      if (item === undefined) continue;
-      text += text.length === 1 ? names[i] + item : `,${names[i]}${item}`;
-    }
-    return `${text}}`;
+  const kept = dropAlways ? () => false : when ? when.test : () => true;
+  const one: Write = (scope, out) => {
+    if (kept(scope)) writeObject(scope, out);
+    else out.bytes(NULL); // dropped: null under a key
+    return true;
   };
-  const fresh = !joinsBelow(parts)
-    ? (scope: Scope) => fragmentOf(value(scope))
-    : dropAlways ? () => null : when ? (scope: Scope) => (when.test(scope) ? joined(scope) : null) : joined;
-  if (reads) return { value, json: remembered(fresh, reads), reads, joins: true };
-  return { value, json: fresh, reads, joins: joinsBelow(parts) };
+  const items: Write = (scope, out) => {
+    if (!kept(scope)) return false; // dropped: left out of an array
+    out.item();
+    writeObject(scope, out);
+    return true;
+  };
+  const reads = readsOfAll(when ? [...parts, { reads: when.key && [when.key] }] : parts);
+  if (!when && parts.every((p) => p.fixed)) return fixedPart({ value, one, items, reads, fixed: true });
+  if (reads) return { value, one: remembered(one, reads, false), items: remembered(items, reads, true), reads, fixed: false };
+  return { value, one, items, reads, fixed: false };
 }
 
-/** True when some part below remembers its JSON, so joining fragments beats serialising the whole. */
-function joinsBelow(parts: Part[]): boolean {
-  return parts.some((p) => p.joins);
+/**
+ * Writes an object as JSON.stringify writes the object `build` makes: its keys in order, each with its
+ * value, a key without a value (undefined) left out. Fixed keys next to each other, and the braces next to
+ * them, are written as one piece. A "__proto__" key sets the built object's prototype instead of a field,
+ * so JSON.stringify never writes it.
+ */
+function objectWriter(keys: string[], parts: Part[]): (scope: Scope, out: JsonBytes) => void {
+  /** A piece of the object: with `part`, a key whose value is written then; without, fixed keys as bytes. */
+  interface Piece {
+    /** Written when nothing has been written before it (no comma in front). */
+    first: Buffer;
+    later: Buffer;
+    part?: Part;
+  }
+  const pieces: Piece[] = [];
+  let run: string[] = [];
+  const endRun = () => {
+    if (run.length) pieces.push({ first: Buffer.from(run.join(',')), later: Buffer.from(`,${run.join(',')}`) });
+    run = [];
+  };
+  keys.forEach((k, i) => {
+    if (k === '__proto__') return;
+    const name = `${JSON.stringify(k)}:`;
+    if (!parts[i].fixed) {
+      endRun();
+      pieces.push({ first: Buffer.from(name), later: Buffer.from(`,${name}`), part: parts[i] });
+      return;
+    }
+    const value = written(parts[i].one);
+    if (value) run.push(name + value.toString('utf8')); // a key without a value is left out
+  });
+  endRun();
+  // The braces go into a fixed piece next to them (nothing is written before the first piece).
+  const open = pieces.length === 0 || pieces[0].part !== undefined;
+  if (!open) pieces[0].first = Buffer.concat([Buffer.from('{'), pieces[0].first]);
+  const last = pieces[pieces.length - 1];
+  const close = pieces.length === 0 || last.part !== undefined;
+  if (!close) {
+    last.first = Buffer.concat([last.first, Buffer.from('}')]);
+    last.later = Buffer.concat([last.later, Buffer.from('}')]);
+  }
+  return (scope, out) => {
+    if (open) out.byte(OPEN_BRACE);
+    let any = false;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      const mark = out.pos;
+      out.bytes(any ? piece.later : piece.first);
+      if (!piece.part || piece.part.one(scope, out)) any = true;
+      else out.pos = mark; // no value: no key
+    }
+    if (close) out.byte(CLOSE_BRACE);
+  };
+}
+
+let repeats = 0;
+
+/**
+ * A repeat's key: what each binding of $data reads (and its $when's outcome), in order, all plain values,
+ * stands for one number, so parts that hold the repeat are remembered like any other. Undefined (cannot be
+ * remembered) for anything else: a binding that is not plain data, a value that is not, or when the same
+ * bindings rarely come back.
+ */
+function repeatKey(bound: (scope: Scope) => unknown, elementReads: Key[]): Key {
+  const ids = tupleIds();
+  const values: unknown[] = [];
+  const get = (scope: Scope): unknown => {
+    if (ids.stopped()) return undefined;
+    const b = bound(scope);
+    if (b === UNKNOWN) return ids.miss();
+    const contexts = Array.isArray(b) ? b : [b];
+    values.length = 0;
+    values.push(Array.isArray(b) ? contexts.length : -1);
+    const saved$data = scope.$data;
+    const saved$index = scope.$index;
+    try {
+      for (let i = 0; i < contexts.length; i++) {
+        if (Array.isArray(b)) scope.$index = i;
+        if (contexts[i] !== undefined) scope.$data = contexts[i];
+        for (const k of elementReads) {
+          const v = k.get(scope);
+          if (!rememberable(v)) return ids.miss();
+          values.push(v);
+        }
+      }
+    } finally {
+      scope.$data = saved$data;
+      scope.$index = saved$index;
+    }
+    return ids.idOf(values);
+  };
+  return { id: `r:${++repeats}`, get };
+}
+
+/** Numbers for sequences of plain values: the same sequence gets the same number while it is kept. */
+function tupleIds() {
+  let root = new Map<unknown, unknown>();
+  let size = 0;
+  let next = 0;
+  let lookups = 0;
+  let found = 0;
+  let stopped = false;
+  return {
+    stopped: () => stopped,
+    miss: () => {
+      lookups++;
+      return undefined;
+    },
+    idOf(values: unknown[]): number | undefined {
+      if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) {
+        stopped = true; // sequences rarely come back here: stop, and let go of what was kept
+        root = new Map();
+        return undefined;
+      }
+      lookups++;
+      let level = root;
+      for (let i = 0; i < values.length - 1; i++) {
+        let nextLevel = level.get(values[i]) as Map<unknown, unknown> | undefined;
+        if (!nextLevel) {
+          level.set(values[i], (nextLevel = new Map()));
+          size++;
+        }
+        level = nextLevel;
+      }
+      const last = values[values.length - 1];
+      const known = level.get(last) as number | undefined;
+      if (known !== undefined) {
+        found++;
+        return known;
+      }
+      if (++size > MAX_REMEMBERED) {
+        root = new Map(); // numbers go on rising: one given before is never given to another sequence
+        size = 0;
+      } else {
+        level.set(last, next);
+      }
+      return next++;
+    },
+  };
+}
+
+/** A value a remembered result can be keyed on: it alone decides what is written for it. */
+function rememberable(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !Object.is(v, -0));
 }
 
 function readsOfAll(parts: { reads: Key[] | null }[]): Key[] | null {
@@ -243,51 +519,73 @@ const TRIAL_LOOKUPS = 256;
 const MAX_REMEMBERED = 512;
 
 /**
- * The JSON `fresh` writes, remembered per combination of what `reads` gives while those are plain strings,
- * finite numbers or booleans: then the result depends on nothing else (the fast paths read only those
- * fields, the library reads the same ones, and a $when only keeps or drops). Otherwise it is written afresh.
+ * What `fresh` writes, remembered as bytes per combination of what `reads` gives while those are plain
+ * strings, finite numbers or booleans: then the result depends on nothing else (the fast paths read only
+ * those fields, the library reads the same ones, and a $when only keeps or drops). Otherwise it is written
+ * afresh. `spliced`: the writer adds items to an array, so a remembered result is preceded by a comma
+ * unless it comes first.
  */
-function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Scope) => Fragment {
+function remembered(fresh: Write, reads: Key[], spliced: boolean): Write {
   let memory = new Map<unknown, unknown>();
   let size = 0;
   let lookups = 0;
   let found = 0;
-  const lookup = (level: Map<unknown, unknown>, key: unknown, scope: Scope): Fragment => {
+
+  /** Writes afresh and returns what was written, without the comma in front of a first item. */
+  const capture = (scope: Scope, out: JsonBytes): Buffer => {
+    if (!spliced) {
+      const mark = out.pos;
+      fresh(scope, out);
+      return out.copy(mark);
+    }
+    const first = out.first;
+    out.first = true;
+    const mark = out.pos;
+    const wrote = fresh(scope, out);
+    const bytes = out.copy(mark);
+    if (wrote && !first) out.insert(mark, COMMA);
+    out.first = first && !wrote;
+    return bytes;
+  };
+  const lookup = (level: Map<unknown, unknown>, key: unknown, scope: Scope, out: JsonBytes): boolean => {
     lookups++;
-    const known = level.get(key) as Fragment;
+    const known = level.get(key) as Buffer | undefined;
     if (known !== undefined) {
       found++;
-      return known;
+      if (known.length === 0) return false;
+      if (spliced) out.item();
+      out.bytes(known);
+      return true;
     }
-    const f = fresh(scope);
+    const bytes = capture(scope, out);
     if (++size > MAX_REMEMBERED) {
       memory = new Map();
       size = 0;
-    } else if (f !== undefined) {
-      level.set(key, f);
+    } else {
+      level.set(key, bytes);
     }
-    return f;
+    return bytes.length > 0;
   };
   const values: unknown[] = new Array(reads.length);
   let stopped = false;
-  return (scope) => {
-    if (stopped) return fresh(scope);
+  return (scope, out) => {
+    if (stopped) return fresh(scope, out);
     if (lookups >= TRIAL_LOOKUPS && found * 2 < lookups) {
       // Values rarely repeat here: stop remembering, and let go of what was kept.
       stopped = true;
       memory = new Map();
-      return fresh(scope);
+      return fresh(scope, out);
     }
     // Every value first: only a combination that can be remembered makes a path through the maps.
     for (let i = 0; i < reads.length; i++) {
       const v = reads[i].get(scope);
-      if (typeof v !== 'string' && typeof v !== 'boolean' && (typeof v !== 'number' || Object.is(v, -0))) {
+      if (!rememberable(v)) {
         lookups++; // a value that cannot be remembered counts as not found
-        return fresh(scope);
+        return fresh(scope, out);
       }
       values[i] = v;
     }
-    if (reads.length === 0) return lookup(memory, ALWAYS, scope); // reads nothing: one result
+    if (reads.length === 0) return lookup(memory, ALWAYS, scope, out); // reads nothing: one result
     let level = memory;
     for (let i = 0; i < reads.length - 1; i++) {
       let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
@@ -297,29 +595,8 @@ function remembered(fresh: (scope: Scope) => Fragment, reads: Key[]): (scope: Sc
       }
       level = next;
     }
-    return lookup(level, values[reads.length - 1], scope);
+    return lookup(level, values[reads.length - 1], scope, out);
   };
-}
-
-/** A fragment as the JSON text of one value; undefined when there is none. */
-function textOf(f: Fragment): string | undefined {
-  if (f === undefined || typeof f === 'string') return f;
-  if (f === null) return 'null';
-  // Concatenated rather than joined: the pieces are linked, not copied, until the whole card is sent.
-  let text = '[';
-  for (let i = 0; i < f.length; i++) text += i === 0 ? f[i] : `,${f[i]}`;
-  return `${text}]`;
-}
-
-/** A value as a fragment: null stays null (dropped from arrays), arrays stay items (spliced or written whole). */
-function fragmentOf(value: unknown): Fragment {
-  if (value === null || value === undefined) return value;
-  if (Array.isArray(value)) {
-    const items: string[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) items[i] = JSON.stringify(value[i]) ?? 'null';
-    return items;
-  }
-  return JSON.stringify(value);
 }
 
 /** A bound value: "${path}", or text around expressions. Missing fields and errors go to the library. */

@@ -24,21 +24,24 @@ export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; ver
 export type RenderCard = (name: CardName, data: object) => AdaptiveCard;
 
 /**
- * A card already written as JSON text, for cards that are only sent (the answer to a paste): the Bot
- * Connector client sends the text as it is (teams/serialize-activity.ts); anything else that serialises it
- * (botbuilder's expectReplies answer, a log) gets the card object through toJSON.
+ * A card already written as JSON, as UTF-8 bytes, for cards that are only sent (the answer to a paste):
+ * the Bot Connector client sends the bytes as they are (teams/serialize-activity.ts); anything else that
+ * serialises it (botbuilder's expectReplies answer, a log) gets the card object through toJSON.
  */
 export class CardJson {
-  constructor(readonly json: string) {}
+  readonly bytes: Buffer;
+  constructor(json: Buffer | string) {
+    this.bytes = typeof json === 'string' ? Buffer.from(json) : json;
+  }
   toJSON(): unknown {
-    return JSON.parse(this.json);
+    return JSON.parse(this.bytes.toString('utf8'));
   }
 }
 export type RenderCardJson = (name: CardName, data: object) => CardJson;
 
 /**
  * Reads and compiles every template in cards/ once, at start-up, into renderCard(name, data) (the card
- * object) and renderCardJson(name, data) (the same card as JSON text, for cards that are only sent).
+ * object) and renderCardJson(name, data) (the same card as JSON bytes, for cards that are only sent).
  * Data is bound as data: text that came from a user is never evaluated as a template expression.
  */
 export function createCardRenderers(cardsDir = defaultCardsDir()): { renderCard: RenderCard; renderCardJson: RenderCardJson } {
@@ -46,7 +49,7 @@ export function createCardRenderers(cardsDir = defaultCardsDir()): { renderCard:
   for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileCard(template));
   return {
     renderCard: (name, data) => compiled.get(name)!.object(data) as AdaptiveCard,
-    renderCardJson: (name, data) => new CardJson(compiled.get(name)!.json(data)),
+    renderCardJson: (name, data) => new CardJson(compiled.get(name)!.bytes(data)),
   };
 }
 

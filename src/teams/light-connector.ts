@@ -19,7 +19,7 @@ interface Answer {
  * API: the answer arrives in callbacks, without the response stream and body mixin of request() or
  * fetch(), which cost several µs per reply under load (bench/http.bench.ts).
  */
-function request(method: 'POST' | 'PUT', target: Target, path: string, headers: Record<string, string>, body: string, answerWithinMs: number): Promise<Answer> {
+function request(method: 'POST' | 'PUT', target: Target, path: string, headers: Record<string, string>, body: Buffer, answerWithinMs: number): Promise<Answer> {
   return new Promise((resolve, reject) => {
     let status = 0;
     let answerHeaders: Answer['headers'] = {};

@@ -1,21 +1,31 @@
+import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACKET, writeJsonBytes } from '../render/json-bytes';
 import { CardJson } from '../render/render-card';
 
 /**
- * An activity as JSON text, as JSON.stringify writes it, except that a card already written as JSON
- * (CardJson) goes in as that text instead of being parsed and written again. Attachments come last; JSON
- * readers do not care about the order of keys.
+ * An activity as the UTF-8 of the JSON JSON.stringify writes of it, except that a card already written as
+ * JSON (CardJson) goes in as those bytes instead of being parsed and written again. Attachments come
+ * last; JSON readers do not care about the order of keys.
  */
-export function serializeActivity(activity: object): string {
+export function serializeActivity(activity: object): Buffer {
   const attachments = (activity as { attachments?: unknown }).attachments;
-  if (!Array.isArray(attachments) || !attachments.some(holdsCardJson)) return JSON.stringify(activity);
-  // Concatenated, not joined: the card's text is linked in, and copied once, when it is sent.
-  let items = '[';
-  for (let i = 0; i < attachments.length; i++) {
-    const a: unknown = attachments[i]; // a hole reads undefined, written as null as JSON.stringify writes it
-    if (i > 0) items += ',';
-    items += holdsCardJson(a) ? appendKey(JSON.stringify(without(a, 'content')), 'content', a.content.json) : (JSON.stringify(a) ?? 'null');
-  }
-  return appendKey(JSON.stringify(without(activity, 'attachments')), 'attachments', `${items}]`);
+  if (!Array.isArray(attachments) || !attachments.some(holdsCardJson)) return Buffer.from(JSON.stringify(activity));
+  return writeJsonBytes((out) => {
+    out.text(openKey(JSON.stringify(without(activity, 'attachments')), 'attachments'));
+    out.byte(OPEN_BRACKET);
+    for (let i = 0; i < attachments.length; i++) {
+      const a: unknown = attachments[i]; // a hole reads undefined, written as null as JSON.stringify writes it
+      if (i > 0) out.byte(COMMA);
+      if (holdsCardJson(a)) {
+        out.text(openKey(JSON.stringify(without(a, 'content')), 'content'));
+        out.bytes(a.content.bytes);
+        out.byte(CLOSE_BRACE);
+      } else {
+        out.text(JSON.stringify(a) ?? 'null');
+      }
+    }
+    out.byte(CLOSE_BRACKET);
+    out.byte(CLOSE_BRACE);
+  });
 }
 
 function holdsCardJson(a: unknown): a is { content: CardJson } {
@@ -34,7 +44,7 @@ function without(value: object, omitted: string): Record<string, unknown> {
   return copy;
 }
 
-/** `{…}` with `"key":json` added at the end. */
-function appendKey(objectJson: string, key: string, json: string): string {
-  return objectJson === '{}' ? `{"${key}":${json}}` : `${objectJson.slice(0, -1)},"${key}":${json}}`;
+/** `{…}` opened again to take `"key":` and a value at the end. */
+function openKey(objectJson: string, key: string): string {
+  return objectJson === '{}' ? `{"${key}":` : `${objectJson.slice(0, -1)},"${key}":`;
 }

@@ -74,6 +74,12 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     'nested arrays, empty arrays, bindings inside them': { a: [[], ['${x}'], [['${y}', null]], '${x}'], b: [], c: [['${x}']] },
     'keys JavaScript orders first, and keys that need escaping': { b: '${x}', 2: 'two', 1: '${y}', 'q"\\\n': '${x}', é: 'é ${y}' },
     'a repeat with no items, one item and many, in arrays and under keys': { a: [{ $data: '${x}', v: '${title}' }], b: { $data: '${y}', w: 1 } },
+    'fixed keys around bindings that may have no value (braces and commas)': { a: '${x}', k: 'lit', l: 2, b: '${y}', m: null, n: { o: [1, 'p'] }, c: '${x.title}' },
+    'fixed keys first and last, a binding between': { k: 1, a: '${x}', z: [] },
+    'fixed items around bindings in arrays': { a: ['${x}', 1, 2, '${y}', null, 3, { f: 1 }, [4, null], '${x}'], b: [null, [], '${y}'], c: [[null], ['${x}', 5]] },
+    'a "__proto__" key, fixed and bound': JSON.parse('{"a":1,"__proto__":{"q":"${x}"},"b":[{"__proto__":2,"c":"${y}"}]}'),
+    'nested repeats, remembered by what each item reads': { a: [{ $data: '${x}', t: '${title}', in: [{ $data: '${$root.y}', u: '${title}', w: '${z}' }] }] },
+    'a repeat under a $when, in a remembered container': { c: { $when: '${count(x) > 0}', items: [{ $data: '${x}', $when: "${title != ''}", v: '${title}' }] } },
   };
   for (const [name, template] of Object.entries(shapes)) {
     it(name, () => {
@@ -113,6 +119,44 @@ describe('compiled templates expand exactly as adaptivecards-templating does', (
     for (let i = 0; i < 600; i++) {
       const data = { x: i % 5 ? `x${i % 7}` : { k: i }, t: `t${i % 3}`, list: [{ v: i }, { v: -i }] };
       expect(write(data)).toBe(JSON.stringify(compileTemplate({ a: { d: '${x}', e: '${t}' }, b: [{ $data: '${list}', f: '${v}' }] })(data)));
+    }
+  });
+
+  it('writes a repeat afresh when its items change, in place or by number, and remembers it when they come back', () => {
+    const template = { box: { $when: '${count(rows) > 0}', t: '${title}', facts: [{ $data: '${rows}', $when: "${v != ''}", k: '${k}', v: '${v}' }] } };
+    const write = compileTemplateJson(template);
+    const object = compileTemplate(template);
+    const rows = [{ k: 'a', v: '1' }, { k: 'b', v: '2' }];
+    const data = { title: 'T', rows };
+    const same = () => expect(write(data)).toBe(JSON.stringify(object(data)));
+    same();
+    same();
+    rows[1].v = 'changed';
+    same();
+    rows[0].v = ''; // now dropped by the $when
+    same();
+    rows.push({ k: 'c', v: '3' });
+    same();
+    rows.length = 0;
+    same();
+    (rows as unknown[]).push({ k: { not: 'plain' }, v: 'x' }, { k: 'd', v: 'y' });
+    same();
+    // A $when on a field nothing else reads decides as much as the fields that are written.
+    const shown = compileTemplateJson({ facts: [{ $data: '${rows}', $when: "${show != ''}", k: '${k}' }] });
+    const shownRows = [{ k: 'a', show: 'y' }, { k: 'b', show: 'y' }];
+    expect(shown({ rows: shownRows })).toBe('{"facts":[{"k":"a"},{"k":"b"}]}');
+    shownRows[0].show = '';
+    expect(shown({ rows: shownRows })).toBe('{"facts":[{"k":"b"}]}');
+    // Alternating sets of rows: each comes back many times, so they are remembered and must still be right.
+    const sets = [[{ k: 'a', v: '1' }], [{ k: 'a', v: '1' }, { k: 'b', v: '2' }], [{ k: 'a', v: '2' }], [{ k: 'a', v: '1' }, { k: 'b', v: '' }]];
+    for (let i = 0; i < 1200; i++) {
+      const d = { title: `T${i % 3}`, rows: sets[i % sets.length].map((r) => ({ ...r })) };
+      expect(write(d)).toBe(JSON.stringify(object(d)));
+    }
+    // Rows that never come back: past its bounds it stops remembering and stays exact.
+    for (let i = 0; i < 800; i++) {
+      const d = { title: 'T', rows: [{ k: `k${i}`, v: `v${i}` }, { k: 'x', v: i % 2 ? 'y' : '' }] };
+      expect(write(d)).toBe(JSON.stringify(object(d)));
     }
   });
 
