@@ -92,7 +92,7 @@ export class JsonBytes {
       slabUsed = 0;
     }
     const out = slab.subarray(slabUsed, slabUsed + n);
-    this.buf.copy(out, 0, 0, n);
+    out.set(this.buf.subarray(0, n));
     slabUsed += n;
     return out;
   }
