@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PreconditionFailedError, type Store } from '../store/store';
+import { FingerprintSet, fingerprint } from './fingerprint-set';
 
 /** Ten-minute buckets, checking the previous one too: a key is remembered for 10 to 20 minutes. */
 const BUCKET_MS = 10 * 60 * 1000;
@@ -19,8 +20,9 @@ export interface SeenKeys {
  *
  * - On a store that other instances share (Azure Blob), every key is a conditional create in the store, so
  *   a repeat that reaches another instance is caught too.
- * - On a store only this instance uses (SQLite), the check is in memory, and the keys are written to the
- *   store once a second, in one document, so that a restart still knows them. Under load, a store write
+ * - On a store only this instance uses (SQLite), the check is in memory (keys kept as fingerprints,
+ *   fingerprint-set.ts), and they are written to the store once a second, in one document, so that a
+ *   restart still knows them. Under load, a store write
  *   per message was the largest cost of answering one after the HTTP work itself (bench/http.bench.ts).
  *   A repeat that arrives within a second of its first copy, across a crash, is answered twice.
  *
@@ -34,16 +36,16 @@ export function createSeenKeys(
   clock: () => number = Date.now,
   options: SeenKeysOptions = {},
 ): SeenKeys {
-  const keys = store.shared
-    ? keysInStore(store, collection, repeatWindowMs, clock)
-    : keysInMemory(store, collection, repeatWindowMs, clock, options.maxKeysPerWindow ?? 25_000, options.onWriteError ?? (() => undefined));
-  // Keys come from requests (a conversation id can be long): a long one is kept as its SHA-256.
+  if (!store.shared) return keysInMemory(store, collection, repeatWindowMs, clock, options.maxKeysPerWindow ?? 25_000, options.onWriteError ?? (() => undefined));
+  const keys = keysInStore(store, collection, repeatWindowMs, clock);
+  // Keys come from requests (a conversation id can be long): a long one is stored as its SHA-256.
   return { firstTime: (key) => keys.firstTime(key.length > 200 ? `sha256:${createHash('sha256').update(key).digest('base64url')}` : key), flush: keys.flush };
 }
 
 export interface SeenKeysOptions {
   /**
-   * Memory bound on one instance: at most twice this many keys are held (about 100 bytes each, so a few MB).
+   * Memory bound on one instance: at most twice this many keys are held (as fingerprints, 8 bytes each in a
+   * table at most half full: under 1 MB at the default).
    * Under a load that brings more than this many keys within the window, each is remembered for as long as
    * it takes this many more to arrive instead (at 1,000 messages a second, 25 s; Teams re-sends after
    * about 15 s). Default 25,000.
@@ -114,10 +116,12 @@ function keysInStore(store: Store, collection: string, repeatWindowMs: number, c
 const FIRST = Promise.resolve(true);
 const REPEAT = Promise.resolve(false);
 
-/** One journal document: the keys first seen in about a second, and when it was written. */
+/** One journal document: the keys first seen in about a second (their fingerprints), and when it was written. */
 interface JournalEntry {
   at: number;
-  keys: string[];
+  fingerprints?: number[];
+  /** As versions before fingerprints wrote them. */
+  keys?: string[];
 }
 
 function keysInMemory(store: Store, collection: string, repeatWindowMs: number, clock: () => number, maxKeysPerWindow: number, onWriteError: (err: unknown) => void): SeenKeys {
@@ -128,11 +132,12 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     pruneJournal(now);
     pruneRecords(now);
   };
-  // Two generations, each spanning at least repeatWindowMs: a key stays at least that long.
-  let current = new Set<string>();
-  let previous = new Set<string>();
+  // Two generations, each spanning at least repeatWindowMs: a key stays at least that long. Keys are kept
+  // as fingerprints (fingerprint-set.ts): a few hundred KB whatever the keys, nothing for the GC to trace.
+  let current = new FingerprintSet(maxKeysPerWindow);
+  let previous = new FingerprintSet(maxKeysPerWindow);
   let since = clock();
-  let unwritten: string[] = [];
+  let unwritten: number[] = [];
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
 
@@ -141,19 +146,23 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     const from = clock() - repeatWindowMs;
     for (const prefix of new Set([bucketOf(from), bucketOf(clock())])) {
       const entries = await store.list<JournalEntry>(journal, { prefix: `${prefix}:`, limit: 10_000 });
-      for (const e of entries) if (e.value.at >= from && Array.isArray(e.value.keys)) for (const k of e.value.keys) current.add(k);
+      for (const { value: e } of entries) {
+        if (!(e.at >= from)) continue;
+        if (Array.isArray(e.fingerprints)) for (const fp of e.fingerprints) if (Number.isSafeInteger(fp) && fp > 0) current.add(fp);
+        if (Array.isArray(e.keys)) for (const k of e.keys) if (typeof k === 'string') current.add(fingerprint(k));
+      }
     }
   })().catch(() => undefined); // without the journal a restart may answer a re-sent activity twice; no worse
 
   const write = () => {
     clearTimeout(timer);
     timer = undefined;
-    const keys = unwritten;
+    const fingerprints = unwritten;
     unwritten = [];
-    if (!keys.length) return writing;
+    if (!fingerprints.length) return writing;
     const at = clock();
     prune(at);
-    const entry: JournalEntry = { at, keys };
+    const entry: JournalEntry = { at, fingerprints };
     writing = writing.then(() => store.put(journal, `${bucketOf(at)}:${at.toString(36).padStart(9, '0')}-${randomUUID()}`, entry)).then(
       () => undefined,
       onWriteError, // only a restart's memory is lost; the caller logs it
@@ -165,13 +174,19 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     const now = clock();
     if (now - since >= repeatWindowMs || current.size >= maxKeysPerWindow) {
       // Everything in `current` was seen before since + repeatWindowMs: after twice the window, none counts.
-      previous = now - since >= 2 * repeatWindowMs ? new Set() : current;
-      current = new Set();
+      previous.clear();
+      if (now - since >= 2 * repeatWindowMs) {
+        current.clear();
+      } else {
+        const emptied = previous; // its memory serves the new generation
+        previous = current;
+        current = emptied;
+      }
       since = now;
     }
-    if (current.has(key) || previous.has(key)) return false;
-    current.add(key);
-    unwritten.push(key);
+    const fp = fingerprint(key);
+    if (previous.has(fp) || !current.add(fp)) return false;
+    unwritten.push(fp);
     if (!timer) {
       timer = setTimeout(write, JOURNAL_EVERY_MS);
       timer.unref();

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite-store';
 import type { Store } from '../../src/store/store';
+import { fingerprint } from '../../src/teams/fingerprint-set';
 import { createSeenActivities, createSeenKeys } from '../../src/teams/seen-activities';
 
 const tempStore = () => openSqliteStore(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-seen-')));
@@ -77,9 +78,9 @@ describe('seen activities on a store of one instance (in memory, written down on
     expect(await store.list('seen-activities')).toEqual([]);
     expect(await store.list('seen-activities-journal')).toEqual([]); // not yet: within the second
     await seen.flush();
-    const journal = await store.list<{ keys: string[] }>('seen-activities-journal');
+    const journal = await store.list<{ fingerprints: number[] }>('seen-activities-journal');
     expect(journal).toHaveLength(1);
-    expect(journal[0].value.keys).toHaveLength(100);
+    expect(journal[0].value.fingerprints).toEqual(Array.from({ length: 100 }, (_, i) => fingerprint(`a:c|${i}`)));
     await store.close();
   });
 
@@ -122,8 +123,8 @@ describe('seen activities on a store of one instance (in memory, written down on
     expect(await seen.firstTime('y')).toBe(true);
     await seen.flush();
     await new Promise((r) => setTimeout(r, 50));
-    const left = await store.list<{ keys: string[] }>('sig-journal');
-    expect(left.map((e) => e.value.keys)).toEqual([['y']]);
+    const left = await store.list<{ fingerprints: number[] }>('sig-journal');
+    expect(left.map((e) => e.value.fingerprints)).toEqual([[fingerprint('y')]]);
     await store.close();
   });
 });
@@ -142,7 +143,7 @@ describe('seen activities in memory, under a load beyond the bound', () => {
 });
 
 describe('seen activities in memory: keys, failures and leftovers', () => {
-  it('keeps a very long key as its digest, and still tells a repeat from a new one', async () => {
+  it('keeps a very long key as its fingerprint, and still tells a repeat from a new one', async () => {
     const store = tempStore();
     const seen = createSeenActivities(store);
     const long = `a:${'x'.repeat(100_000)}`;
@@ -150,8 +151,20 @@ describe('seen activities in memory: keys, failures and leftovers', () => {
     expect(await seen.firstTime(long, '1')).toBe(false);
     expect(await seen.firstTime(`${long}y`, '1')).toBe(true);
     await seen.flush();
-    const [entry] = await store.list<{ keys: string[] }>('seen-activities-journal');
-    expect(entry.value.keys.every((k) => k.length < 100)).toBe(true);
+    const [entry] = await store.list<{ fingerprints: number[] }>('seen-activities-journal');
+    expect(entry.value.fingerprints).toHaveLength(2);
+    expect(entry.value.fingerprints.every((fp) => Number.isSafeInteger(fp) && fp > 0)).toBe(true);
+    await store.close();
+  });
+
+  it('reads the journal an earlier version wrote (the keys themselves) after an upgrade', async () => {
+    const store = tempStore();
+    const now = Date.UTC(2026, 0, 1, 10, 9, 0);
+    const bucket = Math.floor(now / (10 * 60_000)).toString(36).padStart(8, '0');
+    await store.put('seen-activities-journal', `${bucket}:old-version`, { at: now - 5000, keys: ['a:c|sent-before-upgrade'] });
+    const seen = createSeenActivities(store, () => now);
+    expect(await seen.firstTime('a:c', 'sent-before-upgrade')).toBe(false);
+    expect(await seen.firstTime('a:c', 'new')).toBe(true);
     await store.close();
   });
 
