@@ -275,6 +275,12 @@ function compileObject(node: Record<string, unknown>): Part {
   const writeObject = objectWriter(keys, parts);
 
   if (dataSource !== undefined) {
+    // Each item is remembered by what it reads (fact rows whose title and value come back from one paste
+    // to the next), whether or not the whole repeat is.
+    const itemReads = readsOfAll(parts);
+    const writeItem: (scope: Scope, out: JsonBytes) => void = itemReads
+      ? remembered((scope, out) => (writeObject(scope, out), true), itemReads, false)
+      : writeObject;
     /** Visits each binding of $data the $when keeps, with $data (and $index for an array) rebound. */
     const repeat = (scope: Scope, visit: (scope: Scope) => void) => {
       const saved$data = scope.$data;
@@ -302,7 +308,7 @@ function compileObject(node: Record<string, unknown>): Part {
       let n = 0;
       repeat(scope, (s) => {
         if (n++ > 0) out.byte(COMMA);
-        writeObject(s, out);
+        writeItem(s, out);
       });
       if (n === 0) {
         out.pos = mark;
@@ -318,7 +324,7 @@ function compileObject(node: Record<string, unknown>): Part {
       let n = 0;
       repeat(scope, (s) => {
         out.item();
-        writeObject(s, out);
+        writeItem(s, out);
         n++;
       });
       return n > 0;
