@@ -12,7 +12,7 @@ export const MAX_ERROR_CARDS = 4;
 export const DETAIL_CARDS_WITH_SUMMARY = 3;
 const SUMMARY_ROWS = 40;
 
-/** `renderCard` makes the cards in whatever form the caller sends them: objects, or JSON text (CardJson). */
+/** `renderCard` makes the cards in whatever form the caller sends them: objects, or JSON bytes (CardJson). */
 export interface PasteDeps<Card = AdaptiveCard> {
   knowledge: KnowledgeBase;
   ui: UiCatalog;

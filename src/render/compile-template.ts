@@ -253,6 +253,11 @@ function compileArray(items: Part[]): Part {
 }
 
 function compileObject(node: Record<string, unknown>): Part {
+  // The library prepares a template by assigning its keys, so a "__proto__" key becomes the prototype of
+  // the prepared object and its $when, $data and value are read from there: no card needs that.
+  if (Object.prototype.hasOwnProperty.call(node, '__proto__')) {
+    throw new Error('A card template may not hold a "__proto__" key.');
+  }
   const keys = Object.keys(node).filter((k) => !RESERVED.has(k));
   const parts = keys.map((k) => compileNode(node[k]));
   const values = parts.map((p) => p.value);
@@ -361,8 +366,7 @@ function compileObject(node: Record<string, unknown>): Part {
 /**
  * Writes an object as JSON.stringify writes the object `build` makes: its keys in order, each with its
  * value, a key without a value (undefined) left out. Fixed keys next to each other, and the braces next to
- * them, are written as one piece. A "__proto__" key sets the built object's prototype instead of a field,
- * so JSON.stringify never writes it.
+ * them, are written as one piece.
  */
 function objectWriter(keys: string[], parts: Part[]): (scope: Scope, out: JsonBytes) => void {
   /** A piece of the object: with `part`, a key whose value is written then; without, fixed keys as bytes. */
@@ -379,7 +383,6 @@ function objectWriter(keys: string[], parts: Part[]): (scope: Scope, out: JsonBy
     run = [];
   };
   keys.forEach((k, i) => {
-    if (k === '__proto__') return;
     const name = `${JSON.stringify(k)}:`;
     if (!parts[i].fixed) {
       endRun();
@@ -417,14 +420,25 @@ let repeats = 0;
 
 /**
  * A repeat's key: what each binding of $data reads (and its $when's outcome), in order, all plain values,
- * stands for one number, so parts that hold the repeat are remembered like any other. Undefined (cannot be
- * remembered) for anything else: a binding that is not plain data, a value that is not, or when the same
- * bindings rarely come back.
+ * stands for one number, so parts that hold the repeat are remembered like any other. The key reads
+ * undefined (cannot be remembered) for anything else: a binding that is not plain data, a value that is
+ * not, or when the same bindings rarely come back.
  */
 function repeatKey(bound: (scope: Scope) => unknown, elementReads: Key[]): Key {
   const ids = tupleIds();
   const values: unknown[] = [];
+  // A part that holds the repeat asks first, then the repeat itself: the answer is worked out once per
+  // expansion and binding of $data (nothing changes the data while a card is written).
+  let lastScope: Scope | undefined;
+  let lastData: unknown;
+  let lastAnswer: unknown;
   const get = (scope: Scope): unknown => {
+    if (scope === lastScope && scope.$data === lastData) return lastAnswer;
+    lastScope = scope;
+    lastData = scope.$data;
+    return (lastAnswer = compute(scope));
+  };
+  const compute = (scope: Scope): unknown => {
     if (ids.stopped()) return undefined;
     const b = bound(scope);
     if (b === UNKNOWN) return ids.miss();

@@ -78,9 +78,14 @@ export class JsonBytes {
     this.buf[this.pos++] = QUOTE;
   }
 
-  /** A copy of the bytes from `start` to the end, kept apart from the writer's memory (to remember). */
+  /**
+   * A copy of the bytes from `start` to the end, in memory of its own: for bytes that are kept (remembered
+   * parts of cards). A slice of a shared block would keep the whole block alive as long as it is kept.
+   */
   copy(start = 0): Buffer {
-    return Buffer.from(this.buf.subarray(start, this.pos));
+    const out = Buffer.allocUnsafeSlow(this.pos - start);
+    out.set(this.buf.subarray(start, this.pos));
+    return out;
   }
 
   /** The bytes written, copied into a slice of a shared block: for bytes that are sent and then dropped. */
@@ -110,11 +115,13 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 const QUOTE = 0x22;
 
 /**
- * Output is copied into slices of blocks of this size, as Buffer.allocUnsafe pools small buffers (it pools
- * only below 4 KB; a card is about 6): a new ArrayBuffer per message cost several µs under load. A block
- * is freed when the last slice of it is.
+ * Output that is sent and dropped is copied into slices of blocks of this size, as Buffer.allocUnsafe
+ * pools small buffers (it pools only below 4 KB; an activity with a card is about 6): a new ArrayBuffer
+ * per message cost several µs under load. A block is freed when the last slice of it is, so a slice held
+ * for long (a reply waiting on a slow Bot Connector) keeps at most this much alive; output over a quarter
+ * of it gets memory of its own.
  */
-const SLAB_BYTES = 256 * 1024;
+const SLAB_BYTES = 64 * 1024;
 let slab = Buffer.allocUnsafeSlow(0);
 let slabUsed = 0;
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * A set of strings kept as 53-bit fingerprints in one typed array: no object per string for the garbage
  * collector to keep, move and trace. Keeping each key of the last few minutes as a string in a Set cost
@@ -13,7 +15,7 @@ export class FingerprintSet {
   size = 0;
 
   /** Room for `expected` fingerprints at most half full; it grows if more come. */
-  constructor(expected = 1024) {
+  constructor(private readonly expected = 1024) {
     this.slots = new Float64Array(tableSize(expected));
   }
 
@@ -43,9 +45,10 @@ export class FingerprintSet {
     }
   }
 
-  /** Empties the set, keeping its memory. */
+  /** Empties the set, keeping its memory unless it grew past the size it was made for. */
   clear(): void {
-    this.slots.fill(0);
+    if (this.slots.length > tableSize(this.expected)) this.slots = new Float64Array(tableSize(this.expected));
+    else this.slots.fill(0);
     this.size = 0;
   }
 
@@ -85,6 +88,15 @@ function tableSize(expected: number): number {
   return size;
 }
 
+/**
+ * Where a fingerprint's search starts: its low 32 bits mixed with a number drawn at start, so that keys
+ * chosen to share slots in one process (long searches) do not in another. Fingerprints themselves are the
+ * same in every process: the journal keeps them across restarts.
+ */
+const SLOT_SEED = randomBytes(4).readUInt32LE(0);
+
 function slotOf(fp: number, mask: number): number {
-  return (fp % 0x1_0000_0000) & mask; // the low 32 bits, from the b lane
+  let h = Math.imul((fp % 0x1_0000_0000) ^ SLOT_SEED, 0x9e3779b1);
+  h ^= h >>> 16;
+  return h & mask;
 }

@@ -36,16 +36,18 @@ export function createSeenKeys(
   clock: () => number = Date.now,
   options: SeenKeysOptions = {},
 ): SeenKeys {
-  if (!store.shared) return keysInMemory(store, collection, repeatWindowMs, clock, options.maxKeysPerWindow ?? 25_000, options.onWriteError ?? (() => undefined));
-  const keys = keysInStore(store, collection, repeatWindowMs, clock);
-  // Keys come from requests (a conversation id can be long): a long one is stored as its SHA-256.
+  const keys = store.shared
+    ? keysInStore(store, collection, repeatWindowMs, clock)
+    : keysInMemory(store, collection, repeatWindowMs, clock, options.maxKeysPerWindow ?? 25_000, options.onWriteError ?? (() => undefined));
+  // Keys come from requests (a conversation id can be long): a long one is stored as its SHA-256 (as
+  // journals written before fingerprints hold it, too).
   return { firstTime: (key) => keys.firstTime(key.length > 200 ? `sha256:${createHash('sha256').update(key).digest('base64url')}` : key), flush: keys.flush };
 }
 
 export interface SeenKeysOptions {
   /**
    * Memory bound on one instance: at most twice this many keys are held (as fingerprints, 8 bytes each in a
-   * table at most half full: under 1 MB at the default).
+   * table at most half full: 1 MB in all at the default).
    * Under a load that brings more than this many keys within the window, each is remembered for as long as
    * it takes this many more to arrive instead (at 1,000 messages a second, 25 s; Teams re-sends after
    * about 15 s). Default 25,000.
@@ -133,7 +135,7 @@ function keysInMemory(store: Store, collection: string, repeatWindowMs: number, 
     pruneRecords(now);
   };
   // Two generations, each spanning at least repeatWindowMs: a key stays at least that long. Keys are kept
-  // as fingerprints (fingerprint-set.ts): a few hundred KB whatever the keys, nothing for the GC to trace.
+  // as fingerprints (fingerprint-set.ts): 1 MB at the default bound whatever the keys, nothing for the GC to trace.
   let current = new FingerprintSet(maxKeysPerWindow);
   let previous = new FingerprintSet(maxKeysPerWindow);
   let since = clock();

@@ -42,9 +42,19 @@ describe('JsonBytes', () => {
     const small = writeJsonBytes((out) => out.text('{"a":1}'));
     const large = writeJsonBytes((out) => out.string('y'.repeat(200_000)));
     const many = Array.from({ length: 200 }, (_, i) => writeJsonBytes((out) => out.text(JSON.stringify({ i, pad: 'z'.repeat(2000) }))));
+    // Many blocks later (8 MB of other output), the first ones still hold their own bytes.
+    for (let i = 0; i < 1000; i++) writeJsonBytes((out) => out.string(String(i % 10).repeat(8000)));
     expect(small.toString()).toBe('{"a":1}');
     expect(large.toString()).toBe(JSON.stringify('y'.repeat(200_000)));
     many.forEach((b, i) => expect(JSON.parse(b.toString())).toEqual({ i, pad: 'z'.repeat(2000) }));
+  });
+
+  it('copies what is kept into memory of its own, not a slice of a shared block', () => {
+    const out = new JsonBytes();
+    out.text('[1,2,3]');
+    const kept = out.copy(1);
+    expect(kept.toString()).toBe('1,2,3]');
+    expect(kept.buffer.byteLength).toBe(kept.length);
   });
 
   it('gives a writer used inside another its own memory', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,9 +162,14 @@ describe('seen activities in memory: keys, failures and leftovers', () => {
     const store = tempStore();
     const now = Date.UTC(2026, 0, 1, 10, 9, 0);
     const bucket = Math.floor(now / (10 * 60_000)).toString(36).padStart(8, '0');
-    await store.put('seen-activities-journal', `${bucket}:old-version`, { at: now - 5000, keys: ['a:c|sent-before-upgrade'] });
+    // Keys longer than 200 characters were written as their SHA-256.
+    const long = `a:${'l'.repeat(300)}`;
+    const digest = `sha256:${createHash('sha256').update(`${long}|1`).digest('base64url')}`;
+    await store.put('seen-activities-journal', `${bucket}:old-version`, { at: now - 5000, keys: ['a:c|sent-before-upgrade', digest] });
     const seen = createSeenActivities(store, () => now);
     expect(await seen.firstTime('a:c', 'sent-before-upgrade')).toBe(false);
+    expect(await seen.firstTime(long, '1')).toBe(false);
+    expect(await seen.firstTime(long, '2')).toBe(true);
     expect(await seen.firstTime('a:c', 'new')).toBe(true);
     await store.close();
   });
