@@ -57,18 +57,13 @@ export function compileTemplate(template: unknown): (root: unknown) => unknown {
 }
 
 /**
- * Compiles a template once into a function that writes the card straight to JSON: exactly JSON.stringify
- * of what compileTemplate (and so the library) returns, as UTF-8 bytes (compileCard) or text. Nothing is
- * built as objects: keys and constants are copied as bytes made at compile time, and bound values are
- * written as their JSON. Parts of the card that read only plain values (a string, a finite number, a
- * boolean: headings, knowledge texts, links) are written once per combination of values and then copied.
+ * Compiles a template once into both forms (parsing the template's expressions is most of the cost of
+ * compiling): the card object, and the card written straight to JSON as UTF-8 bytes, exactly JSON.stringify
+ * of the object (and so of what the library returns). Nothing is built as objects for the bytes: keys and
+ * constants are copied as bytes made at compile time, and bound values are written as their JSON. Parts of
+ * the card that read only plain values (a string, a finite number, a boolean: headings, knowledge texts,
+ * links) are written once per combination of values and then copied.
  */
-export function compileTemplateJson(template: unknown): (root: unknown) => string {
-  const { bytes } = compileCard(template);
-  return (root) => bytes(root).toString('utf8');
-}
-
-/** Both forms from one compilation (parsing the template's expressions is most of the cost of compiling). */
 export function compileCard(template: unknown): { object: (root: unknown) => unknown; bytes: (root: unknown) => Buffer } {
   const { value, one } = compileNode(template);
   return {

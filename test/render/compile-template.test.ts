@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { answerPaste } from '../../src/chat/answer-paste';
 import { LOCALES, loadKnowledge } from '../../src/knowledge/load-knowledge';
 import { parseErrors } from '../../src/parse/parse-errors';
-import { compileTemplate, compileTemplateJson } from '../../src/render/compile-template';
+import { compileCard, compileTemplate } from '../../src/render/compile-template';
 import { CARD_NAMES, readTemplates, type AdaptiveCard, type CardName } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
 
@@ -24,6 +24,11 @@ function compiled(template: unknown, root: unknown): unknown {
   } catch (err) {
     return { error: (err as Error).message };
   }
+}
+/** The compiled JSON writer of a template, its bytes read back as text. */
+function compileTemplateJson(template: unknown): (root: unknown) => string {
+  const { bytes } = compileCard(template);
+  return (root) => bytes(root).toString('utf8');
 }
 /** What the library's expansion of a template is as JSON. */
 const libraryJson = (template: unknown, root: unknown) => JSON.stringify(new ACData.Template(template).expand({ $root: root }));
