@@ -282,20 +282,11 @@ function compileObject(node: Record<string, unknown>): Part {
       ? remembered((scope, out) => (writeObject(scope, out), true), itemReads, false)
       : writeObject;
     /** Visits each binding of $data the $when keeps, with $data (and $index for an array) rebound. */
-    const repeat = (scope: Scope, visit: (scope: Scope) => void) => {
-      const saved$data = scope.$data;
-      const saved$index = scope.$index;
-      const bound = data(scope);
-      const contexts = Array.isArray(bound) ? bound : [bound];
-      for (let i = 0; i < contexts.length; i++) {
-        if (Array.isArray(bound)) scope.$index = i;
-        if (contexts[i] !== undefined) scope.$data = contexts[i];
-        if (dropAlways || (when && !when.test(scope))) continue;
-        visit(scope);
-      }
-      scope.$data = saved$data;
-      scope.$index = saved$index;
-    };
+    const repeat = (scope: Scope, visit: (scope: Scope) => void) =>
+      eachBinding(scope, data(scope), (s) => {
+        if (!dropAlways && (!when || when.test(s))) visit(s);
+        return true;
+      });
     const value: Compiled = (scope) => {
       const results: unknown[] = [];
       repeat(scope, (s) => results.push(build(s)));
@@ -411,6 +402,28 @@ function objectWriter(keys: string[], parts: Part[]): (scope: Scope, out: JsonBy
   };
 }
 
+/**
+ * Binds $data to each item of `bound` (an array, with $index; anything else, as one item; an undefined item
+ * leaves $data as it was), as Template.internalExpand does for a repeat, until `visit` says stop (false).
+ * $data and $index are put back after. True when every item was visited.
+ */
+function eachBinding(scope: Scope, bound: unknown, visit: (scope: Scope) => boolean): boolean {
+  const saved$data = scope.$data;
+  const saved$index = scope.$index;
+  const items = Array.isArray(bound) ? bound : [bound];
+  try {
+    for (let i = 0; i < items.length; i++) {
+      if (Array.isArray(bound)) scope.$index = i;
+      if (items[i] !== undefined) scope.$data = items[i];
+      if (!visit(scope)) return false;
+    }
+    return true;
+  } finally {
+    scope.$data = saved$data;
+    scope.$index = saved$index;
+  }
+}
+
 let repeats = 0;
 
 /**
@@ -437,26 +450,17 @@ function repeatKey(bound: (scope: Scope) => unknown, elementReads: Key[]): Key {
     if (ids.stopped()) return undefined;
     const b = bound(scope);
     if (b === UNKNOWN) return ids.miss();
-    const contexts = Array.isArray(b) ? b : [b];
     values.length = 0;
-    values.push(Array.isArray(b) ? contexts.length : -1);
-    const saved$data = scope.$data;
-    const saved$index = scope.$index;
-    try {
-      for (let i = 0; i < contexts.length; i++) {
-        if (Array.isArray(b)) scope.$index = i;
-        if (contexts[i] !== undefined) scope.$data = contexts[i];
-        for (const k of elementReads) {
-          const v = k.get(scope);
-          if (!rememberable(v)) return ids.miss();
-          values.push(v);
-        }
+    values.push(Array.isArray(b) ? b.length : -1);
+    const all = eachBinding(scope, b, (s) => {
+      for (const k of elementReads) {
+        const v = k.get(s);
+        if (!rememberable(v)) return false;
+        values.push(v);
       }
-    } finally {
-      scope.$data = saved$data;
-      scope.$index = saved$index;
-    }
-    return ids.idOf(values);
+      return true;
+    });
+    return all ? ids.idOf(values) : ids.miss();
   };
   return { id: `r:${++repeats}`, get };
 }
