@@ -1,39 +1,37 @@
 import type { AddressInfo } from 'node:net';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
-import { startupWarnings, type Config } from './config';
-import { loadKnowledge } from './knowledge/load-knowledge';
-import { createLogger, type Logger } from './log/logger';
-import { createAuditLog } from './remediation/audit-log';
-import type { ExchangeBackend } from './remediation/backends/exchange-backend';
-import { createSimulatedExchange, readTenantFile, SAMPLE_TENANT } from './remediation/backends/simulated-exchange';
-import { createOperations } from './remediation/operations';
-import { createCardRenderers } from './render/render-card';
-import { loadUiStrings } from './render/ui-strings';
-import { openSqliteStore } from './store/sqlite-store';
-import type { Store } from './store/store';
-import { createServer } from './http/server';
-import { MailFlowDoctorBot } from './teams/bot';
-import { createAdapter } from './teams/create-adapter';
-import { createMessageLane } from './teams/message-lane';
-import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
-import { registerPlayground } from './playground/playground-routes';
-import { createAlertDispatcher } from './alerts/alert-dispatcher';
 import { createAlertControls } from './alerts/alert-controls';
+import { createAlertDispatcher } from './alerts/alert-dispatcher';
+import type { AlertGroup } from './alerts/alert-group';
 import { createConversationRateLimit } from './alerts/conversation-rate-limit';
 import { createSubscriptions } from './alerts/subscriptions';
-import { registerAlertRoutes } from './http/alert-routes';
-import { parseErrors } from './parse/parse-errors';
-import { alertCardData } from './render/alert-card';
-import { createProactiveSender } from './teams/proactive-sender';
-import { createSeenActivities, createSeenKeys } from './teams/seen-activities';
-import type { AlertGroup } from './alerts/alert-group';
+import { worstError } from './alerts/worst-error';
 import type { DiagnoseDeps } from './chat/diagnose';
-import { ConfigError, type Config as AppConfig } from './config';
-import { createExchangeOnlineBackend, plannedCalls } from './remediation/backends/exchange-online';
-import { readCertificateFile } from './remediation/backends/exchange-token';
-import { powershellFor, type Change } from './remediation/change';
+import { startupWarnings, type Config } from './config';
+import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
+import { registerAlertRoutes } from './http/alert-routes';
+import { createServer } from './http/server';
+import { loadKnowledge } from './knowledge/load-knowledge';
+import { createLogger, type Logger } from './log/logger';
+import { parseErrors } from './parse/parse-errors';
+import { registerPlayground } from './playground/playground-routes';
+import { createAuditLog } from './remediation/audit-log';
+import { createExchange } from './remediation/backends/create-exchange';
+import type { ExchangeBackend } from './remediation/backends/exchange-backend';
+import { describeCall } from './remediation/describe-call';
+import { createOperations } from './remediation/operations';
 import { createRecheckScheduler } from './remediation/recheck-scheduler';
 import { runRecheck } from './remediation/run-recheck';
+import { alertCardData } from './render/alert-card';
+import { createCardRenderer } from './render/render-card';
+import { loadUiStrings } from './render/ui-strings';
+import { createSeenActivities, createSeenKeys } from './store/seen-keys';
+import { openSqliteStore } from './store/sqlite-store';
+import type { Store } from './store/store';
+import { MailFlowDoctorBot } from './teams/bot';
+import { createAdapter } from './teams/create-adapter';
+import { ignoreResentMessages } from './teams/ignore-resent';
+import { createProactiveSender } from './teams/proactive-sender';
 
 export interface AppOverrides {
   logger?: Logger;
@@ -56,7 +54,7 @@ export interface App {
 
 const VERSION = '0.1.0';
 
-/** Builds every part from the configuration; fakes for tests are passed in, never mocked. */
+/** Builds every part from the configuration and wires them together; fakes for tests are passed in, never mocked. */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const clock = overrides.clock ?? (() => new Date());
@@ -66,8 +64,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
-  const { renderCard, renderCardJson } = createCardRenderers();
-  const { adapter, auth } = createAdapter(config, logger, overrides.botCredentials);
+  const renderCard = createCardRenderer();
+  const { adapter } = createAdapter(config, logger, overrides.botCredentials);
+  adapter.use(ignoreResentMessages(createSeenActivities(store), logger));
   const audit = createAuditLog(store, clock);
   const subscriptions = createSubscriptions(store);
   const sender = createProactiveSender(adapter, config.appId);
@@ -99,46 +98,46 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
     run: (r) => runRecheck(r, { operations, exchange, probe, update: sender.update, renderCard, knowledge, ui, clock }),
   });
-  const onWriteError = (err: unknown) => logger.warn('could not write down recently seen activities; a restart may answer a re-sent one twice', { err: err as Error });
-  const seenActivities = createSeenActivities(store, Date.now, { onWriteError });
-  const seenSignatures = createSeenKeys(store, 'alert-signatures', undefined, Date.now, { onWriteError });
   const bot = new MailFlowDoctorBot({
-    seen: seenActivities,
+    paste: { knowledge, ui, renderCard, now: clock },
+    commands: { knowledge, ui, renderCard, exchange, audit, now: clock, subscriptions, groupWindowMs: config.alerts.groupWindowMs },
+    actions: {
+      exchange,
+      knowledge,
+      operations,
+      audit,
+      allowedUsers: config.remediationAllowedUsers,
+      renderCard,
+      ui,
+      deadlineMs: config.invokeDeadlineMs,
+      logger,
+      dryRun: config.remediationDryRun,
+      describeCall: (change) => describeCall(exchange, change),
+      cancelRecheck: (id) => rechecks.cancel(id),
+      alertControls: createAlertControls(store, clock),
+      renderAlert,
+      touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
+    },
+    diagnose: {
+      knowledge,
+      ui,
+      renderCard,
+      logger,
+      probe,
+      limiter: createProbeLimiter({ perUser: config.probe.perUserPerMinute, overall: config.probe.overallPerMinute, windowMs: 60_000 }),
+    },
+    conversations: store,
     sender,
     rechecks,
     verifyAfterMs: config.remediationVerifyAfterMs,
-    dryRun: config.remediationDryRun,
-    describeCall: (change) => describeCall(exchange, change),
-    cancelRecheck: (id) => rechecks.cancel(id),
-    subscriptions,
-    groupWindowMs: config.alerts.groupWindowMs,
-    alertControls: createAlertControls(store, clock),
-    renderAlert,
-    touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
-    store,
-    logger,
-    adapter,
-    appId: config.appId,
-    knowledge,
-    ui,
-    renderCard,
-    renderCardJson,
     now: clock,
-    exchange,
-    audit,
-    operations,
-    allowedUsers: config.remediationAllowedUsers,
-    deadlineMs: config.invokeDeadlineMs,
-    limiter: createProbeLimiter({ perUser: config.probe.perUserPerMinute, overall: config.probe.overallPerMinute, windowMs: 60_000 }),
-    probe,
+    logger,
   });
   const startedAt = Date.now();
   const server = createServer({
     config,
     adapter,
-    auth,
     bot,
-    messages: createMessageLane({ auth, bot, logger }),
     logger,
     health: () => ({
       status: 'ok',
@@ -153,7 +152,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 
   registerAlertRoutes(server, {
     token: config.alerts.token,
-    seenSignatures,
+    seenSignatures: createSeenKeys(store, 'alert-signatures'),
     maxBodyBytes: config.alerts.maxBodyBytes,
     accept: (alerts) => dispatcher.accept(alerts),
     logger,
@@ -181,54 +180,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       playground.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.server.closeAllConnections?.();
-      await Promise.all([seenActivities.flush(), seenSignatures.flush()]);
       await store.close();
     },
   };
 }
 
-/** The error an alert is about: permanent before transient, connector errors first among equals. */
-function worstError(errors: ReturnType<typeof parseErrors>) {
-  return [...errors].sort((a, b) => Number(b.enhancedCode[0]) - Number(a.enhancedCode[0]))[0];
-}
-
-/** The configured Exchange backend: the simulated tenant (default) or Exchange Online. */
-function createExchange(config: AppConfig, store: Store, logger: Logger): ExchangeBackend {
-  if (config.exchangeBackend !== 'exchange-online') {
-    return createSimulatedExchange(store, config.exchangeSimState ? readTenantFile(config.exchangeSimState) : SAMPLE_TENANT);
-  }
-  const eo = config.exchangeOnline!;
-  let certificate;
-  try {
-    certificate = eo.certPath ? readCertificateFile(eo.certPath) : undefined;
-  } catch (err) {
-    throw new ConfigError([`EXCHANGE_CERT_PATH: ${(err as Error).message}`]);
-  }
-  return createExchangeOnlineBackend({
-    tenantId: eo.tenantId,
-    clientId: eo.clientId,
-    clientSecret: eo.clientSecret,
-    certificate,
-    adminApiUrl: eo.adminApiUrl,
-    authorityUrl: eo.authorityUrl,
-    trustedCa: config.probe.trustedCa.length ? config.probe.trustedCa : undefined,
-    logger,
-  });
-}
-
-/** What Fix now would call, exactly: the InvokeCommand request for Exchange Online, the PowerShell line otherwise. */
-function describeCall(exchange: ExchangeBackend, change: Change): string {
-  const online = exchange as Partial<ReturnType<typeof createExchangeOnlineBackend>>;
-  if (exchange.kind !== 'exchange-online' || !online.describeCall) return `Simulated tenant: ${powershellFor(change)}`;
-  const input = change.kind === 'connector-enabled'
-    ? plannedCalls.setOutboundConnectorEnabled(change.target, change.to)
-    : plannedCalls.setAcceptedDomainType(change.target, change.to);
-  const call = online.describeCall(input.cmdletName, input.parameters);
-  return `${call.method} ${call.url}\n${Object.entries(call.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${call.body}`;
-}
-
 /** Values that must never reach a log line. */
-export function secretsOf(config: AppConfig): string[] {
+export function secretsOf(config: Config): string[] {
   const accountKey = config.storage.kind === 'azure-blob' ? /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1] : undefined;
   return [config.appPassword, config.exchangeOnline?.clientSecret ?? '', config.alerts.token, accountKey ?? '', config.storage.kind === 'azure-blob' ? config.storage.connectionString : ''].filter(Boolean);
 }

@@ -2,7 +2,7 @@ import { explainCode, type Explanation } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { ParsedError } from '../parse/types';
 import { diagnosisCardData } from '../render/diagnosis-card';
-import type { AdaptiveCard, CardName } from '../render/render-card';
+import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, truncate } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
 
@@ -12,11 +12,10 @@ export const MAX_ERROR_CARDS = 4;
 export const DETAIL_CARDS_WITH_SUMMARY = 3;
 const SUMMARY_ROWS = 40;
 
-/** `renderCard` makes the cards in whatever form the caller sends them: objects, or JSON bytes (CardJson). */
-export interface PasteDeps<Card = AdaptiveCard> {
+export interface PasteDeps {
   knowledge: KnowledgeBase;
   ui: UiCatalog;
-  renderCard: (name: CardName, data: object) => Card;
+  renderCard: RenderCard;
   now: () => Date;
 }
 
@@ -63,7 +62,7 @@ function severity(g: Group, x: Explanation): number {
  * long paste (a trace export) a summary grouped by code and destination, worst first, followed by cards
  * for the worst few. Every distinct code in the paste appears on some card.
  */
-export function answerPaste<Card>(errors: ParsedError[], locale: Locale, deps: PasteDeps<Card>): Card[] {
+export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDeps): AdaptiveCard[] {
   const ui = deps.ui[locale];
   const groups = groupErrors(errors);
   if (groups.length <= MAX_ERROR_CARDS) return groups.map((g) => errorCard(g, locale, deps));
@@ -89,7 +88,7 @@ export function answerPaste<Card>(errors: ParsedError[], locale: Locale, deps: P
   return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(g, locale, deps))];
 }
 
-function errorCard<Card>(g: Group, locale: Locale, deps: PasteDeps<Card>): Card {
+function errorCard(g: Group, locale: Locale, deps: PasteDeps): AdaptiveCard {
   const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
   const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
   const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;

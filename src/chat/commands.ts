@@ -7,6 +7,7 @@ import { explainCode } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import { auditCardData, pick } from '../render/fix-cards';
 import { diagnosisCardData } from '../render/diagnosis-card';
+import type { CardColor } from '../render/card-data';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
@@ -74,7 +75,7 @@ export const commands = {
   },
 } satisfies Record<CommandName, Command>;
 
-function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: string, color: string): AdaptiveCard {
+function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: string, color: CardColor): AdaptiveCard {
   return deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color });
 }
 

@@ -1,4 +1,5 @@
 import type { KnowledgeBase, Locale } from './load-knowledge';
+import type { ChangeKind } from '../remediation/change';
 import type { CodeKnowledge } from './types';
 
 export interface Explanation {
@@ -15,6 +16,8 @@ export interface Explanation {
   expiredFormOf?: string;
   /** Microsoft 365 keeps retrying for 24 hours (a 4.x.x deferral). */
   retried: boolean;
+  /** The Fix now kinds this code offers (remediation/kinds/), from the knowledge file; empty: no Fix now. */
+  remediations: readonly ChangeKind[];
   /** The partner guidance sentence, for connector-related codes and unknown ones. */
   partner?: string;
   rfc: { class?: string; subject?: string; detail?: string };
@@ -36,35 +39,8 @@ export function findCode(codes: Record<string, CodeKnowledge>, code: string): Co
   return undefined;
 }
 
-/** Explanations already made, per knowledge base; bounded, since codes come from pasted text. */
-const explained = new WeakMap<KnowledgeBase, Map<string, Explanation>>();
-const MAX_EXPLAINED = 4096;
-
-/**
- * What the bot says about one enhanced status code, in one locale. Pure: the same code gets the same
- * (frozen) explanation object, so what is derived from it can be prepared once (render/diagnosis-card.ts).
- */
+/** What the bot says about one enhanced status code, in one locale. */
 export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
-  let known = explained.get(kb);
-  if (!known) explained.set(kb, (known = new Map()));
-  const key = `${locale}|${code}`;
-  let x = known.get(key);
-  if (!x) {
-    if (known.size >= MAX_EXPLAINED) known.clear();
-    x = freeze(explain(kb, locale, code));
-    known.set(key, x);
-  }
-  return x;
-}
-
-function freeze(x: Explanation): Explanation {
-  Object.freeze(x.causes);
-  Object.freeze(x.fixes);
-  Object.freeze(x.rfc);
-  return Object.freeze(x);
-}
-
-function explain(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
   const k = kb[locale];
   const m = CODE.exec(code);
   const rfc = m
@@ -89,6 +65,7 @@ function explain(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
       connector,
       expiredFormOf: entry.expiredFormOf,
       retried: entry.retried ?? retried,
+      remediations: entry.remediations ?? [],
       partner: connector || entry.expiredFormOf ? k.partner : undefined,
       rfc,
     };
@@ -103,6 +80,7 @@ function explain(kb: KnowledgeBase, locale: Locale, code: string): Explanation {
     docUrl: DEFAULT_DOC,
     connector: false,
     retried,
+    remediations: [],
     partner: k.partner,
     rfc,
   };

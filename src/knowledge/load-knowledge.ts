@@ -7,19 +7,10 @@ export type Locale = 'en' | 'ru';
 export const LOCALES: readonly Locale[] = ['en', 'ru'];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-/** Each language tag's answer, made once (tags are few: en-US, ru-RU, …). */
-const picked = new Map<string, Locale>();
-
 /** "ru-RU", "ru", "RU_ru" → "ru"; anything we have no texts for → English. */
 export function pickLocale(tag: string | undefined | null): Locale {
-  const key = String(tag ?? '');
-  let locale = picked.get(key);
-  if (locale === undefined) {
-    const lang = key.trim().toLowerCase().split(/[-_]/)[0];
-    locale = (LOCALES as readonly string[]).includes(lang) ? (lang as Locale) : DEFAULT_LOCALE;
-    if (picked.size < 1000) picked.set(key, locale); // bounded: the tag comes from the request
-  }
-  return locale;
+  const lang = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return (LOCALES as readonly string[]).includes(lang) ? (lang as Locale) : DEFAULT_LOCALE;
 }
 
 export type KnowledgeBase = Readonly<Record<Locale, KnowledgeFile>>;

@@ -1,3 +1,5 @@
+import type { ChangeKind } from '../remediation/change';
+
 /**
  * The shape of one locale's knowledge file, `src/knowledge/locales/<locale>.json`.
  * Texts are plain sentences (no markdown, no HTML): the cards escape and lay them out.
@@ -43,6 +45,11 @@ export interface CodeKnowledge {
   connector?: boolean;
   /** For an expired form (5.4.316, 4.4.7, ...): the connector code it is the final bounce of, if one. */
   expiredFormOf?: string;
+  /**
+   * The Fix now kinds this code offers, by change kind (remediation/kinds/index.ts lists them). The Fix now
+   * button, its hint and the confirmation follow from this list; the same in every locale.
+   */
+  remediations?: ChangeKind[];
   /** True when the 24 h retry window applies (4.x.x deferrals through a connector). */
   retried?: boolean;
 }

@@ -1,15 +1,18 @@
 import type { Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
-import { chooseConnectorCardData, confirmCardData, describeChange, fixResultCardData, type FixOutcome } from '../render/fix-cards';
+import { explainCode } from '../knowledge/explain-code';
+import type { KnowledgeBase } from '../knowledge/load-knowledge';
+import { chooseConnectorCardData, confirmCardData, fixResultCardData, type FixOutcome } from '../render/fix-cards';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, formatUtc } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
 import { isAllowed, type Actor } from './actor';
 import type { AuditLog } from './audit-log';
 import { ExchangeError, type ExchangeBackend } from './backends/exchange-backend';
-import { applyChange, inverseOf, powershellFor, readCurrent, type Change } from './change';
+import { inverseOf, type Change } from './change';
+import { applySetting, describeChange, planChanges, powershellFor, readSetting, type PlanInput } from './kinds';
+import { connectorsFor } from './kinds/connector-routing';
 import type { Operation, Operations } from './operations';
-import { planFixes } from './plan-fixes';
 import type { AlertControls } from '../alerts/alert-controls';
 import type { AlertGroup } from '../alerts/alert-group';
 import { channelOf } from '../alerts/subscriptions';
@@ -30,6 +33,8 @@ export interface ActionContext {
 
 export interface ActionDeps {
   exchange: ExchangeBackend;
+  /** Which Fix now kinds the error's code offers. */
+  knowledge: KnowledgeBase;
   operations: Operations;
   audit: AuditLog;
   allowedUsers: '*' | readonly string[];
@@ -154,18 +159,27 @@ async function runDiagnostics(ctx: ActionContext, deps: ActionDeps): Promise<Act
   return { message: fill(ui.diagStarted, { target }) };
 }
 
+/** The Fix now kinds the error's code offers, per the knowledge file (none for a code without Fix now). */
+function kindsFor(source: Operation['source'], ctx: ActionContext, deps: ActionDeps) {
+  return explainCode(deps.knowledge, ctx.locale, source.code).remediations;
+}
+
 async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
   const refused = await refuseUnlessAllowed(ctx, deps);
   if (refused) return refused;
   const ui = deps.ui[ctx.locale];
   const source = sourceOf(ctx.data);
+  const kinds = kindsFor(source, ctx, deps);
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
-  const plan = planFixes({ ...source, recipient: str(ctx.data.recipient) }, connectors, domains);
-  if (!plan.matchedConnectors.length && plan.choosable.length) {
-    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(plan.choosable, source, ui)) };
+  const input: PlanInput = { destination: { ...source, recipient: str(ctx.data.recipient) }, connectors, domains };
+  // Disabling a connector needs to know which one: with no smart host matching the destination, ask.
+  const enabled = connectors.filter((c) => c.enabled).map((c) => c.name);
+  if (kinds.includes('connector-enabled') && !connectorsFor(input).length && enabled.length) {
+    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(enabled, source, ui)) };
   }
-  if (!plan.changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
-  return confirm(plan.changes, source, ctx, deps);
+  const changes = planChanges(kinds, input);
+  if (!changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
+  return confirm(changes, source, ctx, deps);
 }
 
 async function chooseConnector(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
@@ -175,12 +189,12 @@ async function chooseConnector(ctx: ActionContext, deps: ActionDeps): Promise<Ac
   const source = sourceOf(ctx.data);
   const name = str(ctx.data.connector);
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
-  const connector = connectors.find((c) => c.name === name && c.enabled);
-  if (!connector) {
+  const chosenConnector = connectors.find((c) => c.name === name && c.enabled);
+  if (!chosenConnector) {
     return { card: deps.renderCard('choose-connector', chooseConnectorCardData(connectors.filter((c) => c.enabled).map((c) => c.name), source, ui)) };
   }
-  const plan = planFixes({ server: connector.smartHosts[0] }, [connector], domains);
-  const changes: Change[] = [{ kind: 'connector-enabled', target: connector.name, from: true, to: false }, ...plan.changes.filter((c) => c.kind !== 'connector-enabled')];
+  const changes = planChanges(kindsFor(source, ctx, deps), { destination: {}, connectors, domains, chosenConnector });
+  if (!changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
   return confirm(changes, source, ctx, deps);
 }
 
@@ -248,7 +262,7 @@ interface Done {
 async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
   const now = new Date().toISOString();
   try {
-    const before = await readCurrent(deps.exchange, op.change);
+    const before = await readSetting(deps.exchange, op.change);
     if (before === undefined) throw new ExchangeError('not_found', `"${op.change.target}" was not found in the tenant.`);
     if (before === op.change.to) {
       const { op: done } = await deps.operations.transition(op.id, ['applying'], 'unchanged', { before, after: before, appliedBy: ctx.actor, appliedAt: now });
@@ -261,7 +275,7 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
       await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'dry-run', before, detail: call, operationId: op.id, conversationId: ctx.conversationId });
       return { op: back ?? op, outcome: 'dry-run', call };
     }
-    const after = await applyChange(deps.exchange, op.change);
+    const after = await applySetting(deps.exchange, op.change);
     const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
     await deps.audit.record({
       actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'applied', before, after,
@@ -282,9 +296,9 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
 
 async function performUndo(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
   const now = new Date().toISOString();
-  const restore = { ...inverseOf(op.change), to: op.before } as Change;
+  const restore = inverseOf(op.change, op.before as Change['to']);
   try {
-    const after = await applyChange(deps.exchange, restore);
+    const after = await applySetting(deps.exchange, restore);
     const { op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: ctx.actor, undoneAt: now });
     await deps.cancelRecheck(op.id);
     await deps.audit.record({

@@ -1,39 +1,41 @@
-import type { AcceptedDomainType, ExchangeBackend } from './backends/exchange-backend';
+import type { AcceptedDomainType } from './backends/exchange-backend';
+import type { CmdletInput } from './backends/invoke-command-client';
 
-/** One setting the bot can change, with the value it changes from and to. */
-export type Change =
-  | { kind: 'connector-enabled'; target: string; from: boolean; to: boolean }
-  | { kind: 'accepted-domain-type'; target: string; from: AcceptedDomainType; to: AcceptedDomainType };
+/** The settings the bot can change, by kind, and the type of value each holds. */
+export interface ChangeValues {
+  /** Set-OutboundConnector -Enabled */
+  'connector-enabled': boolean;
+  /** Set-AcceptedDomain -DomainType */
+  'accepted-domain-type': AcceptedDomainType;
+}
+
+export type ChangeKind = keyof ChangeValues;
+
+/** One setting of one object (a connector, a domain), with the value it changes from and to. */
+export interface ChangeOf<K extends ChangeKind> {
+  kind: K;
+  target: string;
+  from: ChangeValues[K];
+  to: ChangeValues[K];
+}
+
+export type Change = { [K in ChangeKind]: ChangeOf<K> }[ChangeKind];
+
+/** The change that puts things back: from what it was changed to, to `to` (by default what it was). */
+export function inverseOf<C extends Change>(change: C, to: C['to'] = change.from): C {
+  return { ...change, from: change.to, to };
+}
 
 /** PowerShell single-quoted string: the only special character is ' (doubled). */
 const psQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The Exchange Online PowerShell line that makes the same change (shown on the confirmation card). */
-export function powershellFor(change: Change): string {
-  switch (change.kind) {
-    case 'connector-enabled':
-      return `Set-OutboundConnector -Identity ${psQuote(change.target)} -Enabled $${change.to}`;
-    case 'accepted-domain-type':
-      return `Set-AcceptedDomain -Identity ${psQuote(change.target)} -DomainType ${change.to}`;
-  }
-}
-
-/** The change that puts things back as they were. */
-export function inverseOf(change: Change): Change {
-  return { ...change, from: change.to, to: change.from } as Change;
-}
-
-/** Reads the setting as it is now, so that the audit records before and after and Undo restores exactly it. */
-export async function readCurrent(exchange: ExchangeBackend, change: Change): Promise<boolean | AcceptedDomainType | undefined> {
-  if (change.kind === 'connector-enabled') {
-    const c = (await exchange.listOutboundConnectors()).find((x) => x.name.toLowerCase() === change.target.toLowerCase());
-    return c?.enabled;
-  }
-  const d = (await exchange.listAcceptedDomains()).find((x) => x.domainName.toLowerCase() === change.target.toLowerCase());
-  return d?.domainType;
-}
-
-export async function applyChange(exchange: ExchangeBackend, change: Change): Promise<boolean | AcceptedDomainType> {
-  if (change.kind === 'connector-enabled') return (await exchange.setOutboundConnectorEnabled(change.target, change.to)).enabled;
-  return (await exchange.setAcceptedDomainType(change.target, change.to)).domainType;
+/** A cmdlet call as the line an admin would type in Exchange Online PowerShell. */
+export function powershellLine(input: CmdletInput): string {
+  const parameters = Object.entries(input.parameters).map(([name, value]) => {
+    if (typeof value === 'boolean') return `-${name} $${value}`;
+    // Enumerations (DomainType) read as the bare word; names and identities are quoted.
+    if (typeof value === 'string' && name !== 'Identity' && /^[A-Za-z]+$/.test(value)) return `-${name} ${value}`;
+    return `-${name} ${psQuote(String(value))}`;
+  });
+  return [input.cmdletName, ...parameters].join(' ');
 }

@@ -7,7 +7,7 @@ import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { fill, formatUtc } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
 import type { ExchangeBackend } from './backends/exchange-backend';
-import { readCurrent } from './change';
+import { readSetting } from './kinds';
 import type { Operations } from './operations';
 import type { Recheck } from './recheck-scheduler';
 
@@ -32,7 +32,7 @@ export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
   if (!op || op.status !== 'applied') return; // undone or gone: nothing to verify
   const locale = pickLocale(r.locale);
   const ui = deps.ui[locale];
-  const current = await readCurrent(deps.exchange, op.change);
+  const current = await readSetting(deps.exchange, op.change);
   const lines = [fill(current === op.change.to ? ui.recheckSettingKept : ui.recheckSettingReverted, { state: describeValue(current, ui) })];
   let style: Verification['style'] = 'default';
   const host = op.source.server || op.source.ip;

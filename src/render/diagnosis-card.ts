@@ -1,18 +1,14 @@
 import type { Explanation } from '../knowledge/explain-code';
 import type { KnowledgeFile } from '../knowledge/types';
 import type { ParsedError } from '../parse/types';
+import { offerOf } from '../remediation/kinds';
+import type { Fact } from './card-data';
 import { bulletList, escapeMarkdown, fill, formatUtc, numberedList, truncate } from './text';
 import type { UiStrings } from './ui-strings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Codes whose card offers Fix now: the connection-refused error and its expired form. */
-export const FIXABLE_CODES = new Set(['4.4.316', '5.4.316']);
-
-export interface Fact {
-  title: string;
-  value: string;
-}
+export type { Fact } from './card-data';
 
 export interface DiagnosisCardData {
   title: string;
@@ -77,7 +73,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   add(ui['fact.port'], error.port);
   if (error.socketError !== undefined) {
     const s = knowledge.socketErrors[String(error.socketError)];
-    if (s) facts.push({ title: ui['fact.socketError'], value: socketErrorText(error.socketError, s) });
+    if (s) add(ui['fact.socketError'], `${error.socketError} (${s.name}): ${s.meaning}`, 500);
     else add(ui['fact.socketError'], String(error.socketError), 500);
   }
   if (error.quotedCodes.length) add(ui['fact.quotedCodes'], error.quotedCodes.join(', '));
@@ -108,12 +104,13 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
 
   const texts = knowledgeTexts(x, underlying);
   const rfcFacts: Fact[] = [];
-  if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeKnown(x.rfc.class) });
+  if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeMarkdown(x.rfc.class) });
   const [, subject, detail] = error.enhancedCode.split('.');
-  if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeKnown(x.rfc.subject) });
-  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeKnown(x.rfc.detail) });
+  if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeMarkdown(x.rfc.subject) });
+  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeMarkdown(x.rfc.detail) });
 
-  const fixable = FIXABLE_CODES.has(error.enhancedCode) || FIXABLE_CODES.has(x.expiredFormOf ?? '');
+  // The Fix now kinds the knowledge file lists for this code.
+  const remediations = x.remediations;
   return {
     title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
@@ -130,10 +127,10 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     pasted: truncate(error.excerpt, 500),
     docUrl: x.docUrl,
     ipRangesUrl: x.connector && ['4.4.315', '4.4.316'].includes(x.code.replace(/^5\.4\./, '4.4.')) ? knowledge.ipRangesUrl : '',
-    fixNow: fixable
+    fixNow: remediations.length
       ? {
           title: ui.fixNow,
-          hint: escapeKnown(ui.fixNowHint),
+          hint: escapeMarkdown(fill(ui.fixNowHint, { what: offerOf(remediations, ui) })),
           data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', port: error.port ?? 25, recipient: error.recipient ?? '' },
         }
       : null,
@@ -145,52 +142,18 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   };
 }
 
-/** Texts of the knowledge base and the UI (a fixed set), escaped once each rather than per message. */
-const escapedTexts = new Map<string, string>();
-function escapeKnown(text: string): string {
-  let escaped = escapedTexts.get(text);
-  if (escaped === undefined) {
-    escaped = escapeMarkdown(text);
-    if (escapedTexts.size < 10_000) escapedTexts.set(text, escaped);
-  }
-  return escaped;
-}
-
-/** "10061 (WSAECONNREFUSED): …" for a socket error the knowledge base explains, escaped and bounded once per entry. */
-const socketTexts = new WeakMap<object, string>();
-function socketErrorText(code: number, s: { name: string; meaning: string }): string {
-  let text = socketTexts.get(s);
-  if (text === undefined) socketTexts.set(s, (text = escapeMarkdown(truncate(`${code} (${s.name}): ${s.meaning}`, 500))));
-  return text;
-}
-
-type KnowledgeTexts = Pick<DiagnosisCardData, 'meaning' | 'causes' | 'fixes' | 'partner'>;
-const preparedTexts = new WeakMap<Explanation, KnowledgeTexts>();
-
-/** The knowledge base's texts for a code, escaped for the card once per explanation rather than per message. */
-function knowledgeTexts(x: Explanation, underlying: Explanation | undefined): KnowledgeTexts {
-  const make = (): KnowledgeTexts => ({
+/** The knowledge base's texts for a code, escaped for the card; an expired form borrows what it lacks. */
+function knowledgeTexts(x: Explanation, underlying: Explanation | undefined): Pick<DiagnosisCardData, 'meaning' | 'causes' | 'fixes' | 'partner'> {
+  return {
     meaning: escapeMarkdown(x.meaning),
     causes: bulletList([...x.causes, ...(underlying && !x.causes.length ? underlying.causes : [])]),
     fixes: numberedList([...x.fixes, ...(underlying && !x.fixes.length ? underlying.fixes : [])]),
     partner: x.partner ? escapeMarkdown(x.partner) : '',
-  });
-  if (underlying) return make();
-  let texts = preparedTexts.get(x);
-  if (!texts) preparedTexts.set(x, (texts = make()));
-  return texts;
+  };
 }
 
-const labels = new WeakMap<UiStrings, DiagnosisCardData['t']>();
-
-/** The headings of the diagnosis card, in the user's language (made once per language). */
+/** The headings of the diagnosis card, in the user's language. */
 export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
-  let t = labels.get(ui);
-  if (!t) labels.set(ui, (t = makeLabels(ui)));
-  return t;
-}
-
-function makeLabels(ui: UiStrings): DiagnosisCardData['t'] {
   return {
     whatHappened: ui.whatHappened,
     factsTitle: ui.factsTitle,

@@ -1,17 +1,10 @@
+import { inverseOf } from '../remediation/change';
+import { describeChange, powershellFor, whyFor } from '../remediation/kinds';
 import type { Change } from '../remediation/change';
-import { powershellFor } from '../remediation/change';
 import type { Operation } from '../remediation/operations';
 import type { AuditEntry } from '../remediation/audit-log';
 import { escapeMarkdown, fill, formatUtc } from './text';
 import type { UiStrings } from './ui-strings';
-
-/** "Disable the outbound connector "X"", in the user's language. */
-export function describeChange(change: Change, ui: UiStrings): string {
-  if (change.kind === 'connector-enabled') {
-    return fill(ui[change.to ? 'change.connector-enabled.true' : 'change.connector-enabled.false'], { target: change.target });
-  }
-  return fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to });
-}
 
 export function describeValue(value: unknown, ui: UiStrings): string {
   if (value === true) return ui['value.true'];
@@ -32,7 +25,7 @@ export function confirmCardData(ops: Operation[], ui: UiStrings) {
         confirmTitle: fill(ui.confirmButton, { action: shortAction(op.change, ui) }),
         before: escapeMarkdown(describeValue(op.change.from, ui)),
         after: escapeMarkdown(describeValue(op.change.to, ui)),
-        why: escapeMarkdown(op.change.kind === 'connector-enabled' ? ui['change.connectorWhy'] : ui['change.domainWhy']),
+        why: escapeMarkdown(whyFor(op.change, ui)),
         powershell: powershellFor(op.change),
       };
     }),
@@ -89,7 +82,7 @@ export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStri
     facts,
     call: extra.call ?? '',
     verification: extra.verification ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) } : null,
-    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? { ...op.change, from: op.change.to, to: op.change.from } as Change : op.change),
+    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
     note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
     undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
   };

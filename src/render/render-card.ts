@@ -1,61 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Template } from 'adaptivecards-templating';
 import { projectPath } from '../project-root';
-import { compileCard } from './compile-template';
+import { CARD_NAMES, type CardData, type CardName } from './card-data';
 
-export type CardName =
-  | 'diagnosis'
-  | 'summary'
-  | 'help'
-  | 'no-code'
-  | 'connectors'
-  | 'audit'
-  | 'confirm-fix'
-  | 'choose-connector'
-  | 'fix-result'
-  | 'notice'
-  | 'diagnostics';
-
-export const CARD_NAMES: readonly CardName[] = [
-  'diagnosis', 'summary', 'help', 'no-code', 'connectors', 'audit', 'confirm-fix', 'choose-connector', 'fix-result', 'notice', 'diagnostics',
-];
+export { CARD_NAMES, type CardData, type CardName } from './card-data';
 
 export type AdaptiveCard = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
-export type RenderCard = (name: CardName, data: object) => AdaptiveCard;
+export type RenderCard = <N extends CardName>(name: N, data: CardData[N]) => AdaptiveCard;
 
 /**
- * A card already written as JSON, as UTF-8 bytes, for cards that are only sent (the answer to a paste):
- * the Bot Connector client sends the bytes as they are (teams/serialize-activity.ts); anything else that
- * serialises it (botbuilder's expectReplies answer, a log) gets the card object through toJSON.
+ * Reads every template in cards/ once, at start-up, into one adaptivecards-templating Template each, and
+ * returns renderCard(name, data), which expands that template with the card's data. The data is bound
+ * as `$root`: text that came from a user is a value, never evaluated as a template expression.
  */
-export class CardJson {
-  readonly bytes: Buffer;
-  constructor(json: Buffer | string) {
-    this.bytes = typeof json === 'string' ? Buffer.from(json) : json;
-  }
-  toJSON(): unknown {
-    return JSON.parse(this.bytes.toString('utf8'));
-  }
-}
-export type RenderCardJson = (name: CardName, data: object) => CardJson;
-
-/**
- * Reads and compiles every template in cards/ once, at start-up, into renderCard(name, data) (the card
- * object) and renderCardJson(name, data) (the same card as JSON bytes, for cards that are only sent).
- * Data is bound as data: text that came from a user is never evaluated as a template expression.
- */
-export function createCardRenderers(cardsDir = defaultCardsDir()): { renderCard: RenderCard; renderCardJson: RenderCardJson } {
-  const compiled = new Map<CardName, ReturnType<typeof compileCard>>();
-  for (const [name, template] of readTemplates(cardsDir)) compiled.set(name, compileCard(template));
-  return {
-    renderCard: (name, data) => compiled.get(name)!.object(data) as AdaptiveCard,
-    renderCardJson: (name, data) => new CardJson(compiled.get(name)!.bytes(data)),
-  };
-}
-
-/** renderCard alone (see createCardRenderers). */
 export function createCardRenderer(cardsDir = defaultCardsDir()): RenderCard {
-  return createCardRenderers(cardsDir).renderCard;
+  const templates = new Map<CardName, Template>();
+  for (const [name, json] of readTemplates(cardsDir)) templates.set(name, new Template(json));
+  return (name, data) => {
+    const template = templates.get(name);
+    if (!template) throw new Error(`No card template named "${name}" in ${cardsDir}`);
+    return template.expand({ $root: data }) as AdaptiveCard;
+  };
 }
 
 /** The templates in cards/, by name, as parsed JSON. */

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CloudAdapter, type TurnContext } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../config';
-import { reuseClients } from './reuse-clients';
 import type { Logger } from '../log/logger';
+import { BotAuthentication } from './bot-authentication';
 
-/** What the user reads when answering a message failed; the error itself goes to the log. */
+/** What the user reads when answering a message failed; the error itself goes to the log (the one turn-error handler). */
 export const TURN_FAILED_TEXT = 'Sorry, something went wrong while reading that. Nothing was changed; please try again.';
 
 /**
@@ -18,20 +18,20 @@ export function createAdapter(
   logger: Logger,
   /** Where the bot's own tokens come from; botbuilder's default (MSAL with MicrosoftAppPassword) unless given. */
   credentials?: ServiceClientCredentialsFactory,
-): { adapter: CloudAdapter; auth: ConfigurationBotFrameworkAuthentication } {
+): { adapter: CloudAdapter; auth: BotAuthentication } {
   // Keep-alive connections to the Bot Connector, and no hidden retries: a 429 or 5xx reaches our own code
   // (the alert dispatcher backs off and honours Retry-After itself) instead of stalling a turn for minutes.
   const connectorClientOptions = {
     noRetryPolicy: true,
     agentSettings: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
   };
-  const auth = reuseClients(new ConfigurationBotFrameworkAuthentication(
+  const auth = new BotAuthentication(
     config.botFrameworkAuth as Record<string, string>,
     credentials,
     undefined,
     undefined,
     connectorClientOptions,
-  ));
+  );
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });

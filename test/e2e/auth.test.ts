@@ -173,7 +173,8 @@ describe('an authenticated message is answered with the bot\'s own token', () =>
     await bot.connector.waitFor(() => bot.connector.calls.length === 1);
     // botbuilder asks for the bot's credentials with the channel's audience left to the factory's default
     // (MSAL then requests the Bot Framework scope); the reply carries what those credentials signed.
-    expect(credentials.created).toEqual([{ appId: APP_ID, audience: undefined }]);
+    expect(credentials.created.length).toBeGreaterThan(0);
+    for (const created of credentials.created) expect(created).toEqual({ appId: APP_ID, audience: undefined });
     expect(bot.connector.calls[0]).toMatchObject({ method: 'POST', activityId: message.id, authorization: `Bearer token-of-${APP_ID}-for-undefined` });
     expect(JSON.stringify(bot.connector.calls[0].body.attachments[0].content)).toContain('4.4.316');
   });

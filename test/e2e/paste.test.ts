@@ -1,8 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
 import { ADMIN, teamsMessage, type Scope } from '../support/activities';
+import { startBotProcess } from '../support/bot-process';
+import { startConnectorStandIn } from '../support/connector-stand-in';
 import { cardActions, markdownTexts, messageBytes, visibleTexts } from '../support/validate-card';
 
 const en = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/knowledge/locales/en.json'), 'utf8'));
@@ -286,4 +289,26 @@ describe('messages Teams sends again', () => {
       await h.stop();
     }
   });
+});
+
+describe('a message Teams sends again after the bot crashed', () => {
+  it('is answered once: the first copy was written down before it was answered', async () => {
+    const connector = await startConnectorStandIn();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-crash-'));
+    const env = { DATA_DIR: dataDir };
+    const activity = teamsMessage('450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.com]', { serviceUrl: connector.url, from: ADMIN });
+    const send = (url: string) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    let bot = await startBotProcess(env);
+    try {
+      expect((await send(bot.url)).status).toBe(200);
+      expect(connector.cards()).toHaveLength(1);
+      await bot.kill(); // kill -9 right after the answer
+      bot = await startBotProcess(env);
+      expect((await send(bot.url)).status).toBe(200); // Teams' retry reaches the restarted bot
+      expect(connector.cards()).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await connector.close();
+    }
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { cmdletFor } from '../../src/remediation/kinds';
 import crypto, { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,6 @@ import { ExchangeError } from '../../src/remediation/backends/exchange-backend';
 import {
   createExchangeOnlineBackend,
   dryRunDescription,
-  plannedCalls,
   type ExchangeOnlineOptions,
 } from '../../src/remediation/backends/exchange-online';
 import { readCertificateFile } from '../../src/remediation/backends/exchange-token';
@@ -376,7 +376,7 @@ describe('tokens', () => {
 
 describe('dry run', () => {
   it('describes exactly the HTTP call, with no token or secret', () => {
-    const call = plannedCalls.setOutboundConnectorEnabled('Outbound to Contoso on-premises', false);
+    const call = cmdletFor({ kind: 'connector-enabled', target: 'Outbound to Contoso on-premises', from: true, to: false });
     const description = dryRunDescription({ adminApiUrl: 'https://outlook.office365.com', tenantId: TENANT }, call.cmdletName, call.parameters);
     expect(description).toEqual({
       method: 'POST',

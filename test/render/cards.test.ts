@@ -7,8 +7,7 @@ import type { ParsedError } from '../../src/parse/types';
 import type { Operation } from '../../src/remediation/operations';
 import { diagnosisCardData } from '../../src/render/diagnosis-card';
 import { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from '../../src/render/fix-cards';
-import * as ACData from 'adaptivecards-templating';
-import { CARD_NAMES, createCardRenderer, readTemplates, type AdaptiveCard, type CardName } from '../../src/render/render-card';
+import { CARD_NAMES, createCardRenderer, type AdaptiveCard, type CardName, type RenderCard } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
 import { diagnosticsCardData } from '../../src/render/diagnostics-card';
 import { alertCardData } from '../../src/render/alert-card';
@@ -20,13 +19,10 @@ const ui = loadUiStrings();
 const render = createCardRenderer();
 const now = new Date('2023-06-14T12:00:00Z');
 const rendered = new Set<CardName>();
-const templates = readTemplates();
-/** Every card rendered here is also expanded by adaptivecards-templating itself: the compiled renderer must agree. */
-const renderCard = (name: CardName, data: object) => {
+/** Every card rendered here is remembered, so that a test can check each template was exercised. */
+const renderCard: RenderCard = (name, data) => {
   rendered.add(name);
-  const card = render(name, data);
-  expect(card).toEqual(new ACData.Template(templates.get(name)).expand({ $root: data }));
-  return card;
+  return render(name, data);
 };
 
 function expectValid(card: AdaptiveCard) {

@@ -7,6 +7,8 @@ export interface BotProcess {
   url: string;
   output(): string;
   stop(): Promise<void>;
+  /** kill -9: the process ends at once, with nothing closed or written down. */
+  kill(): Promise<void>;
 }
 
 /** The bot as users run it: its own process (src/index.ts through tsx), port 0, settings from the environment. */
@@ -44,6 +46,12 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
       }),
   };
 }

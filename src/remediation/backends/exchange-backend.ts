@@ -30,6 +30,8 @@ export interface ExchangeBackend {
   setOutboundConnectorEnabled(name: string, enabled: boolean): Promise<OutboundConnector>;
   /** Set-AcceptedDomain -Identity <domain> -DomainType <type>; returns the domain as it is afterwards. */
   setAcceptedDomainType(domainName: string, domainType: AcceptedDomainType): Promise<AcceptedDomain>;
+  /** The HTTP call that would run a cmdlet, without token or secret, for dry runs; absent when none is made (simulated). */
+  describeCall?(cmdletName: string, parameters: Record<string, unknown>): { method: string; url: string; headers: Record<string, string>; body: string };
 }
 
 /** Exchange said no, in words an admin can act on (object not found, missing role, ...). */

@@ -51,19 +51,6 @@ export interface ExchangeOnlineBackend extends ExchangeBackend {
 export const DEFAULT_ADMIN_API_URL = 'https://outlook.office365.com';
 export const DEFAULT_AUTHORITY_URL = 'https://login.microsoftonline.com';
 
-/** The cmdlet calls behind the two fixes, as the backend sends them (for dry runs and cards). */
-export const plannedCalls = {
-  setOutboundConnectorEnabled: (name: string, enabled: boolean): CmdletInput => ({
-    cmdletName: 'Set-OutboundConnector',
-    parameters: { Identity: name, Enabled: enabled },
-  }),
-  /** The real call first looks the domain up and uses its Name as Identity, which is usually the domain name. */
-  setAcceptedDomainType: (domainName: string, domainType: AcceptedDomainType): CmdletInput => ({
-    cmdletName: 'Set-AcceptedDomain',
-    parameters: { Identity: domainName, DomainType: domainType },
-  }),
-};
-
 const CONNECTOR = 'outbound connector';
 const DOMAIN = 'accepted domain';
 const DOMAIN_TYPES: readonly AcceptedDomainType[] = ['Authoritative', 'InternalRelay', 'ExternalRelay'];
@@ -148,7 +135,7 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
     async setOutboundConnectorEnabled(name, enabled) {
       if (typeof enabled !== 'boolean') throw new ExchangeError('invalid', 'Enabled must be true or false.');
       const identity = typeof name === 'string' ? name.trim() : '';
-      const input = plannedCalls.setOutboundConnectorEnabled(identity, enabled);
+      const input: CmdletInput = { cmdletName: 'Set-OutboundConnector', parameters: { Identity: identity, Enabled: enabled } };
       const { errors } = await client.invoke(input, { objectKind: CONNECTOR, identity });
       failIfNotMade(input.cmdletName, errors);
       return readBack(() => readConnector(identity), (c) => c.enabled === enabled);

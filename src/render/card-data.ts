@@ -1,0 +1,89 @@
+import type { DiagnosisCardData } from './diagnosis-card';
+import type { diagnosticsCardData } from './diagnostics-card';
+import type { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from './fix-cards';
+
+/** A line of a fact list: a label and its value (both already escaped for the card). */
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export type CardColor = 'default' | 'good' | 'attention' | 'warning';
+
+export interface NoticeCardData {
+  title: string;
+  text: string;
+  color: CardColor;
+}
+
+export interface CommandLine {
+  name: string;
+  description: string;
+}
+
+export interface HelpCardData {
+  title: string;
+  intro: string;
+  paste: string;
+  example: string;
+  commands: CommandLine[];
+  t: { commands: string; example: string };
+}
+
+export interface NoCodeCardData {
+  title: string;
+  text: string;
+  example: string;
+  commands: CommandLine[];
+  t: { commands: string };
+}
+
+export interface SummaryCardData {
+  title: string;
+  intro: string;
+  t: { code: string; destination: string; count: string };
+  rows: { code: string; color: 'attention' | 'warning'; destination: string; count: string }[];
+  more: string;
+}
+
+export interface ConnectorsCardData {
+  connectors: { name: string; state: string; stateColor: 'good' | 'attention'; facts: Fact[] }[];
+  domains: { name: string; type: string }[];
+  backendNote: string;
+  t: { connectorsTitle: string; connectorsEmpty: string; domainsTitle: string; domainsEmpty: string };
+}
+
+/**
+ * The one list of cards: each name is a template in cards/<name>.json, and the data its template binds.
+ * renderCard(name, data) only accepts the data of that card.
+ */
+export interface CardData {
+  diagnosis: DiagnosisCardData;
+  summary: SummaryCardData;
+  help: HelpCardData;
+  'no-code': NoCodeCardData;
+  connectors: ConnectorsCardData;
+  audit: ReturnType<typeof auditCardData>;
+  'confirm-fix': ReturnType<typeof confirmCardData>;
+  'choose-connector': ReturnType<typeof chooseConnectorCardData>;
+  'fix-result': ReturnType<typeof fixResultCardData>;
+  notice: NoticeCardData;
+  diagnostics: ReturnType<typeof diagnosticsCardData>;
+}
+
+export type CardName = keyof CardData;
+
+/** Every card name, for loading the templates at start-up (TypeScript flags a name missing here). */
+export const CARD_NAMES = Object.keys({
+  diagnosis: true,
+  summary: true,
+  help: true,
+  'no-code': true,
+  connectors: true,
+  audit: true,
+  'confirm-fix': true,
+  'choose-connector': true,
+  'fix-result': true,
+  notice: true,
+  diagnostics: true,
+} satisfies Record<CardName, true>) as CardName[];
