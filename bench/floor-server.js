@@ -12,14 +12,18 @@ function handle(req, res, done) {
   req.on('end', () => {
     const activity = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     const url = new URL(`v3/conversations/${encodeURIComponent(activity.conversation.id)}/activities/${encodeURIComponent(activity.id)}`, activity.serviceUrl);
-    const out = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) } }, (r) => {
-      r.resume();
-      r.on('end', () => {
-        res.writeHead(200);
-        res.end();
-        done();
-      });
-    });
+    const out = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(reply) } },
+      (r) => {
+        r.resume();
+        r.on('end', () => {
+          res.writeHead(200);
+          res.end();
+          done();
+        });
+      },
+    );
     out.end(reply);
   });
 }

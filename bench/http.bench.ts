@@ -19,7 +19,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // autocannon puts a fresh id wherever "[<id>]" stands: in the activity id (Teams' retries are answered
 // once, so ids must differ) and in the server name, so that no two pastes are the same.
-const PASTE = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mx-[<id>].contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+const PASTE =
+  '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mx-[<id>].contoso.com] [LastAttemptedIP=203.0.113.5:25]';
 
 async function connectorStandIn() {
   let replies = 0;
@@ -82,7 +83,10 @@ async function load(url: string, body: string, seconds: number, amount?: number)
 
 /** CPU time (user + system) a process has used so far, in ms. */
 function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
@@ -128,7 +132,12 @@ async function main() {
   const restifyFloor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0', 'restify'], process.env, /ready (\d+)/);
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the bot under load (written when it stops).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const bot = await startProcess(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'index.js')], { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, /ready on http:\/\/localhost:(\d+)/);
+  const bot = await startProcess(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, 'dist', 'index.js')],
+    { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    /ready on http:\/\/localhost:(\d+)/,
+  );
   const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 
   /** One timed run: throughput and latency, replies the stand-in received, and the server's CPU per message. */
@@ -172,11 +181,15 @@ async function main() {
   console.log(row('restify floor', rf));
   console.log(row('bot', b));
   const ratio = (x: Measured, y: Measured) => (x.perSecond / y.perSecond).toFixed(2);
-  console.log(`\nratio bot/floor: ${(b.perSecond / f.perSecond).toFixed(3)} (throughput over all rounds; by round ${rounds.map((r) => (r.b.perSecond / r.f.perSecond).toFixed(3)).join(', ')}), p99 ${(b.p99 / Math.max(1, f.p99)).toFixed(2)}x`);
+  console.log(
+    `\nratio bot/floor: ${(b.perSecond / f.perSecond).toFixed(3)} (throughput over all rounds; by round ${rounds.map((r) => (r.b.perSecond / r.f.perSecond).toFixed(3)).join(', ')}), p99 ${(b.p99 / Math.max(1, f.p99)).toFixed(2)}x`,
+  );
   console.log(`ratio bot/restify floor: ${ratio(b, rf)}; restify floor/floor: ${ratio(rf, f)}`);
   const delivered = b.replies >= b.requests && b.non2xx === 0 && b.errors === 0;
   console.log(`every reply delivered: ${delivered ? 'yes' : `NO (${b.replies} replies for ${b.requests} requests)`}`);
-  console.log(`RSS: ${rssBefore.toFixed(0)} MB after the timed run, ${rssAfter10k.toFixed(0)} MB after 10,000 more messages, ${rssAfter20k.toFixed(0)} MB after 20,000`);
+  console.log(
+    `RSS: ${rssBefore.toFixed(0)} MB after the timed run, ${rssAfter10k.toFixed(0)} MB after 10,000 more messages, ${rssAfter20k.toFixed(0)} MB after 20,000`,
+  );
   console.log(`start to ready: bot ${bot.ms.toFixed(0)} ms (process spawn to "ready" line), floor ${floor.ms.toFixed(0)} ms\n`);
 
   bot.child.kill();

@@ -13,7 +13,10 @@ const { parseErrors } = require('../dist/parse/parse-errors') as typeof import('
 
 const MB = 1024 * 1024;
 const fixturesDir = path.join(__dirname, '..', 'test', 'fixtures', 'pastes');
-const samples = fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.txt') && !f.startsWith('evil')).map((f) => fs.readFileSync(path.join(fixturesDir, f), 'utf8'));
+const samples = fs
+  .readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.txt') && !f.startsWith('evil'))
+  .map((f) => fs.readFileSync(path.join(fixturesDir, f), 'utf8'));
 const chatter = 'Hi all, mail to the on-prem server has been queueing since this morning, trace below. Thanks!\n';
 
 function mixed(bytes: number): string {
@@ -57,7 +60,9 @@ const rows = [measure('mixed paste', mixed(5 * MB)), ...Object.entries(adversari
 console.log('\nParser throughput (normalizeText + parseErrors, min of 3 runs; floor = one indexOf scan)\n');
 console.log('input                      size MB   time ms   MB/s    x indexOf');
 for (const r of rows) {
-  console.log(`${r.name.padEnd(26)} ${r.mb.toFixed(1).padStart(6)} ${r.parseMs.toFixed(1).padStart(9)} ${r.mbPerS.toFixed(1).padStart(7)} ${r.vsIndexOf.toFixed(0).padStart(10)}`);
+  console.log(
+    `${r.name.padEnd(26)} ${r.mb.toFixed(1).padStart(6)} ${r.parseMs.toFixed(1).padStart(9)} ${r.mbPerS.toFixed(1).padStart(7)} ${r.vsIndexOf.toFixed(0).padStart(10)}`,
+  );
 }
 
 console.log('\nLinearity: time for 10x input / time for 1x input (linear = 10)\n');

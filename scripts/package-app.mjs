@@ -55,9 +55,7 @@ function botIdFromEnv() {
     }
     return value;
   }
-  return fail(
-    'set MicrosoftAppId (or BOT_ID) to the bot\'s Microsoft App ID GUID, e.g. MicrosoftAppId=<guid> npm run package',
-  );
+  return fail("set MicrosoftAppId (or BOT_ID) to the bot's Microsoft App ID GUID, e.g. MicrosoftAppId=<guid> npm run package");
 }
 
 /** Replace every "${{BOT_ID}}" in string values, recursively. */
@@ -85,12 +83,7 @@ async function schemaErrors(manifest) {
     Ajv = require('ajv-draft-04');
     addFormats = require('ajv-formats');
     const pkgDir = dirname(require.resolve('@microsoft/app-manifest/package.json'));
-    schemaPath = join(
-      pkgDir,
-      'build/json-schemas/teams',
-      `v${manifest.manifestVersion}`,
-      'MicrosoftTeams.schema.json',
-    );
+    schemaPath = join(pkgDir, 'build/json-schemas/teams', `v${manifest.manifestVersion}`, 'MicrosoftTeams.schema.json');
   } catch {
     console.warn('package-app: schema validation skipped (ajv-draft-04 / @microsoft/app-manifest not installed)');
     return [];

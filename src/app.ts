@@ -188,5 +188,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 /** Values that must never reach a log line. */
 export function secretsOf(config: Config): string[] {
   const accountKey = config.storage.kind === 'azure-blob' ? /AccountKey=([^;]+)/i.exec(config.storage.connectionString)?.[1] : undefined;
-  return [config.appPassword, config.exchangeOnline?.clientSecret ?? '', config.alerts.token, accountKey ?? '', config.storage.kind === 'azure-blob' ? config.storage.connectionString : ''].filter(Boolean);
+  return [
+    config.appPassword,
+    config.exchangeOnline?.clientSecret ?? '',
+    config.alerts.token,
+    accountKey ?? '',
+    config.storage.kind === 'azure-blob' ? config.storage.connectionString : '',
+  ].filter(Boolean);
 }

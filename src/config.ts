@@ -97,7 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   let probePorts: '*' | number[] = [25, 465, 587, 2525];
   if (str('PROBE_PORTS') === '*') probePorts = '*';
   else if (str('PROBE_PORTS')) {
-    const parts = str('PROBE_PORTS').split(',').map((p) => p.trim()).filter(Boolean);
+    const parts = str('PROBE_PORTS')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const ports = parts.map(Number);
     if (!ports.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
       problems.push(`PROBE_PORTS is "${str('PROBE_PORTS')}"; use comma-separated ports (e.g. 25,465,587,2525) or * for any.`);
@@ -119,7 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
 
   const alertToken = str('ALERT_WEBHOOK_TOKEN');
-  if (alertToken && alertToken.length < 16) problems.push('ALERT_WEBHOOK_TOKEN is shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32).');
+  if (alertToken && alertToken.length < 16)
+    problems.push('ALERT_WEBHOOK_TOKEN is shorter than 16 characters; use a long random value (e.g. openssl rand -hex 32).');
   const groupWindowMs = durationVar(str('ALERT_GROUP_WINDOW'), 30 * 60_000, 'ALERT_GROUP_WINDOW', problems);
 
   const logLevel = (str('LOG_LEVEL') || 'info').toLowerCase();
@@ -131,17 +135,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const appPassword = str('MicrosoftAppPassword');
   const appTenantId = str('MicrosoftAppTenantId');
   const appTypeRaw = str('MicrosoftAppType') || 'MultiTenant';
-  const appType = (['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const).find(
-    (t) => t.toLowerCase() === appTypeRaw.toLowerCase(),
-  );
+  const appType = (['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const).find((t) => t.toLowerCase() === appTypeRaw.toLowerCase());
   if (!appType) problems.push(`MicrosoftAppType is "${appTypeRaw}"; use MultiTenant, SingleTenant or UserAssignedMSI.`);
   if (appId) {
-    if (!GUID.test(appId)) problems.push('MicrosoftAppId is not a GUID. To resolve, copy the Microsoft App ID of the Azure Bot registration, or unset it for local mode.');
+    if (!GUID.test(appId))
+      problems.push('MicrosoftAppId is not a GUID. To resolve, copy the Microsoft App ID of the Azure Bot registration, or unset it for local mode.');
     const certificate = str('CertificateThumbprint') && str('CertificatePrivateKey');
     if (appType === 'UserAssignedMSI') {
       if (appPassword) problems.push('MicrosoftAppPassword must not be set when MicrosoftAppType is UserAssignedMSI.');
     } else if (!appPassword && !certificate) {
-      problems.push('MicrosoftAppPassword is missing while MicrosoftAppId is set. To resolve, set MicrosoftAppPassword or unset MicrosoftAppId for local mode.');
+      problems.push(
+        'MicrosoftAppPassword is missing while MicrosoftAppId is set. To resolve, set MicrosoftAppPassword or unset MicrosoftAppId for local mode.',
+      );
     }
     if ((appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !appTenantId) {
       problems.push(`MicrosoftAppTenantId is required when MicrosoftAppType is ${appType}.`);
@@ -172,18 +177,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   let exchangeOnline: Config['exchangeOnline'];
   const dangerous = ['true', '1', 'yes'].includes(str('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION').toLowerCase());
   if (backendRaw === 'exchange-online' && !appId && !dangerous) {
-    problems.push('EXCHANGE_BACKEND=exchange-online needs MicrosoftAppId: in local mode nothing is authenticated, so anyone who can reach the bot could change the real tenant as any user. Set the Bot Framework credentials, or (for a private test setup only) DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true.');
+    problems.push(
+      'EXCHANGE_BACKEND=exchange-online needs MicrosoftAppId: in local mode nothing is authenticated, so anyone who can reach the bot could change the real tenant as any user. Set the Bot Framework credentials, or (for a private test setup only) DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true.',
+    );
   }
   if (backendRaw === 'exchange-online') {
     const tenantId = str('EXCHANGE_TENANT_ID');
     const clientId = str('EXCHANGE_CLIENT_ID');
     const clientSecret = str('EXCHANGE_CLIENT_SECRET');
     const certPath = str('EXCHANGE_CERT_PATH') ? path.resolve(cwd, str('EXCHANGE_CERT_PATH')) : '';
-    if (!tenantId) problems.push('EXCHANGE_TENANT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the tenant id (GUID) of the Microsoft 365 organization.');
-    else if (!GUID.test(tenantId) && !/^[a-z0-9-]+\.onmicrosoft\.com$/i.test(tenantId)) problems.push('EXCHANGE_TENANT_ID must be the tenant GUID or its .onmicrosoft.com name.');
-    if (!clientId) problems.push('EXCHANGE_CLIENT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the application (client) id of the app registration.');
+    if (!tenantId)
+      problems.push('EXCHANGE_TENANT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the tenant id (GUID) of the Microsoft 365 organization.');
+    else if (!GUID.test(tenantId) && !/^[a-z0-9-]+\.onmicrosoft\.com$/i.test(tenantId))
+      problems.push('EXCHANGE_TENANT_ID must be the tenant GUID or its .onmicrosoft.com name.');
+    if (!clientId)
+      problems.push('EXCHANGE_CLIENT_ID is missing while EXCHANGE_BACKEND=exchange-online. Set it to the application (client) id of the app registration.');
     else if (!GUID.test(clientId)) problems.push('EXCHANGE_CLIENT_ID is not a GUID; copy the Application (client) ID of the app registration.');
-    if (!clientSecret && !certPath) problems.push('Set EXCHANGE_CLIENT_SECRET or EXCHANGE_CERT_PATH (a PEM file with the certificate and its private key) for EXCHANGE_BACKEND=exchange-online.');
+    if (!clientSecret && !certPath)
+      problems.push(
+        'Set EXCHANGE_CLIENT_SECRET or EXCHANGE_CERT_PATH (a PEM file with the certificate and its private key) for EXCHANGE_BACKEND=exchange-online.',
+      );
     if (clientSecret && certPath) problems.push('Set only one of EXCHANGE_CLIENT_SECRET and EXCHANGE_CERT_PATH.');
     if (certPath && !fs.existsSync(certPath)) problems.push(`EXCHANGE_CERT_PATH names ${certPath}, which does not exist.`);
     const url = (name: string, fallback: string) => {
@@ -216,9 +229,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (storageRaw === 'azure-blob') {
     const connectionString = str('AZURE_STORAGE_CONNECTION_STRING');
     const container = str('AZURE_STORAGE_CONTAINER') || 'mail-flow-doctor';
-    if (!connectionString) problems.push('AZURE_STORAGE_CONNECTION_STRING is missing while STORAGE=azure-blob. Copy it from the storage account\'s Access keys.');
-    else if (!/(^|;)(AccountName=|BlobEndpoint=|UseDevelopmentStorage=true)/i.test(connectionString)) problems.push('AZURE_STORAGE_CONNECTION_STRING does not look like a storage connection string (no AccountName= or BlobEndpoint=).');
-    if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(container)) problems.push(`AZURE_STORAGE_CONTAINER "${container}" is not a valid container name: 3-63 lowercase letters, digits and single hyphens.`);
+    if (!connectionString)
+      problems.push("AZURE_STORAGE_CONNECTION_STRING is missing while STORAGE=azure-blob. Copy it from the storage account's Access keys.");
+    else if (!/(^|;)(AccountName=|BlobEndpoint=|UseDevelopmentStorage=true)/i.test(connectionString))
+      problems.push('AZURE_STORAGE_CONNECTION_STRING does not look like a storage connection string (no AccountName= or BlobEndpoint=).');
+    if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(container))
+      problems.push(`AZURE_STORAGE_CONTAINER "${container}" is not a valid container name: 3-63 lowercase letters, digits and single hyphens.`);
     storage = { kind: 'azure-blob', connectionString, container };
   } else if (storageRaw !== 'sqlite') {
     problems.push(`STORAGE is "${storageRaw}"; use sqlite or azure-blob.`);
@@ -240,9 +256,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   } else if (allowedRaw.trim() === '*') {
     remediationAllowedUsers = '*';
   } else {
-    remediationAllowedUsers = allowedRaw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    remediationAllowedUsers = allowedRaw
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     const bad = remediationAllowedUsers.filter((id) => !GUID.test(id));
-    if (bad.length) problems.push(`REMEDIATION_ALLOWED_USERS has entries that are not AAD object ids (GUIDs): ${bad.slice(0, 5).join(', ')}. Use comma-separated object ids, or * for everyone.`);
+    if (bad.length)
+      problems.push(
+        `REMEDIATION_ALLOWED_USERS has entries that are not AAD object ids (GUIDs): ${bad.slice(0, 5).join(', ')}. Use comma-separated object ids, or * for everyone.`,
+      );
   }
 
   if (problems.length) throw new ConfigError(problems);
@@ -306,32 +328,44 @@ function intVar(raw: string, fallback: number, min: number, max: number, name: s
 export function startupWarnings(config: Config): string[] {
   const lines: string[] = [];
   if (config.localMode) {
-    lines.push('Local mode: MicrosoftAppId is empty, so requests to /api/messages are NOT authenticated (as with the Bot Framework Emulator). Set MicrosoftAppId and MicrosoftAppPassword before exposing this port.');
+    lines.push(
+      'Local mode: MicrosoftAppId is empty, so requests to /api/messages are NOT authenticated (as with the Bot Framework Emulator). Set MicrosoftAppId and MicrosoftAppPassword before exposing this port.',
+    );
   }
   if (config.playground && !config.localMode) {
-    lines.push('PLAYGROUND=true with MicrosoftAppId set: the playground page and its tenant and audit views (GET /, /playground/*) are served WITHOUT authentication to anyone who can reach this port. Unset PLAYGROUND unless this port is private.');
+    lines.push(
+      'PLAYGROUND=true with MicrosoftAppId set: the playground page and its tenant and audit views (GET /, /playground/*) are served WITHOUT authentication to anyone who can reach this port. Unset PLAYGROUND unless this port is private.',
+    );
   }
   if (config.localMode && config.exchangeBackend === 'exchange-online') {
-    lines.push('DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true: the real tenant can be changed through an unauthenticated endpoint. Use this only on a private test machine.');
+    lines.push(
+      'DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION=true: the real tenant can be changed through an unauthenticated endpoint. Use this only on a private test machine.',
+    );
   }
   if (config.localMode && config.host !== '127.0.0.1' && config.host !== '::1' && config.host !== 'localhost') {
     lines.push(`HOST=${config.host} in local mode: the unauthenticated bot is reachable from other machines.`);
   }
   if (config.remediationDryRun) lines.push('REMEDIATION_DRY_RUN=true: Fix now shows what it would call and changes nothing.');
   if (config.exchangeBackend === 'exchange-online') {
-    lines.push(`EXCHANGE_BACKEND=exchange-online: Fix now changes the real tenant ${config.exchangeOnline!.tenantId} through ${config.exchangeOnline!.adminApiUrl}.`);
+    lines.push(
+      `EXCHANGE_BACKEND=exchange-online: Fix now changes the real tenant ${config.exchangeOnline!.tenantId} through ${config.exchangeOnline!.adminApiUrl}.`,
+    );
   }
   if (!config.alerts.token) {
-    lines.push('ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.');
+    lines.push(
+      'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.',
+    );
   }
   if (config.probe.allowPrivate) {
     lines.push('PROBE_ALLOW_PRIVATE=true: diagnostics may connect to private, loopback and link-local addresses (meant for on-premises networks).');
   }
   if (config.probe.ports === '*') lines.push('PROBE_PORTS=*: diagnostics may connect to any port.');
   if (config.remediationAllowedUsers === '*') {
-    lines.push(config.localMode
-      ? 'Fix now is allowed for every user (local mode default). Set REMEDIATION_ALLOWED_USERS to AAD object ids to restrict it.'
-      : 'REMEDIATION_ALLOWED_USERS=* : every user who can reach the bot may change Exchange settings with Fix now.');
+    lines.push(
+      config.localMode
+        ? 'Fix now is allowed for every user (local mode default). Set REMEDIATION_ALLOWED_USERS to AAD object ids to restrict it.'
+        : 'REMEDIATION_ALLOWED_USERS=* : every user who can reach the bot may change Exchange settings with Fix now.',
+    );
   } else if (config.remediationAllowedUsers.length === 0) {
     lines.push('Fix now is allowed for nobody: REMEDIATION_ALLOWED_USERS is empty. Set it to comma-separated AAD object ids (or *) to allow remediations.');
   }

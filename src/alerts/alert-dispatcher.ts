@@ -51,7 +51,7 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
   let running = false;
   let rerun = false;
   let stopped = true;
-  let idleWaiters: Array<() => void> = [];
+  const idleWaiters: Array<() => void> = [];
 
   const kick = (delayMs = 0) => {
     if (stopped) return;
@@ -141,7 +141,11 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
       const { changed } = await updateDocument<AlertGroup>(deps.store, GROUPS, key, (current) =>
         item.alert.status === 'resolved' && !current
           ? undefined
-          : addOccurrence(current, { outboxId: item.id, alert: item.alert, parsed, fingerprint, conversationId: sub.conversationId, locale: sub.locale, at: item.receivedAt }, deps.groupWindowMs),
+          : addOccurrence(
+              current,
+              { outboxId: item.id, alert: item.alert, parsed, fingerprint, conversationId: sub.conversationId, locale: sub.locale, at: item.receivedAt },
+              deps.groupWindowMs,
+            ),
       );
       if (changed) await deps.store.put(DIRTY, key, { conversationId: sub.conversationId });
     }
@@ -175,7 +179,8 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
         continue;
       }
       const group = leased.value;
-      const release = () => updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) => (cur?.lease?.by === instanceId ? { ...cur, lease: undefined } : undefined));
+      const release = () =>
+        updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) => (cur?.lease?.by === instanceId ? { ...cur, lease: undefined } : undefined));
       const wait = await deps.rateLimit.reserve(value.conversationId, now);
       if (wait > 0) {
         await release();
@@ -184,7 +189,9 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
       }
       try {
         const card = deps.render(group);
-        const messageId = group.messageId ? (await deps.sender.update(sub.reference, group.messageId, card), group.messageId) : await deps.sender.post(sub.reference, card);
+        const messageId = group.messageId
+          ? (await deps.sender.update(sub.reference, group.messageId, card), group.messageId)
+          : await deps.sender.post(sub.reference, card);
         failures.delete(value.conversationId);
         const sent = group.version;
         const { value: after } = await updateDocument<AlertGroup>(deps.store, GROUPS, key, (cur) =>
@@ -200,14 +207,18 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
           continue;
         }
         if (err.gone) {
-          deps.logger.warn('Teams says the conversation is gone; retiring its alert subscription', { conversationId: value.conversationId, status: err.status });
+          deps.logger.warn('Teams says the conversation is gone; retiring its alert subscription', {
+            conversationId: value.conversationId,
+            status: err.status,
+          });
           await deps.subscriptions.remove(value.conversationId);
           await deps.store.delete(DIRTY, key);
           continue;
         }
         const n = (failures.get(value.conversationId) ?? 0) + 1;
         failures.set(value.conversationId, n);
-        const backoff = err.status === 429 && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(60_000, 500 * 2 ** Math.min(n, 7)) * (0.8 + Math.random() * 0.4);
+        const backoff =
+          err.status === 429 && err.retryAfterMs !== undefined ? err.retryAfterMs : Math.min(60_000, 500 * 2 ** Math.min(n, 7)) * (0.8 + Math.random() * 0.4);
         await deps.rateLimit.blockUntil(value.conversationId, clock() + backoff);
         deps.logger.info('alert delivery deferred', { conversationId: value.conversationId, status: err.status, retryInMs: Math.round(backoff) });
         later(backoff);

@@ -96,19 +96,23 @@ function alertmanager(o: Record<string, any>): Normalised {
 function azureMonitor(o: Record<string, any>): Normalised {
   const e = o.data.essentials as Record<string, any>;
   const context = o.data.alertContext ? JSON.stringify(o.data.alertContext).slice(0, 4000) : '';
-  const text = [e.alertRule, e.description, e.signalType && `signal: ${e.signalType}`, (e.configurationItems ?? []).join(', '), context].filter(Boolean).join('\n');
+  const text = [e.alertRule, e.description, e.signalType && `signal: ${e.signalType}`, (e.configurationItems ?? []).join(', '), context]
+    .filter(Boolean)
+    .join('\n');
   return {
     kind: 'alerts',
-    alerts: [{
-      source: 'azure-monitor',
-      externalId: typeof e.alertId === 'string' ? e.alertId : undefined,
-      status: e.monitorCondition === 'Resolved' ? 'resolved' : 'firing',
-      title: clip(String(e.alertRule || 'Azure Monitor alert'), 200),
-      text: clip(text, MAX_TEXT),
-      severity: e.severity === undefined || e.severity === null ? undefined : String(e.severity),
-      startedAt: typeof e.firedDateTime === 'string' ? e.firedDateTime : undefined,
-      link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
-    }],
+    alerts: [
+      {
+        source: 'azure-monitor',
+        externalId: typeof e.alertId === 'string' ? e.alertId : undefined,
+        status: e.monitorCondition === 'Resolved' ? 'resolved' : 'firing',
+        title: clip(String(e.alertRule || 'Azure Monitor alert'), 200),
+        text: clip(text, MAX_TEXT),
+        severity: e.severity === undefined || e.severity === null ? undefined : String(e.severity),
+        startedAt: typeof e.firedDateTime === 'string' ? e.firedDateTime : undefined,
+        link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
+      },
+    ],
   };
 }
 

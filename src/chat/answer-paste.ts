@@ -43,7 +43,11 @@ export function groupErrors(errors: ParsedError[]): Group[] {
   return [...groups.values()];
 }
 
-const richness = (e: ParsedError) => Object.entries(e).filter(([k]) => k !== 'occurrences').map(([, v]) => v).filter((v) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).length;
+const richness = (e: ParsedError) =>
+  Object.entries(e)
+    .filter(([k]) => k !== 'occurrences')
+    .map(([, v]) => v)
+    .filter((v) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).length;
 
 /** Keeps every field `primary` has, and borrows the ones it lacks from `other` (e.g. LRT from another line). */
 function mergeInto(primary: ParsedError, other: ParsedError): ParsedError {

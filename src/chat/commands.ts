@@ -70,7 +70,12 @@ export const commands = {
   subscriptions: async (_args, locale, deps) => {
     const ui = deps.ui[locale];
     const subs = await deps.subscriptions.list();
-    const text = subs.map((s) => `- ${escapeMarkdown(`${s.conversationType || 'conversation'} ${s.conversationId} (${s.subscribedBy.name || s.subscribedBy.aadObjectId}, ${s.at.slice(0, 16).replace('T', ' ')} UTC)`)}`).join('\r');
+    const text = subs
+      .map(
+        (s) =>
+          `- ${escapeMarkdown(`${s.conversationType || 'conversation'} ${s.conversationId} (${s.subscribedBy.name || s.subscribedBy.aadObjectId}, ${s.at.slice(0, 16).replace('T', ' ')} UTC)`)}`,
+      )
+      .join('\r');
     return [deps.renderCard('notice', { title: ui.subscriptionsTitle, text: subs.length ? text : escapeMarkdown(ui.subscriptionsEmpty), color: 'default' })];
   },
 } satisfies Record<CommandName, Command>;

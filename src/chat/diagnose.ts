@@ -20,7 +20,13 @@ export interface DiagnoseDeps {
   logger: Logger;
   /** probeDestination with the configured timeouts, port and address rules. */
   probe(target: { host: string; port: number }, onStep: (step: ProbeStep) => void): Promise<ProbeReport>;
-  limiter: { run(userId: string, key: string, start: () => Promise<ProbeReport>): { status: 'started' | 'joined' | 'limited'; promise?: Promise<ProbeReport>; retryAfterMs?: number } };
+  limiter: {
+    run(
+      userId: string,
+      key: string,
+      start: () => Promise<ProbeReport>,
+    ): { status: 'started' | 'joined' | 'limited'; promise?: Promise<ProbeReport>; retryAfterMs?: number };
+  };
 }
 
 /**
@@ -62,7 +68,8 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
     await channel.post(render({ target: label, steps: [], notice: fill(ui.diagLimited, { seconds: Math.ceil((run.retryAfterMs ?? 60_000) / 1000) }) }));
     return;
   }
-  const first = run.status === 'joined' ? render({ target: label, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render({ target: label, steps: [] });
+  const first =
+    run.status === 'joined' ? render({ target: label, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render({ target: label, steps: [] });
   let firstId: string | undefined;
   try {
     firstId = await channel.post(first);

@@ -58,13 +58,18 @@ export function checkCertificate(peer: PeerFacts): { info: CertificateInfo; resu
   const problems: { outcome: string; text: string }[] = [];
   if (err === 'CERT_HAS_EXPIRED' || validTo < now) problems.push({ outcome: 'CERT_EXPIRED', text: `expired on ${info.validTo}` });
   if (err === 'CERT_NOT_YET_VALID' || validFrom > now) problems.push({ outcome: 'CERT_NOT_YET_VALID', text: `not valid before ${info.validFrom}` });
-  if (!trusted && (err === 'DEPTH_ZERO_SELF_SIGNED_CERT' || selfSigned)) problems.push({ outcome: 'SELF_SIGNED', text: 'self-signed, so no public CA vouches for it' });
-  else if (!trusted && err !== 'CERT_HAS_EXPIRED' && err !== 'CERT_NOT_YET_VALID') problems.push({ outcome: 'UNTRUSTED', text: `chain not trusted (${err ?? 'unknown reason'})` });
+  if (!trusted && (err === 'DEPTH_ZERO_SELF_SIGNED_CERT' || selfSigned))
+    problems.push({ outcome: 'SELF_SIGNED', text: 'self-signed, so no public CA vouches for it' });
+  else if (!trusted && err !== 'CERT_HAS_EXPIRED' && err !== 'CERT_NOT_YET_VALID')
+    problems.push({ outcome: 'UNTRUSTED', text: `chain not trusted (${err ?? 'unknown reason'})` });
   if (!nameMatches) problems.push({ outcome: 'NAME_MISMATCH', text: `not valid for ${name} (names: ${info.san.join(', ') || info.subject})` });
 
   const summary = `${info.subject} issued by ${info.issuer}; valid to ${info.validTo} (${daysLeft} days left)`;
   if (problems.length) {
-    return { info, result: { status: 'fail', outcome: problems[0].outcome, detail: clip(`${problems.map((p) => p.text).join('; ')}. ${summary}`), eopCode: '4.7.320' } };
+    return {
+      info,
+      result: { status: 'fail', outcome: problems[0].outcome, detail: clip(`${problems.map((p) => p.text).join('; ')}. ${summary}`), eopCode: '4.7.320' },
+    };
   }
   if (daysLeft < EXPIRY_WARNING_DAYS) {
     return { info, result: { status: 'warn', outcome: 'CERT_EXPIRES_SOON', detail: clip(`expires in ${daysLeft} days. ${summary}`) } };

@@ -35,14 +35,19 @@ export async function connectTcp(
 function classifyConnectError(err: unknown): StepResult {
   const detail = describeError(err);
   switch (errorCode(err)) {
-    case 'ECONNREFUSED': return fail('REFUSED', `${detail} (nothing listens, or a firewall rejects the connection)`, '4.4.316');
-    case 'ETIMEDOUT': return fail('TIMEOUT', detail, '4.4.315');
+    case 'ECONNREFUSED':
+      return fail('REFUSED', `${detail} (nothing listens, or a firewall rejects the connection)`, '4.4.316');
+    case 'ETIMEDOUT':
+      return fail('TIMEOUT', detail, '4.4.315');
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
-    case 'ENETDOWN': return fail('UNREACHABLE', detail, '4.4.315');
-    case 'ECONNRESET': return fail('RESET', detail, '4.4.316');
-    default: return fail('CONNECT_FAILED', detail, '4.4.315');
+    case 'ENETDOWN':
+      return fail('UNREACHABLE', detail, '4.4.315');
+    case 'ECONNRESET':
+      return fail('RESET', detail, '4.4.316');
+    default:
+      return fail('CONNECT_FAILED', detail, '4.4.315');
   }
 }
 

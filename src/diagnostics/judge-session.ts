@@ -23,7 +23,11 @@ export function judgeGreeting(read: ReadResult, timeoutMs: number, port: number)
   const { reply } = read;
   if (reply.code === 220) {
     return isMaskedBanner(reply)
-      ? { status: 'warn', outcome: 'FIREWALL_MASKED_BANNER', detail: clip(`${reply.raw} — a firewall's SMTP inspection (e.g. Cisco ASA/PIX) is rewriting the session`) }
+      ? {
+          status: 'warn',
+          outcome: 'FIREWALL_MASKED_BANNER',
+          detail: clip(`${reply.raw} — a firewall's SMTP inspection (e.g. Cisco ASA/PIX) is rewriting the session`),
+        }
       : { status: 'ok', outcome: 'OK', detail: clip(reply.raw) };
   }
   if (reply.code >= 400 && reply.code < 600) return fail(`BANNER_${reply.code}`, reply.raw, '4.4.317');
@@ -46,7 +50,11 @@ export function judgeEhlo(read: ReadResult, timeoutMs: number): StepResult & { c
   if (read.kind !== 'reply') return notAReply(read, 'after EHLO');
   const { reply } = read;
   if (reply.code === 250) {
-    const capabilities = reply.lines.slice(1).map((line) => clip(line.trim(), 100)).filter(Boolean).slice(0, MAX_CAPABILITIES);
+    const capabilities = reply.lines
+      .slice(1)
+      .map((line) => clip(line.trim(), 100))
+      .filter(Boolean)
+      .slice(0, MAX_CAPABILITIES);
     return { status: 'ok', outcome: 'OK', detail: clip(capabilities.join(', ') || '(no extensions)'), capabilities };
   }
   if (reply.code === 0) return fail('PROTOCOL_ERROR', `not an SMTP reply: ${reply.raw}`, '4.4.317');
@@ -64,7 +72,9 @@ export function judgeStarttlsOffer(capabilities: string[], bannerMasked: boolean
   const masked = capabilities.find((c) => /^X{4,}A?$/i.test(c));
   const why = masked
     ? `; "${masked}" in its place means a firewall's SMTP inspection is hiding it`
-    : bannerMasked ? '; the firewall that masks the banner also strips STARTTLS unless it allows TLS' : '';
+    : bannerMasked
+      ? '; the firewall that masks the banner also strips STARTTLS unless it allows TLS'
+      : '';
   return fail('STARTTLS_NOT_OFFERED', `EHLO did not advertise STARTTLS${why}. Extensions: ${capabilities.join(', ') || '(none)'}`, '4.4.317');
 }
 
@@ -89,9 +99,13 @@ export function notAReply(read: Exclude<ReadResult, { kind: 'reply' } | { kind: 
       return fail(read.code === 'ECONNRESET' ? 'RESET' : read.code === 'EPIPE' ? 'CLOSED' : 'SOCKET_ERROR', `${read.message} (${when})`, '4.4.318');
     case 'overflow':
       // [inferred] a peer that floods us is not speaking SMTP; EOP would give up on it as on any bad reply
-      return fail(read.overflow, read.overflow === 'LINE_TOO_LONG'
-        ? `the server sent a line longer than the SMTP limit without CRLF ${when}; stopped reading`
-        : `the server sent more data than any SMTP dialogue needs ${when}; stopped reading`, '4.4.317');
+      return fail(
+        read.overflow,
+        read.overflow === 'LINE_TOO_LONG'
+          ? `the server sent a line longer than the SMTP limit without CRLF ${when}; stopped reading`
+          : `the server sent more data than any SMTP dialogue needs ${when}; stopped reading`,
+        '4.4.317',
+      );
   }
 }
 

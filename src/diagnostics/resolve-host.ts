@@ -35,14 +35,18 @@ export async function resolveHost(host: string, resolver: Resolver, timeoutMs: n
   if (direct.addresses.length) return { result: ok(`${host} → ${direct.addresses.join(', ')}`), addresses: direct.addresses };
 
   const mx = await settleWithin(timeoutMs, signal, (settle: (v: { records?: MxRecord[]; err?: unknown }) => void) => {
-    resolver.resolveMx(host).then((records) => settle({ records }), (err: unknown) => settle({ err }));
+    resolver.resolveMx(host).then(
+      (records) => settle({ records }),
+      (err: unknown) => settle({ err }),
+    );
   });
   if (mx === 'timeout' || mx === 'aborted') return { result: interrupted(mx, `MX of ${host}`, timeoutMs), addresses: [] };
   if (mx.err && errorCode(mx.err) !== 'ENODATA') return { result: dnsFailure(mx.err, `MX of ${host}`), addresses: [] };
   const best = [...(mx.records ?? [])].sort((a, b) => a.priority - b.priority)[0];
   if (!best) return { result: fail('NO_ADDRESS', `${host} has no A, AAAA or MX record`), addresses: [] };
   // RFC 7505: a single MX of "." means the domain accepts no mail at all
-  if (best.exchange === '' || best.exchange === '.') return { result: fail('NULL_MX', `${host} publishes a null MX (RFC 7505): it accepts no mail`), addresses: [] };
+  if (best.exchange === '' || best.exchange === '.')
+    return { result: fail('NULL_MX', `${host} publishes a null MX (RFC 7505): it accepts no mail`), addresses: [] };
   const exchange = normalizeHost(best.exchange);
   if (!exchange) return { result: fail('BAD_MX', clip(`${host} has MX "${best.exchange}", which is not a valid host name`)), addresses: [] };
 
@@ -55,9 +59,18 @@ export async function resolveHost(host: string, resolver: Resolver, timeoutMs: n
 
 type Settled = { ok: true; value: string[] } | { ok: false; err: unknown };
 
-async function lookupAddresses(name: string, resolver: Resolver, timeoutMs: number, signal?: AbortSignal): Promise<{ addresses: string[]; failed?: StepResult }> {
+async function lookupAddresses(
+  name: string,
+  resolver: Resolver,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ addresses: string[]; failed?: StepResult }> {
   const both = await settleWithin(timeoutMs, signal, (settle: (v: { v4: Settled; v6: Settled }) => void) => {
-    const attempt = (query: Promise<string[]>): Promise<Settled> => query.then((value) => ({ ok: true, value }), (err: unknown) => ({ ok: false, err }));
+    const attempt = (query: Promise<string[]>): Promise<Settled> =>
+      query.then(
+        (value) => ({ ok: true, value }),
+        (err: unknown) => ({ ok: false, err }),
+      );
     void Promise.all([attempt(resolver.resolve4(name)), attempt(resolver.resolve6(name))]).then(([v4, v6]) => settle({ v4, v6 }));
   });
   if (both === 'timeout' || both === 'aborted') return { addresses: [], failed: interrupted(both, name, timeoutMs) };

@@ -50,7 +50,10 @@ export async function startTls(
     return { result: fail('HANDSHAKE_FAILED', describeError(outcome.err), '4.4.317') };
   }
   const cipher = tlsSocket.getCipher();
-  return { result: { status: 'ok', outcome: 'OK', detail: `${tlsSocket.getProtocol() ?? 'TLS'}, ${cipher?.standardName ?? cipher?.name ?? 'unknown cipher'}` }, tlsSocket };
+  return {
+    result: { status: 'ok', outcome: 'OK', detail: `${tlsSocket.getProtocol() ?? 'TLS'}, ${cipher?.standardName ?? cipher?.name ?? 'unknown cipher'}` },
+    tlsSocket,
+  };
 }
 
 const fail = (outcome: string, detail: string, eopCode: EopCode): StepResult => ({ status: 'fail', outcome, detail, eopCode });

@@ -28,7 +28,10 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
       if (!verdict.ok) throw new HttpError(401, 'unauthorized', `Alert not accepted: ${verdict.reason}.`);
       if (verdict.via === 'signature') {
         // A signed request is good for one use: the digest (case folded) is remembered past the replay window.
-        const digest = String(req.headers['x-signature-256']).trim().toLowerCase().replace(/^sha256=/, '');
+        const digest = String(req.headers['x-signature-256'])
+          .trim()
+          .toLowerCase()
+          .replace(/^sha256=/, '');
         if (!(await deps.seenSignatures.firstTime(digest))) {
           throw new HttpError(401, 'replayed', 'Alert not accepted: this signed request was already received.');
         }

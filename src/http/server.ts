@@ -25,7 +25,10 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   // restify's own answers (404, 405 with its Allow header) in the same JSON shape as every other error.
   server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: RestifyError, callback: () => void) => {
-    const code = String(err.name ?? 'Error').replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+    const code = String(err.name ?? 'Error')
+      .replace(/Error$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase();
     err.toJSON = () => ({ error: { code: code === 'resource_not_found' ? 'not_found' : code, message: err.message } });
     callback();
   });

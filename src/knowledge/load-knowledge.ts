@@ -9,7 +9,11 @@ export const DEFAULT_LOCALE: Locale = 'en';
 
 /** "ru-RU", "ru", "RU_ru" → "ru"; anything we have no texts for → English. */
 export function pickLocale(tag: string | undefined | null): Locale {
-  const lang = String(tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const lang =
+    String(tag ?? '')
+      .trim()
+      .toLowerCase()
+      .split(/[-_]/)[0] ?? '';
   return (LOCALES as readonly string[]).includes(lang) ? (lang as Locale) : DEFAULT_LOCALE;
 }
 

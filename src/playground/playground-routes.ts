@@ -93,8 +93,10 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
 
   server.get('/playground/events', async (req, res) => {
     const conversationId = new URL(req.url ?? '/', 'http://playground').searchParams.get('conversation') ?? '';
-    if (!CONVERSATION_ID.test(conversationId)) return fail(res, new HttpError(400, 'bad_conversation', 'Name the conversation: /playground/events?conversation=<id>.'));
-    if (streams.size >= maxWatchers) return fail(res, new HttpError(503, 'too_many_watchers', `At most ${maxWatchers} playground pages can be open at once; close one.`));
+    if (!CONVERSATION_ID.test(conversationId))
+      return fail(res, new HttpError(400, 'bad_conversation', 'Name the conversation: /playground/events?conversation=<id>.'));
+    if (streams.size >= maxWatchers)
+      return fail(res, new HttpError(503, 'too_many_watchers', `At most ${maxWatchers} playground pages can be open at once; close one.`));
     const end = streamEvents(req, res, {
       replay: (after) => connector.replay(conversationId, after),
       subscribe: (listener) => connector.subscribe(conversationId, listener),
@@ -124,7 +126,11 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
 
   // The Bot Connector REST API (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference):
   // send to a conversation, reply to an activity, update an activity. Each answers with a ResourceResponse.
-  const receive = async (req: restify.Request, res: restify.Response, handle: (conversationId: string, activity: Record<string, unknown>) => { status: number; body: unknown }) => {
+  const receive = async (
+    req: restify.Request,
+    res: restify.Response,
+    handle: (conversationId: string, activity: Record<string, unknown>) => { status: number; body: unknown },
+  ) => {
     try {
       const conversationId = String(req.params.conversationId ?? '');
       if (!CONVERSATION_ID.test(conversationId)) throw new HttpError(400, 'BadArgument', 'The conversation id is not one the playground makes.');
@@ -151,7 +157,16 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
     await receive(req, res, (conversationId, activity) => {
       const activityId = String(req.params.activityId);
       const event = connector.update(conversationId, activityId, activity);
-      if (!event) return { status: 404, body: { error: { code: 'NotFound', message: `No activity ${activityId} in this conversation (it may have been dropped: the playground keeps the latest messages only).` } } };
+      if (!event)
+        return {
+          status: 404,
+          body: {
+            error: {
+              code: 'NotFound',
+              message: `No activity ${activityId} in this conversation (it may have been dropped: the playground keeps the latest messages only).`,
+            },
+          },
+        };
       return { status: 200, body: { id: activityId } };
     });
   });
@@ -172,7 +187,10 @@ const PAGE_HEADERS = {
 };
 
 function sendAsset(res: ServerResponse, asset: Asset | undefined, headers: Record<string, string> = {}): void {
-  if (!asset) return fail(res, new HttpError(404, 'not_found', 'No such playground file.'));
+  if (!asset) {
+    fail(res, new HttpError(404, 'not_found', 'No such playground file.'));
+    return;
+  }
   res.writeHead(200, {
     'content-type': asset.contentType,
     'content-length': asset.body.length,

@@ -55,10 +55,7 @@ export interface ActionDeps {
 }
 
 /** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */
-export type ActionResult =
-  | { card: AdaptiveCard }
-  | { message: string }
-  | { error: { status: 400 | 500; code: string; message: string } };
+export type ActionResult = { card: AdaptiveCard } | { message: string } | { error: { status: 400 | 500; code: string; message: string } };
 
 export type ActionHandler = (ctx: ActionContext, deps: ActionDeps) => Promise<ActionResult>;
 
@@ -77,7 +74,7 @@ export const actions = {
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {
-  return Object.prototype.hasOwnProperty.call(actions, verb);
+  return Object.hasOwn(actions, verb);
 }
 
 export async function runAction(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
@@ -134,7 +131,12 @@ async function muteAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionRe
   return changeAlert(ctx, deps, (key) => deps.alertControls.mute(key, ctx.actor, hours), `muted for ${hours} h`);
 }
 
-async function changeAlert(ctx: ActionContext, deps: ActionDeps, change: (key: string) => Promise<AlertGroup | undefined>, what: string): Promise<ActionResult> {
+async function changeAlert(
+  ctx: ActionContext,
+  deps: ActionDeps,
+  change: (key: string) => Promise<AlertGroup | undefined>,
+  what: string,
+): Promise<ActionResult> {
   const ui = deps.ui[ctx.locale];
   const key = str(ctx.data.groupKey, 100);
   // Only from the conversation the alert card is in: a group key is guessable, a press elsewhere is not this card's.
@@ -142,7 +144,13 @@ async function changeAlert(ctx: ActionContext, deps: ActionDeps, change: (key: s
   if (!existing || existing.conversationId !== channelOf(ctx.conversationId)) return notice(deps, ui.alertGone, '', 'warning');
   const group = await change(key);
   if (!group) return notice(deps, ui.alertGone, '', 'warning');
-  await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, result: 'applied', detail: `alert "${group.title.slice(0, 120)}" ${what}`, conversationId: ctx.conversationId });
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    result: 'applied',
+    detail: `alert "${group.title.slice(0, 120)}" ${what}`,
+    conversationId: ctx.conversationId,
+  });
   const card = deps.renderAlert(group);
   await deps.touchAlert(group);
   return { card };
@@ -191,7 +199,16 @@ async function chooseConnector(ctx: ActionContext, deps: ActionDeps): Promise<Ac
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
   const chosenConnector = connectors.find((c) => c.name === name && c.enabled);
   if (!chosenConnector) {
-    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(connectors.filter((c) => c.enabled).map((c) => c.name), source, ui)) };
+    return {
+      card: deps.renderCard(
+        'choose-connector',
+        chooseConnectorCardData(
+          connectors.filter((c) => c.enabled).map((c) => c.name),
+          source,
+          ui,
+        ),
+      ),
+    };
   }
   const changes = planChanges(kindsFor(source, ctx, deps), { destination: {}, connectors, domains, chosenConnector });
   if (!changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
@@ -266,20 +283,46 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
     if (before === undefined) throw new ExchangeError('not_found', `"${op.change.target}" was not found in the tenant.`);
     if (before === op.change.to) {
       const { op: done } = await deps.operations.transition(op.id, ['applying'], 'unchanged', { before, after: before, appliedBy: ctx.actor, appliedAt: now });
-      await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, result: 'unchanged', before, after: before, operationId: op.id, conversationId: ctx.conversationId });
+      await deps.audit.record({
+        actor: ctx.actor,
+        verb: ctx.verb,
+        change: op.change,
+        result: 'unchanged',
+        before,
+        after: before,
+        operationId: op.id,
+        conversationId: ctx.conversationId,
+      });
       return { op: done ?? op, outcome: 'unchanged' };
     }
     if (deps.dryRun) {
       const call = deps.describeCall(op.change);
       const { op: back } = await deps.operations.transition(op.id, ['applying'], 'proposed');
-      await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'dry-run', before, detail: call, operationId: op.id, conversationId: ctx.conversationId });
+      await deps.audit.record({
+        actor: ctx.actor,
+        verb: ctx.verb,
+        change: op.change,
+        powershell: powershellFor(op.change),
+        result: 'dry-run',
+        before,
+        detail: call,
+        operationId: op.id,
+        conversationId: ctx.conversationId,
+      });
       return { op: back ?? op, outcome: 'dry-run', call };
     }
     const after = await applySetting(deps.exchange, op.change);
     const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
     await deps.audit.record({
-      actor: ctx.actor, verb: ctx.verb, change: op.change, powershell: powershellFor(op.change), result: 'applied', before, after,
-      operationId: op.id, conversationId: ctx.conversationId,
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: op.change,
+      powershell: powershellFor(op.change),
+      result: 'applied',
+      before,
+      after,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
     });
     deps.logger.info('remediation applied', { operationId: op.id, change: describeChange(op.change, deps.ui.en), user: ctx.actor.aadObjectId });
     const recheckAt = await ctx.scheduleRecheck(op.id).catch((err) => {
@@ -302,8 +345,15 @@ async function performUndo(op: Operation, ctx: ActionContext, deps: ActionDeps):
     const { op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: ctx.actor, undoneAt: now });
     await deps.cancelRecheck(op.id);
     await deps.audit.record({
-      actor: ctx.actor, verb: ctx.verb, change: restore, powershell: powershellFor(restore), result: 'undone', before: op.after, after,
-      operationId: op.id, conversationId: ctx.conversationId,
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: restore,
+      powershell: powershellFor(restore),
+      result: 'undone',
+      before: op.after,
+      after,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
     });
     return { op: done ?? op, outcome: 'undone' };
   } catch (err) {
@@ -317,24 +367,46 @@ async function failed(op: Operation, ctx: ActionContext, deps: ActionDeps, err: 
   if (!known) deps.logger.error('remediation failed', { operationId: op.id, err: err as Error });
   // A failed undo leaves the change applied; a failed apply may be tried again.
   const { op: now } = await deps.operations.transition(op.id, [from], from === 'applying' ? 'failed' : 'applied', { error: reason });
-  await deps.audit.record({ actor: ctx.actor, verb: ctx.verb, change: op.change, result: 'failed', detail: reason, operationId: op.id, conversationId: ctx.conversationId });
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    change: op.change,
+    result: 'failed',
+    detail: reason,
+    operationId: op.id,
+    conversationId: ctx.conversationId,
+  });
   return { op: now ?? op, outcome: 'failed', reason };
 }
 
 function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings): ActionResult {
   switch (op.status) {
-    case 'applied': return { card: resultCard(op, 'applied', deps, ui) };
-    case 'undone': return { card: resultCard(op, 'undone', deps, ui) };
-    case 'unchanged': return { card: resultCard(op, 'unchanged', deps, ui) };
+    case 'applied':
+      return { card: resultCard(op, 'applied', deps, ui) };
+    case 'undone':
+      return { card: resultCard(op, 'undone', deps, ui) };
+    case 'unchanged':
+      return { card: resultCard(op, 'unchanged', deps, ui) };
     case 'applying':
-    case 'undoing': return { card: resultCard(op, 'working', deps, ui) };
-    case 'cancelled': return notice(deps, ui.cancelled, '');
-    case 'failed': return { card: resultCard(op, 'failed', deps, ui, op.error) };
-    default: return notice(deps, ui.operationMissing, '', 'warning');
+    case 'undoing':
+      return { card: resultCard(op, 'working', deps, ui) };
+    case 'cancelled':
+      return notice(deps, ui.cancelled, '');
+    case 'failed':
+      return { card: resultCard(op, 'failed', deps, ui, op.error) };
+    default:
+      return notice(deps, ui.operationMissing, '', 'warning');
   }
 }
 
-function resultCard(op: Operation, outcome: FixOutcome, deps: ActionDeps, ui: UiStrings, reason = '', extra: { call?: string; note?: string } = {}): AdaptiveCard {
+function resultCard(
+  op: Operation,
+  outcome: FixOutcome,
+  deps: ActionDeps,
+  ui: UiStrings,
+  reason = '',
+  extra: { call?: string; note?: string } = {},
+): AdaptiveCard {
   return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason, extra));
 }
 

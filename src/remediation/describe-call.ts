@@ -10,5 +10,7 @@ export function describeCall(exchange: ExchangeBackend, change: Change): string 
   if (!exchange.describeCall) return `Simulated tenant: ${powershellFor(change)}`;
   const input = cmdletFor(change);
   const call = exchange.describeCall(input.cmdletName, input.parameters);
-  return `${call.method} ${call.url}\n${Object.entries(call.headers).map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${call.body}`;
+  return `${call.method} ${call.url}\n${Object.entries(call.headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n')}\n\n${call.body}`;
 }

@@ -58,8 +58,7 @@ export function createOperations(store: Store, clock: () => Date = () => new Dat
         const stored = await get(id);
         if (!stored) return { won: false, op: undefined };
         const op = stored.value;
-        const stale = (op.status === 'applying' || op.status === 'undoing') && op.since !== undefined &&
-          clock().getTime() - Date.parse(op.since) > STALE_MS;
+        const stale = (op.status === 'applying' || op.status === 'undoing') && op.since !== undefined && clock().getTime() - Date.parse(op.since) > STALE_MS;
         const effective = stale ? (op.status === 'applying' ? 'proposed' : 'applied') : op.status;
         if (!from.includes(effective)) return { won: false, op };
         const next: Operation = { ...op, ...patch, status: to, since: clock().toISOString() };

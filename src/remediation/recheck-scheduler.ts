@@ -20,12 +20,7 @@ const MAX_ATTEMPTS = 5;
  * Keeps re-checks in the store, so that they survive restarts, and runs each when due. `run` does the
  * checking and the card update; a failure is retried a few times with a growing delay.
  */
-export function createRecheckScheduler(deps: {
-  store: Store;
-  run(recheck: Recheck): Promise<void>;
-  logger: Logger;
-  clock?: () => number;
-}) {
+export function createRecheckScheduler(deps: { store: Store; run(recheck: Recheck): Promise<void>; logger: Logger; clock?: () => number }) {
   const clock = deps.clock ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;

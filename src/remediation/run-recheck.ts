@@ -29,7 +29,7 @@ export interface RecheckDeps {
  */
 export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
   const op = await deps.operations.get(r.operationId);
-  if (!op || op.status !== 'applied') return; // undone or gone: nothing to verify
+  if (op?.status !== 'applied') return; // undone or gone: nothing to verify
   const locale = pickLocale(r.locale);
   const ui = deps.ui[locale];
   const current = await readSetting(deps.exchange, op.change);
@@ -54,7 +54,7 @@ export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
   }
   // Undone (or changed) while the probe ran: the card now says so, and must not be put back to "applied".
   const latest = await deps.operations.get(r.operationId);
-  if (!latest || latest.status !== 'applied') return;
+  if (latest?.status !== 'applied') return;
   const verification: Verification = { title: fill(ui.recheckTitle, { time: formatUtc(deps.clock().toISOString()) }), text: lines.join(' '), style };
   await deps.update(r.reference, r.messageId, deps.renderCard('fix-result', fixResultCardData(op, 'applied', ui, '', { verification })));
 }

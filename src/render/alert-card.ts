@@ -41,7 +41,8 @@ function header(group: AlertGroup, ui: UiStrings): AlertHeader {
   ];
   if (group.severity) facts.push({ title: ui['alert.severity'], value: escapeMarkdown(truncate(group.severity, 40)) });
   if (group.ack) facts.push({ title: ui['alert.ack'], value: escapeMarkdown(`${group.ack.by.name || group.ack.by.aadObjectId}, ${formatUtc(group.ack.at)}`) });
-  if (group.muted) facts.push({ title: ui['alert.muted'], value: escapeMarkdown(`${formatUtc(group.muted.until)} (${group.muted.by.name || group.muted.by.aadObjectId})`) });
+  if (group.muted)
+    facts.push({ title: ui['alert.muted'], value: escapeMarkdown(`${formatUtc(group.muted.until)} (${group.muted.by.name || group.muted.by.aadObjectId})`) });
   const resolved = group.status === 'resolved';
   return {
     headline: `${resolved ? '✅' : '🔔'} ${resolved ? ui.alertResolved : ui.alertFiring}: ${escapeMarkdown(truncate(group.title, 150))}`,

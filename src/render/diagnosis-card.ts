@@ -32,7 +32,9 @@ export interface DiagnosisCardData {
   diagnose: null | { title: string; data: Record<string, unknown> };
   /** Set on alert cards: the alert's own header and its Acknowledge / Mute buttons. */
   alert: null | AlertHeader;
-  t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & { remoteReply: string };
+  t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & {
+    remoteReply: string;
+  };
 }
 
 export interface AlertHeader {
@@ -87,9 +89,8 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     if (error.lastRetryIso) {
       const bounceBy = new Date(new Date(error.lastRetryIso).getTime() + DAY_MS);
       const leftMs = bounceBy.getTime() - now.getTime();
-      const left = leftMs > 0
-        ? fill(ui.retryLeft, { hours: Math.floor(leftMs / 3_600_000), minutes: Math.floor((leftMs % 3_600_000) / 60_000) })
-        : ui.retryEnded;
+      const left =
+        leftMs > 0 ? fill(ui.retryLeft, { hours: Math.floor(leftMs / 3_600_000), minutes: Math.floor((leftMs % 3_600_000) / 60_000) }) : ui.retryEnded;
       retry = fill(ui.retryEnds, { time: formatUtc(bounceBy.toISOString()), left });
       add(ui['fact.expires'], `${formatUtc(bounceBy.toISOString())} (${left})`);
     } else {
@@ -131,13 +132,21 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
       ? {
           title: ui.fixNow,
           hint: escapeMarkdown(fill(ui.fixNowHint, { what: offerOf(remediations, ui) })),
-          data: { verb: 'fixNow', code: error.enhancedCode, server: error.server ?? '', ip: error.ip ?? '', port: error.port ?? 25, recipient: error.recipient ?? '' },
+          data: {
+            verb: 'fixNow',
+            code: error.enhancedCode,
+            server: error.server ?? '',
+            ip: error.ip ?? '',
+            port: error.port ?? 25,
+            recipient: error.recipient ?? '',
+          },
         }
       : null,
     alert: null,
-    diagnose: (x.connector || underlying?.connector) && (error.server || error.ip)
-      ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
-      : null,
+    diagnose:
+      (x.connector || underlying?.connector) && (error.server || error.ip)
+        ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
+        : null,
     t: diagnosisLabels(ui),
   };
 }

@@ -46,7 +46,12 @@ export function diagnosticsCardData(view: DiagnosticsView, locale: Locale, knowl
     verdict = view.notice;
     verdictStyle = 'warning';
   } else if (report?.refused) {
-    const key = report.refused.reason === 'private-address' ? 'diagRefusedPrivate' : report.refused.reason === 'port-not-allowed' ? 'diagRefusedPort' : 'diagRefusedTarget';
+    const key =
+      report.refused.reason === 'private-address'
+        ? 'diagRefusedPrivate'
+        : report.refused.reason === 'port-not-allowed'
+          ? 'diagRefusedPort'
+          : 'diagRefusedTarget';
     verdict = fill(ui[key], { detail: report.refused.detail });
     verdictStyle = 'warning';
   } else if (report?.eopCode) {
@@ -59,7 +64,7 @@ export function diagnosticsCardData(view: DiagnosticsView, locale: Locale, knowl
     causes = bulletList(x.causes);
     fixes = numberedList([...x.fixes, knowledge[locale].partner]);
   } else if (report) {
-    verdict = report.certificate && report.certificate.trusted && report.certificate.nameMatches ? ui.diagHealthy : ui.diagHealthyNoTls;
+    verdict = report.certificate?.trusted && report.certificate.nameMatches ? ui.diagHealthy : ui.diagHealthyNoTls;
     verdictStyle = 'good';
     const masked = report.steps.find((s) => s.outcome === 'FIREWALL_MASKED_BANNER');
     if (masked) explanation = ui['diagOutcome.FIREWALL_MASKED_BANNER'];

@@ -57,7 +57,13 @@ export interface Verification {
   style: 'good' | 'attention' | 'warning' | 'default';
 }
 
-export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStrings, reason = '', extra: { call?: string; verification?: Verification; note?: string } = {}) {
+export function fixResultCardData(
+  op: Operation,
+  outcome: FixOutcome,
+  ui: UiStrings,
+  reason = '',
+  extra: { call?: string; verification?: Verification; note?: string } = {},
+) {
   const action = describeChange(op.change, ui);
   const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
   const at = outcome === 'undone' ? op.undoneAt : op.appliedAt;
@@ -69,19 +75,22 @@ export function fixResultCardData(op: Operation, outcome: FixOutcome, ui: UiStri
     working: fill(ui.working, { action }),
     'dry-run': ui.dryRunHeadline,
   }[outcome];
-  const facts = outcome === 'applied' || outcome === 'undone'
-    ? [
-        { title: ui.resultBefore, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.after : op.before, ui)) },
-        { title: ui.resultAfter, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.before : op.after, ui)) },
-      ]
-    : [];
+  const facts =
+    outcome === 'applied' || outcome === 'undone'
+      ? [
+          { title: ui.resultBefore, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.after : op.before, ui)) },
+          { title: ui.resultAfter, value: escapeMarkdown(describeValue(outcome === 'undone' ? op.before : op.after, ui)) },
+        ]
+      : [];
   return {
     headline: escapeMarkdown(headline),
     color: outcome === 'failed' ? 'attention' : outcome === 'working' || outcome === 'dry-run' ? 'default' : 'good',
     by: actor && at && outcome !== 'working' ? escapeMarkdown(fill(ui.resultBy, { name: actor.name, time: formatUtc(at) })) : '',
     facts,
     call: extra.call ?? '',
-    verification: extra.verification ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) } : null,
+    verification: extra.verification
+      ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) }
+      : null,
     powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
     note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
     undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,

@@ -5,11 +5,11 @@
  * escaped here: every character that can open bold, italic, code, a link or an HTML-ish tag is
  * backslash-escaped (CommonMark), and so is a list or heading marker at the start of a line.
  */
-const INLINE_SPECIAL = /[\\`*_\[\]<>~]/g;
+const INLINE_SPECIAL = /[\\`*_[\]<>~]/g;
 const LINE_START_MARKER = /^([ \t]{0,16})([-+#]|\d{1,9}[.)])(?=\s|$)/gm;
 
 /** Either of the above, anywhere: most values (host names, addresses, codes) have neither and are kept as they are. */
-const ANY_SPECIAL = /[\\`*_\[\]<>~]|^[ \t]{0,16}(?:[-+#]|\d{1,9}[.)])(?=\s|$)/m;
+const ANY_SPECIAL = /[\\`*_[\]<>~]|^[ \t]{0,16}(?:[-+#]|\d{1,9}[.)])(?=\s|$)/m;
 
 export function escapeMarkdown(text: string): string {
   if (!ANY_SPECIAL.test(text)) return text;

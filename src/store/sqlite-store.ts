@@ -52,14 +52,16 @@ export function openSqliteStore(
   type Queued = { run: () => unknown; resolve: (v: unknown) => void; reject: (err: unknown) => void };
   let queued: Queued[] | undefined;
   const runOne = db.transaction((w: Queued) => w.run()); // nested in runQueued: a savepoint
-  const runQueued = db.transaction((batch: Queued[]) => batch.map((w) => {
-    try {
-      return { ok: true as const, value: runOne(w) };
-    } catch (err) {
-      if (!db.inTransaction) throw err; // SQLite undid the whole batch; nothing after this may run alone
-      return { ok: false as const, err };
-    }
-  }));
+  const runQueued = db.transaction((batch: Queued[]) =>
+    batch.map((w) => {
+      try {
+        return { ok: true as const, value: runOne(w) };
+      } catch (err) {
+        if (!db.inTransaction) throw err; // SQLite undid the whole batch; nothing after this may run alone
+        return { ok: false as const, err };
+      }
+    }),
+  );
   const flush = () => {
     const batch = queued;
     queued = undefined;

@@ -25,13 +25,7 @@ export function createAdapter(
     noRetryPolicy: true,
     agentSettings: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
   };
-  const auth = new BotAuthentication(
-    config.botFrameworkAuth as Record<string, string>,
-    credentials,
-    undefined,
-    undefined,
-    connectorClientOptions,
-  );
+  const auth = new BotAuthentication(config.botFrameworkAuth as Record<string, string>, credentials, undefined, undefined, connectorClientOptions);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error('turn failed', { activityType: context.activity.type, activityId: context.activity.id, err: error });

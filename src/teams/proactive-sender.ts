@@ -28,29 +28,37 @@ export function createProactiveSender(adapter: CloudAdapter, appId: string): Pro
     async post(reference, card) {
       let id = '';
       await call((fail) =>
-        adapter.continueConversationAsync(appId, reference, guarded(fail, async (ctx) => {
-          // A new message in the conversation (POST /v3/conversations/{id}/activities), not a reply to the
-          // continuation activity: in a channel thread the conversation id itself names the thread.
-          const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-          const res = await client.conversations.sendToConversation(reference.conversation!.id, {
-            type: 'message',
-            from: reference.bot,
-            recipient: reference.user,
-            conversation: reference.conversation,
-            channelId: reference.channelId,
-            serviceUrl: reference.serviceUrl,
-            attachments: [CardFactory.adaptiveCard(card)],
-          });
-          id = res.id ?? '';
-        })),
+        adapter.continueConversationAsync(
+          appId,
+          reference,
+          guarded(fail, async (ctx) => {
+            // A new message in the conversation (POST /v3/conversations/{id}/activities), not a reply to the
+            // continuation activity: in a channel thread the conversation id itself names the thread.
+            const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
+            const res = await client.conversations.sendToConversation(reference.conversation!.id, {
+              type: 'message',
+              from: reference.bot,
+              recipient: reference.user,
+              conversation: reference.conversation,
+              channelId: reference.channelId,
+              serviceUrl: reference.serviceUrl,
+              attachments: [CardFactory.adaptiveCard(card)],
+            });
+            id = res.id ?? '';
+          }),
+        ),
       );
       return id;
     },
     async update(reference, messageId, card) {
       await call((fail) =>
-        adapter.continueConversationAsync(appId, reference, guarded(fail, async (ctx) => {
-          await ctx.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
-        })),
+        adapter.continueConversationAsync(
+          appId,
+          reference,
+          guarded(fail, async (ctx) => {
+            await ctx.updateActivity({ id: messageId, type: 'message', attachments: [CardFactory.adaptiveCard(card)] });
+          }),
+        ),
       );
     },
   };

@@ -24,7 +24,14 @@ describe('loadConfig', () => {
   it('lists every problem in one error, each with how to fix it', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', MicrosoftAppType: 'SingleTenant', REMEDIATION_ALLOWED_USERS: 'bob', EXCHANGE_BACKEND: 'carrier-pigeon', EXCHANGE_SIM_STATE: '/nope/tenant.json' });
+      loadConfig({
+        PORT: 'eighty',
+        MicrosoftAppId: 'not-a-guid',
+        MicrosoftAppType: 'SingleTenant',
+        REMEDIATION_ALLOWED_USERS: 'bob',
+        EXCHANGE_BACKEND: 'carrier-pigeon',
+        EXCHANGE_SIM_STATE: '/nope/tenant.json',
+      });
     } catch (err) {
       error = err;
     }

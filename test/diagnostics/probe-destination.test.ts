@@ -58,11 +58,13 @@ describe('probeDestination against a real server on loopback', () => {
   });
 
   it('reports a 421 greeting as cannot connect: 4.4.317, with the reply as received', async () => {
-    const busy = await serve(startSmtp({
-      onConnect(_session, callback) {
-        callback(Object.assign(new Error('Service not available, closing transmission channel'), { responseCode: 421 }));
-      },
-    }));
+    const busy = await serve(
+      startSmtp({
+        onConnect(_session, callback) {
+          callback(Object.assign(new Error('Service not available, closing transmission channel'), { responseCode: 421 }));
+        },
+      }),
+    );
     const report = await probeDestination({ host: '127.0.0.1', port: busy.port }, local);
     expect(report.eopCode).toBe('4.4.317');
     expect(step(report, 'banner')).toMatchObject({ status: 'fail', outcome: 'BANNER_421' });
@@ -84,12 +86,14 @@ describe('probeDestination against a real server on loopback', () => {
   });
 
   it('reports a reset after EHLO as closed abruptly: 4.4.318', async () => {
-    const resetter = await serve(startRaw((socket) => {
-      socket.write('220 relay.test ESMTP\r\n');
-      onCommand(socket, (command) => {
-        if (command.startsWith('EHLO')) socket.resetAndDestroy();
-      });
-    }));
+    const resetter = await serve(
+      startRaw((socket) => {
+        socket.write('220 relay.test ESMTP\r\n');
+        onCommand(socket, (command) => {
+          if (command.startsWith('EHLO')) socket.resetAndDestroy();
+        });
+      }),
+    );
     const report = await probeDestination({ host: '127.0.0.1', port: resetter.port }, local);
     expect(report.eopCode).toBe('4.4.318');
     expect(step(report, 'banner').status).toBe('ok');
@@ -107,7 +111,13 @@ describe('probeDestination against a real server on loopback', () => {
     expect(report.starttlsOffered).toBe(true);
     expect(report.connectedAddress).toBe('127.0.0.1');
     expect(report.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
-    expect(report.certificate).toMatchObject({ trusted: true, nameMatches: true, checkedName: 'localhost', selfSigned: false, issuer: 'CN=Mail Flow Doctor Test CA' });
+    expect(report.certificate).toMatchObject({
+      trusted: true,
+      nameMatches: true,
+      checkedName: 'localhost',
+      selfSigned: false,
+      issuer: 'CN=Mail Flow Doctor Test CA',
+    });
     expect(report.certificate!.daysLeft).toBeGreaterThan(300);
     expect(Date.parse(report.certificate!.validTo)).toBeGreaterThan(Date.now());
     expect(step(report, 'certificate').detail).toMatch(/days left/);
@@ -161,14 +171,16 @@ describe('probeDestination against a real server on loopback', () => {
 
   it('warns about a banner masked by firewall inspection, then finds STARTTLS stripped too; QUITs politely', async () => {
     const commands: string[] = [];
-    const asa = await serve(startRaw((socket: Socket) => {
-      socket.write('220 ***********************\r\n');
-      onCommand(socket, (command) => {
-        commands.push(command);
-        if (command.startsWith('EHLO')) socket.write('250-****************\r\n250-PIPELINING\r\n250 8BITMIME\r\n');
-        if (command === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
-      });
-    }));
+    const asa = await serve(
+      startRaw((socket: Socket) => {
+        socket.write('220 ***********************\r\n');
+        onCommand(socket, (command) => {
+          commands.push(command);
+          if (command.startsWith('EHLO')) socket.write('250-****************\r\n250-PIPELINING\r\n250 8BITMIME\r\n');
+          if (command === 'QUIT') socket.end('221 2.0.0 Bye\r\n');
+        });
+      }),
+    );
     const report = await probeDestination({ host: '127.0.0.1', port: asa.port }, local);
     expect(step(report, 'banner')).toMatchObject({ status: 'warn', outcome: 'FIREWALL_MASKED_BANNER' });
     expect(step(report, 'ehlo').status).toBe('ok');
@@ -180,14 +192,16 @@ describe('probeDestination against a real server on loopback', () => {
   });
 
   it('stops reading a line that never ends, well within the timeout, and closes', async () => {
-    const flood = await serve(startRaw((socket) => {
-      const chunk = Buffer.alloc(16 * 1024, 'A');
-      const pump = (): void => {
-        while (!socket.destroyed && socket.write(chunk));
-        if (!socket.destroyed) socket.once('drain', pump);
-      };
-      pump();
-    }));
+    const flood = await serve(
+      startRaw((socket) => {
+        const chunk = Buffer.alloc(16 * 1024, 'A');
+        const pump = (): void => {
+          while (!socket.destroyed && socket.write(chunk));
+          if (!socket.destroyed) socket.once('drain', pump);
+        };
+        pump();
+      }),
+    );
     const started = Date.now();
     const report = await probeDestination({ host: '127.0.0.1', port: flood.port }, { ...local, timeoutMs: 5000 });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -197,14 +211,16 @@ describe('probeDestination against a real server on loopback', () => {
   });
 
   it('stops reading an endless multi-line greeting at the session byte limit', async () => {
-    const flood = await serve(startRaw((socket) => {
-      const chunk = Buffer.from('220-still greeting you\r\n'.repeat(500));
-      const pump = (): void => {
-        while (!socket.destroyed && socket.write(chunk));
-        if (!socket.destroyed) socket.once('drain', pump);
-      };
-      pump();
-    }));
+    const flood = await serve(
+      startRaw((socket) => {
+        const chunk = Buffer.from('220-still greeting you\r\n'.repeat(500));
+        const pump = (): void => {
+          while (!socket.destroyed && socket.write(chunk));
+          if (!socket.destroyed) socket.once('drain', pump);
+        };
+        pump();
+      }),
+    );
     const report = await probeDestination({ host: '127.0.0.1', port: flood.port }, { ...local, timeoutMs: 5000 });
     expect(step(report, 'banner')).toMatchObject({ status: 'fail', outcome: 'TOO_MUCH_DATA' });
     await expectNoOpenConnections(flood);
@@ -228,19 +244,29 @@ describe('probeDestination against a real server on loopback', () => {
 
   it('never lets the EHLO name carry extra commands', async () => {
     const commands: string[] = [];
-    const server = await serve(startRaw((socket: Socket) => {
-      socket.write('220 relay.test ESMTP\r\n');
-      onCommand(socket, (command) => {
-        commands.push(command);
-        socket.write(command === 'QUIT' ? '221 bye\r\n' : '250 relay.test\r\n');
-      });
-    }));
+    const server = await serve(
+      startRaw((socket: Socket) => {
+        socket.write('220 relay.test ESMTP\r\n');
+        onCommand(socket, (command) => {
+          commands.push(command);
+          socket.write(command === 'QUIT' ? '221 bye\r\n' : '250 relay.test\r\n');
+        });
+      }),
+    );
     await probeDestination({ host: '127.0.0.1', port: server.port }, { ...local, ehloName: 'x.test\r\nRCPT TO:<a@b.test>' });
     expect(commands).toEqual(['EHLO mailflowdoctor.invalid', 'QUIT']);
   });
 
   it('survives an onStep that throws', async () => {
-    const report = await probeDestination({ host: '127.0.0.1', port: await freePort() }, { ...local, onStep: () => { throw new Error('card update failed'); } });
+    const report = await probeDestination(
+      { host: '127.0.0.1', port: await freePort() },
+      {
+        ...local,
+        onStep: () => {
+          throw new Error('card update failed');
+        },
+      },
+    );
     expect(report.eopCode).toBe('4.4.316');
   });
 
@@ -266,20 +292,29 @@ describe('probeDestination DNS step (fake resolver)', () => {
   });
 
   it('reports a failing DNS server as SERVFAIL: 4.4.312', async () => {
-    const report = await probeDestination({ host: 'mail.contoso.test', port: 25 }, { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ESERVFAIL' } }) });
+    const report = await probeDestination(
+      { host: 'mail.contoso.test', port: 25 },
+      { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ESERVFAIL' } }) },
+    );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns').outcome).toBe('SERVFAIL');
   });
 
   it('reports an unreachable DNS server (ECONNREFUSED from a query) as a DNS failure, not a refused port', async () => {
-    const report = await probeDestination({ host: 'mail.contoso.test', port: 25 }, { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ECONNREFUSED' } }) });
+    const report = await probeDestination(
+      { host: 'mail.contoso.test', port: 25 },
+      { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ECONNREFUSED' } }) },
+    );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns').outcome).toBe('NO_DNS_SERVER');
   });
 
   it('gives up on a DNS server that never answers after its own timeout: 4.4.312 DNS_TIMEOUT', async () => {
     const started = Date.now();
-    const report = await probeDestination({ host: 'slow.contoso.test', port: 25 }, { ...local, timeoutMs: 100, resolver: fakeResolver({ 'slow.contoso.test': { hang: true } }) });
+    const report = await probeDestination(
+      { host: 'slow.contoso.test', port: 25 },
+      { ...local, timeoutMs: 100, resolver: fakeResolver({ 'slow.contoso.test': { hang: true } }) },
+    );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns')).toMatchObject({ status: 'fail', outcome: 'DNS_TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -288,7 +323,12 @@ describe('probeDestination DNS step (fake resolver)', () => {
   it('follows the lowest-priority MX of a bare mail domain and checks the certificate against that host', async () => {
     const healthy = await serve(startSmtp({ ...certs.healthy }));
     const resolver = fakeResolver({
-      'contoso.test': { mx: [{ exchange: 'backup.contoso.test', priority: 20 }, { exchange: 'localhost', priority: 10 }] },
+      'contoso.test': {
+        mx: [
+          { exchange: 'backup.contoso.test', priority: 20 },
+          { exchange: 'localhost', priority: 10 },
+        ],
+      },
       localhost: { a: ['127.0.0.1'] },
     });
     const report = await probeDestination({ host: 'contoso.test', port: healthy.port }, { ...local, resolver, trustedCa: [certs.ca] });
@@ -331,7 +371,10 @@ describe('probeDestination policy', () => {
 
   it('refuses a port outside the allowed list before any DNS lookup', async () => {
     const resolver = fakeResolver({ 'mail.contoso.com': { a: ['198.51.100.7'] } });
-    const report = await probeDestination({ host: 'mail.contoso.com', port: 8080 }, { timeoutMs: 2000, allowPrivate: false, allowedPorts: [25, 465, 587, 2525], resolver });
+    const report = await probeDestination(
+      { host: 'mail.contoso.com', port: 8080 },
+      { timeoutMs: 2000, allowPrivate: false, allowedPorts: [25, 465, 587, 2525], resolver },
+    );
     expect(report.refused).toMatchObject({ reason: 'port-not-allowed' });
     expect(report.eopCode).toBeUndefined();
     expect(report.healthy).toBe(false);

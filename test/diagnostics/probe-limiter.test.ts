@@ -7,7 +7,9 @@ const report = (host: string): ProbeReport => ({ target: { host, port: 25, isIp:
 /** A probe the test finishes by hand. */
 function pendingProbe(host: string) {
   let finish!: () => void;
-  const promise = new Promise<ProbeReport>((resolve) => { finish = () => resolve(report(host)); });
+  const promise = new Promise<ProbeReport>((resolve) => {
+    finish = () => resolve(report(host));
+  });
   return { start: () => promise, finish };
 }
 
@@ -16,8 +18,14 @@ describe('createProbeLimiter', () => {
     const limiter = createProbeLimiter({ perUser: 1, overall: 10, windowMs: 60_000, clock: () => 0 });
     const probe = pendingProbe('mail.contoso.com');
     let starts = 0;
-    const first = limiter.run('alice', 'mail.contoso.com:25', () => { starts++; return probe.start(); });
-    const second = limiter.run('bob', 'MAIL.contoso.com:25', () => { starts++; return probe.start(); });
+    const first = limiter.run('alice', 'mail.contoso.com:25', () => {
+      starts++;
+      return probe.start();
+    });
+    const second = limiter.run('bob', 'MAIL.contoso.com:25', () => {
+      starts++;
+      return probe.start();
+    });
     expect(first.status).toBe('started');
     expect(second).toMatchObject({ status: 'joined' });
     expect(second.promise).toBe(first.promise);
@@ -78,7 +86,9 @@ describe('createProbeLimiter', () => {
     const failed = limiter.run('alice', 'a:25', () => Promise.reject(new Error('boom')));
     await expect(failed.promise).rejects.toThrow('boom');
     expect(limiter.run('alice', 'a:25', pendingProbe('a').start).status).toBe('started');
-    const thrown = limiter.run('alice', 'b:25', () => { throw new Error('sync boom'); });
+    const thrown = limiter.run('alice', 'b:25', () => {
+      throw new Error('sync boom');
+    });
     await expect(thrown.promise).rejects.toThrow('sync boom');
   });
 });

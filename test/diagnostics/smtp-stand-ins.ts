@@ -85,10 +85,16 @@ export interface TestCertificates {
   /** for localhost and 127.0.0.1, signed by its own key */
   selfSigned: KeyCert;
 }
-export interface KeyCert { key: string; cert: string }
+export interface KeyCert {
+  key: string;
+  cert: string;
+}
 
 const DAY = 24 * 60 * 60 * 1000;
-const localNames = [{ type: 2 as const, value: 'localhost' }, { type: 7 as const, ip: '127.0.0.1' }];
+const localNames = [
+  { type: 2 as const, value: 'localhost' },
+  { type: 7 as const, ip: '127.0.0.1' },
+];
 
 export async function makeCertificates(): Promise<TestCertificates> {
   // EC keys: a few milliseconds each, where RSA-2048 costs hundreds on a small CI machine
@@ -96,13 +102,24 @@ export async function makeCertificates(): Promise<TestCertificates> {
   const ca = await generate([{ name: 'commonName', value: 'Mail Flow Doctor Test CA' }], {
     ...base,
     notAfterDate: new Date(Date.now() + 3 * 365 * DAY),
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
   });
   const signer = { key: ca.private, cert: ca.cert };
-  const leaf = (cn: string, altNames: { type: 2 | 7; value?: string; ip?: string }[], extra: { notBeforeDate?: Date; notAfterDate?: Date; ca?: typeof signer } = {}) =>
+  const leaf = (
+    cn: string,
+    altNames: { type: 2 | 7; value?: string; ip?: string }[],
+    extra: { notBeforeDate?: Date; notAfterDate?: Date; ca?: typeof signer } = {},
+  ) =>
     generate([{ name: 'commonName', value: cn }], {
       ...base,
-      extensions: [{ name: 'basicConstraints', cA: false }, { name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames }],
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames },
+      ],
       ...extra,
     }).then((p) => ({ key: p.private, cert: p.cert }));
   const [healthy, expired, otherName, selfSigned] = await Promise.all([
@@ -115,7 +132,9 @@ export async function makeCertificates(): Promise<TestCertificates> {
 }
 
 /** A DNS stand-in: answers from a table, or with the Node error code given for a name. */
-export function fakeResolver(table: Record<string, { a?: string[]; aaaa?: string[]; mx?: { exchange: string; priority: number }[]; error?: string; hang?: boolean }>): Resolver & { asked: string[] } {
+export function fakeResolver(
+  table: Record<string, { a?: string[]; aaaa?: string[]; mx?: { exchange: string; priority: number }[]; error?: string; hang?: boolean }>,
+): Resolver & { asked: string[] } {
   const asked: string[] = [];
   const answer = <T>(host: string, syscall: string, pick: (e: (typeof table)[string]) => T[] | undefined): Promise<T[]> => {
     asked.push(`${syscall} ${host}`);

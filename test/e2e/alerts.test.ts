@@ -42,16 +42,30 @@ describe('alert webhooks', () => {
     expect(t).toContain('450 4.4.316 Connection refused');
     expect(t).toContain('Destination server: mail.contoso.com');
     expect(t).toContain('Occurrences: 1');
-    const verbs = cardActions(post.body.attachments[0].content).map((a) => a.verb).filter(Boolean);
+    const verbs = cardActions(post.body.attachments[0].content)
+      .map((a) => a.verb)
+      .filter(Boolean);
     expect(verbs).toEqual(expect.arrayContaining(['fixNow', 'runDiagnostics', 'ackAlert', 'muteAlert']));
     assertCardsValid(bot.connector);
   });
 
   it.each([
     ['JSON text field', JSON.stringify({ text: PASTE }), '4.4.316'],
-    ['JSON message field', JSON.stringify({ message: 'queue building: 451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain' }), '4.4.0'],
-    ['JSON error field', JSON.stringify({ error: '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=smtp.fabrikam.com]' }), '4.7.320'],
-    ['JSON body field', JSON.stringify({ body: 'Remote Server returned \'550 5.7.520 Access denied, Your organization does not allow external forwarding.\'' }), '5.7.520'],
+    [
+      'JSON message field',
+      JSON.stringify({ message: 'queue building: 451 4.4.0 DNS query failed. The error was: SMTPSEND.DNS.NonExistentDomain; nonexistent domain' }),
+      '4.4.0',
+    ],
+    [
+      'JSON error field',
+      JSON.stringify({ error: '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=smtp.fabrikam.com]' }),
+      '4.7.320',
+    ],
+    [
+      'JSON body field',
+      JSON.stringify({ body: "Remote Server returned '550 5.7.520 Access denied, Your organization does not allow external forwarding.'" }),
+      '5.7.520',
+    ],
   ])('accepts %s', async (_name, body, code) => {
     bot = await subscribed();
     expect((await bot.alert(body, auth)).status).toBe(202);
@@ -85,7 +99,10 @@ describe('alert webhooks', () => {
 
   it('answers the Graph validation handshake and accepts Graph change notifications', async () => {
     bot = await subscribed();
-    const validation = await fetch(`${bot.url}/api/alerts?validationToken=${encodeURIComponent('Validation: Token+1/abc')}&token=${TOKEN}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    const validation = await fetch(`${bot.url}/api/alerts?validationToken=${encodeURIComponent('Validation: Token+1/abc')}&token=${TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
     expect(validation.status).toBe(200);
     expect(validation.headers.get('content-type')).toContain('text/plain');
     expect(await validation.text()).toBe('Validation: Token+1/abc');
@@ -143,7 +160,10 @@ describe('alert webhook authentication and bad input', () => {
     expect((await bot.alert(body, headers)).status).toBe(401);
     // The same digest in upper case, or with SHA256=, is the same signature: still a replay.
     expect((await bot.alert(body, { ...headers, 'x-signature-256': `SHA256=${sig.toUpperCase()}` })).status).toBe(401);
-    const bodyOnly = crypto.createHmac('sha256', TOKEN).update(body + ' ').digest('hex');
+    const bodyOnly = crypto
+      .createHmac('sha256', TOKEN)
+      .update(body + ' ')
+      .digest('hex');
     expect((await bot.alert(body + ' ', { 'x-signature-256': `sha256=${bodyOnly}`, 'x-timestamp': ts })).status).toBe(202);
   });
 
@@ -166,7 +186,7 @@ describe('alert webhook authentication and bad input', () => {
 });
 
 describe('storms, limits and outages', () => {
-  it('folds 300 identical alerts in a second into one card that counts 300, within Teams\' limits', async () => {
+  it("folds 300 identical alerts in a second into one card that counts 300, within Teams' limits", async () => {
     bot = await subscribed({}, { connector: { enforceRateLimits: true } });
     const body = JSON.stringify({ text: PASTE });
     const results = await Promise.all(Array.from({ length: 300 }, () => bot!.alert(body, auth)));
@@ -220,7 +240,13 @@ describe('Acknowledge and Mute', () => {
     const post = alertPosts(bot)[0];
     const ack = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'ackAlert');
     // Teams sends the press from the channel the card is in (a reply thread of it).
-    const inChannel = { serviceUrl: bot.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel' as const, conversationId: `${post.conversationId};messageid=${post.messageId}` };
+    const inChannel = {
+      serviceUrl: bot.connector.url,
+      replyToId: post.messageId,
+      from: ADMIN,
+      scope: 'channel' as const,
+      conversationId: `${post.conversationId};messageid=${post.messageId}`,
+    };
     const elsewhere = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, { ...inChannel, conversationId: '19:someotherchannel@thread.tacv2' }));
     expect(visibleTexts(elsewhere.body.value).join('\n')).toContain('no longer on record');
     const res = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, inChannel));

@@ -16,7 +16,8 @@ async function startKeyServer(publicKey: crypto.KeyObject) {
   let base = '';
   const server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
-    if (req.url === '/openid') res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
+    if (req.url === '/openid')
+      res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
     else if (req.url === '/keys') res.end(JSON.stringify({ keys: [{ kty: 'RSA', use: 'sig', kid: KID, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] }));
     else {
       res.writeHead(404);
@@ -104,7 +105,7 @@ describe('with MicrosoftAppId set, every request needs a valid Bot Framework tok
   });
 });
 
-describe('with no route to Microsoft\'s login servers', () => {
+describe("with no route to Microsoft's login servers", () => {
   let bot: Harness;
   beforeAll(async () => {
     bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: PASSWORD });
@@ -142,7 +143,7 @@ class RecordingBotCredentials {
   }
 }
 
-describe('an authenticated message is answered with the bot\'s own token', () => {
+describe("an authenticated message is answered with the bot's own token", () => {
   let bot: Harness;
   let keys: Awaited<ReturnType<typeof startKeyServer>>;
   const credentials = new RecordingBotCredentials();
@@ -166,7 +167,9 @@ describe('an authenticated message is answered with the bot\'s own token', () =>
   });
 
   it('checks the token, then replies to the paste with a card signed for the Bot Connector', async () => {
-    const message = teamsMessage('450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]', { serviceUrl: bot.connector.url });
+    const message = teamsMessage('450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]', {
+      serviceUrl: bot.connector.url,
+    });
     message.recipient = { id: `28:${APP_ID}`, name: 'Mail Flow Doctor' };
     const res = await bot.post(message, { authorization: `Bearer ${token({ serviceUrl: bot.connector.url })}` });
     expect(res.status).toBe(200);

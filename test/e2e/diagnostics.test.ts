@@ -17,22 +17,43 @@ type Scenario = { name: string; code?: string; expect: RegExp; start: () => Prom
 const scenarios: Scenario[] = [
   { name: 'a closed port', code: '4.4.316', expect: /Connection refused/, start: () => freePort() },
   { name: 'a server that never answers', code: '4.4.315', expect: /Connection timed out/, start: async () => track(await startRaw(() => {})) },
-  { name: 'a 421 banner', code: '4.4.317', expect: /Cannot connect to remote server/, start: async () => track(await startSmtp({ onConnect: (_s, cb) => cb(Object.assign(new Error('Service not available'), { responseCode: 421 })) })) },
+  {
+    name: 'a 421 banner',
+    code: '4.4.317',
+    expect: /Cannot connect to remote server/,
+    start: async () => track(await startSmtp({ onConnect: (_s, cb) => cb(Object.assign(new Error('Service not available'), { responseCode: 421 })) })),
+  },
   { name: 'no STARTTLS', code: '4.4.317', expect: /does not offer STARTTLS/, start: async () => track(await startSmtp({ hideSTARTTLS: true })) },
   {
     name: 'a reset mid-session',
     code: '4.4.318',
     expect: /closed abruptly/,
     start: async () =>
-      track(await startRaw((socket: Socket) => {
-        socket.write('220 mail.contoso.test ESMTP\r\n');
-        onCommand(socket, () => socket.resetAndDestroy());
-      })),
+      track(
+        await startRaw((socket: Socket) => {
+          socket.write('220 mail.contoso.test ESMTP\r\n');
+          onCommand(socket, () => socket.resetAndDestroy());
+        }),
+      ),
   },
   { name: 'an expired certificate', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.expired })) },
-  { name: 'a certificate for another name', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.otherName })) },
-  { name: 'a self-signed certificate', code: '4.7.320', expect: /Certificate validation failed/, start: async () => track(await startSmtp({ ...certs.selfSigned })) },
-  { name: 'a healthy server with a CA-signed certificate', expect: /Healthy: the server answered, offers STARTTLS/, start: async () => track(await startSmtp({ ...certs.healthy })) },
+  {
+    name: 'a certificate for another name',
+    code: '4.7.320',
+    expect: /Certificate validation failed/,
+    start: async () => track(await startSmtp({ ...certs.otherName })),
+  },
+  {
+    name: 'a self-signed certificate',
+    code: '4.7.320',
+    expect: /Certificate validation failed/,
+    start: async () => track(await startSmtp({ ...certs.selfSigned })),
+  },
+  {
+    name: 'a healthy server with a CA-signed certificate',
+    expect: /Healthy: the server answered, offers STARTTLS/,
+    start: async () => track(await startSmtp({ ...certs.healthy })),
+  },
 ];
 function track(s: StandIn): number {
   servers.push(s);
@@ -62,7 +83,12 @@ async function finalCard(postedBefore: number): Promise<{ id: string; first: str
   await bot.connector.waitFor(() => bot.connector.updates().some((u) => u.activityId === posted.messageId && isFinal(u)), 8000);
   const versions = bot.connector.updates().filter((u) => u.activityId === posted.messageId);
   assertCardsValid(bot.connector);
-  return { id: posted.messageId, first: text(posted.body.attachments[0].content), last: text(versions.at(-1)!.body.attachments[0].content), updates: versions.length };
+  return {
+    id: posted.messageId,
+    first: text(posted.body.attachments[0].content),
+    last: text(versions.at(-1)!.body.attachments[0].content),
+    updates: versions.length,
+  };
 }
 
 describe.each(scenarios)('diagnosing $name', (scenario) => {
@@ -87,7 +113,12 @@ describe.each(scenarios)('diagnosing $name', (scenario) => {
 
   it('through the Run diagnostics button on a pasted connector error', async () => {
     bot.connector.clear();
-    await bot.post(teamsMessage(`450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=localhost] [LastAttemptedIP=127.0.0.1:${port}]`, { serviceUrl: bot.connector.url, from: ADMIN }));
+    await bot.post(
+      teamsMessage(`450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=localhost] [LastAttemptedIP=127.0.0.1:${port}]`, {
+        serviceUrl: bot.connector.url,
+        from: ADMIN,
+      }),
+    );
     const card = bot.connector.cards()[0];
     const button = cardActions(card.body.attachments[0].content).find((a) => a.verb === 'runDiagnostics');
     expect(button.data).toEqual({ host: 'localhost', port });

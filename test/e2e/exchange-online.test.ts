@@ -23,8 +23,23 @@ beforeAll(async () => {
     clientId: CLIENT,
     clientSecret: SECRET,
     connectors: [
-      { Name: 'Outbound to on-premises', Enabled: true, SmartHosts: ['mail.contoso.com'], RecipientDomains: ['contoso.com'], TlsSettings: 'CertificateValidation', ConnectorType: 'OnPremises' },
-      { Name: 'Partner Fabrikam', Enabled: true, SmartHosts: ['smtp.fabrikam.com'], RecipientDomains: ['fabrikam.com'], TlsSettings: 'DomainValidation', TlsDomain: 'smtp.fabrikam.com', ConnectorType: 'Partner' },
+      {
+        Name: 'Outbound to on-premises',
+        Enabled: true,
+        SmartHosts: ['mail.contoso.com'],
+        RecipientDomains: ['contoso.com'],
+        TlsSettings: 'CertificateValidation',
+        ConnectorType: 'OnPremises',
+      },
+      {
+        Name: 'Partner Fabrikam',
+        Enabled: true,
+        SmartHosts: ['smtp.fabrikam.com'],
+        RecipientDomains: ['fabrikam.com'],
+        TlsSettings: 'DomainValidation',
+        TlsDomain: 'smtp.fabrikam.com',
+        ConnectorType: 'Partner',
+      },
       { Name: 'Partner Northwind', Enabled: false, SmartHosts: ['mx.northwind.example'], RecipientDomains: ['northwind.example'], TlsSettings: null },
     ],
     domains: [
@@ -63,7 +78,8 @@ const start = (extra: Record<string, string> = {}, dataDir?: string) =>
   startBot(env(extra), { dataDir, resolver: fakeResolver({ 'mail.contoso.com': { a: ['127.0.0.1'] } }) });
 
 const text = (card: any) => visibleTexts(card).join('\n');
-const PASTE = () => `450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=127.0.0.1:${smtp.port}]`;
+const PASTE = () =>
+  `450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=127.0.0.1:${smtp.port}]`;
 
 async function command(h: Harness, t: string) {
   h.connector.clear();
@@ -136,7 +152,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     expect(audit).toContain('undone');
   });
 
-  it('puts Exchange\'s refusal on the card in plain words, without a stack or a secret', async () => {
+  it("puts Exchange's refusal on the card in plain words, without a stack or a secret", async () => {
     bot = await start();
     exo.forbid('Set-OutboundConnector');
     try {
@@ -161,8 +177,14 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     const applied = text(await press(bot, 'applyFix', domain.data, messageId));
     expect(applied).toContain('The bot will re-check at');
     await bot.restart(); // the re-check is in the store, not in memory
-    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === messageId && text(u.body.attachments[0].content).includes('Re-checked')), 15_000);
-    const update = bot.connector.updates().filter((u) => u.activityId === messageId).at(-1)!;
+    await bot.connector.waitFor(
+      () => bot!.connector.updates().some((u) => u.activityId === messageId && text(u.body.attachments[0].content).includes('Re-checked')),
+      15_000,
+    );
+    const update = bot.connector
+      .updates()
+      .filter((u) => u.activityId === messageId)
+      .at(-1)!;
     const t = text(update.body.attachments[0].content);
     expect(t).toContain('The change is still in place (Authoritative)');
     expect(t).toContain(`Still failing: a probe of mail.contoso.com:${smtp.port} gets what Microsoft 365 would report as 450 4.4.317`);

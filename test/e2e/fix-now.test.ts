@@ -7,7 +7,8 @@ import { ADMIN, STRANGER, cardInvoke, teamsMessage } from '../support/activities
 import { cardActions, cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
 import { ExchangeError, type ExchangeBackend } from '../../src/remediation/backends/exchange-backend';
 
-const PASTE_316 = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+const PASTE_316 =
+  '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
 let bot: Harness | undefined;
 afterEach(async () => {
   await bot?.stop();
@@ -33,8 +34,16 @@ async function pasteAndGetCard(h: Harness, text = PASTE_316, scope: 'personal' |
   return { messageId: call.messageId, fixNow, conversationId: call.conversationId };
 }
 
-async function press(h: Harness, verb: string, data: Record<string, unknown>, replyToId: string, opts: { from?: typeof ADMIN; id?: string; locale?: string; scope?: 'personal' | 'channel' } = {}) {
-  const res = await h.post(cardInvoke({ verb, data }, { serviceUrl: h.connector.url, replyToId, from: opts.from ?? ADMIN, id: opts.id, locale: opts.locale, scope: opts.scope }));
+async function press(
+  h: Harness,
+  verb: string,
+  data: Record<string, unknown>,
+  replyToId: string,
+  opts: { from?: typeof ADMIN; id?: string; locale?: string; scope?: 'personal' | 'channel' } = {},
+) {
+  const res = await h.post(
+    cardInvoke({ verb, data }, { serviceUrl: h.connector.url, replyToId, from: opts.from ?? ADMIN, id: opts.id, locale: opts.locale, scope: opts.scope }),
+  );
   expect(res.status).toBe(200);
   return res;
 }
@@ -134,7 +143,10 @@ describe('Fix now for 4.4.316', () => {
 
   it('lets the user choose the connector when none routes to the failing server', async () => {
     bot = await startBot();
-    const { messageId, fixNow } = await pasteAndGetCard(bot, PASTE_316.replace(/mail\.contoso\.com/g, 'unknown.example.org').replace('203.0.113.5', '198.51.100.250'));
+    const { messageId, fixNow } = await pasteAndGetCard(
+      bot,
+      PASTE_316.replace(/mail\.contoso\.com/g, 'unknown.example.org').replace('203.0.113.5', '198.51.100.250'),
+    );
     const choose = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     const chooseText = textOf(choose);
     expect(chooseText).toContain('Which connector delivers this mail?');
@@ -173,10 +185,21 @@ describe('Fix now for 4.4.316', () => {
   it('starts the simulated tenant from EXCHANGE_SIM_STATE', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-sim-'));
     const file = path.join(dir, 'tenant.json');
-    fs.writeFileSync(file, JSON.stringify({
-      connectors: [{ name: 'To Northwind', smartHosts: ['smtp.northwind.example'], enabled: true, tlsSettings: 'EncryptionOnly', recipientDomains: ['northwind.example'] }],
-      acceptedDomains: [{ domainName: 'northwind.example', domainType: 'InternalRelay' }],
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        connectors: [
+          {
+            name: 'To Northwind',
+            smartHosts: ['smtp.northwind.example'],
+            enabled: true,
+            tlsSettings: 'EncryptionOnly',
+            recipientDomains: ['northwind.example'],
+          },
+        ],
+        acceptedDomains: [{ domainName: 'northwind.example', domainType: 'InternalRelay' }],
+      }),
+    );
     bot = await startBot({ EXCHANGE_SIM_STATE: file });
     const text = await command(bot, 'connectors');
     expect(text).toContain('To Northwind');
@@ -214,7 +237,7 @@ describe('Fix now for 4.4.316', () => {
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
 
-  it('puts Exchange\'s own words on the card when a change fails, and audits the failure', async () => {
+  it("puts Exchange's own words on the card when a change fails, and audits the failure", async () => {
     const failing = withConnectorChange(async () => {
       throw new ExchangeError('forbidden', 'The app is missing the Exchange Administrator role.');
     });

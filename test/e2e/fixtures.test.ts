@@ -6,7 +6,10 @@ import { ADMIN, teamsMessage } from '../support/activities';
 import { visibleTexts } from '../support/validate-card';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'pastes');
-const scenarios = fs.readdirSync(DIR).filter((f) => f.endsWith('.expected.json')).map((f) => f.replace('.expected.json', ''));
+const scenarios = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith('.expected.json'))
+  .map((f) => f.replace('.expected.json', ''));
 
 let bot: Harness;
 beforeAll(async () => {
@@ -48,8 +51,12 @@ describe('a whole message-trace export', () => {
     const lines: string[] = [];
     for (let i = 0; i < 200; i++) {
       const host = `mail${i % 50}.contoso.com`;
-      if (i % 4 === 0) lines.push(`user${i}@contoso.com,Failed,550 5.4.316 Message expired, connection refused(Socket error code 10061) [LastAttemptedServerName=${host}]`);
-      else if (i % 4 === 1) lines.push(`user${i}@contoso.com,Pending,{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=${host}] [LastAttemptedIP=203.0.113.${i % 50}:25]}`);
+      if (i % 4 === 0)
+        lines.push(`user${i}@contoso.com,Failed,550 5.4.316 Message expired, connection refused(Socket error code 10061) [LastAttemptedServerName=${host}]`);
+      else if (i % 4 === 1)
+        lines.push(
+          `user${i}@contoso.com,Pending,{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=${host}] [LastAttemptedIP=203.0.113.${i % 50}:25]}`,
+        );
       else if (i % 4 === 2) lines.push(`user${i}@contoso.com,Pending,{LED=450 4.4.315 Connection timed out [LastAttemptedServerName=relay.contoso.com]}`);
       else lines.push(`user${i}@contoso.com,Failed,550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup`);
     }

@@ -32,11 +32,31 @@ async function paste(text: string, opts: { scope?: Scope; locale?: string; html?
 
 const CONNECTOR_CODES: Array<[string, string, string]> = [
   ['4.4.312', '450 4.4.312 DNS query failed [Message=InfoDomainNonexistent] [LastAttemptedServerName=mail.contoso.com]', 'mail.contoso.com'],
-  ['4.4.315', '450 4.4.315 Connection timed out [Message=Socket error code 10060] [LastAttemptedServerName=hybrid.contoso.com] [LastAttemptedIP=198.51.100.20:25]', 'hybrid.contoso.com'],
-  ['4.4.316', '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]', 'mail.contoso.com'],
-  ['4.4.317', '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=smtp.fabrikam.com] [LastAttemptedIP=192.0.2.44:25]', 'smtp.fabrikam.com'],
-  ['4.4.318', '450 4.4.318 Connection was closed abruptly [Message=Socket error code 10054] [LastAttemptedServerName=relay.tailspintoys.com] [LastAttemptedIP=198.51.100.77:25]', 'relay.tailspintoys.com'],
-  ['4.7.320', '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.woodgrovebank.com] [LastAttemptedIP=203.0.113.90:25]', 'mail.woodgrovebank.com'],
+  [
+    '4.4.315',
+    '450 4.4.315 Connection timed out [Message=Socket error code 10060] [LastAttemptedServerName=hybrid.contoso.com] [LastAttemptedIP=198.51.100.20:25]',
+    'hybrid.contoso.com',
+  ],
+  [
+    '4.4.316',
+    '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]',
+    'mail.contoso.com',
+  ],
+  [
+    '4.4.317',
+    '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=smtp.fabrikam.com] [LastAttemptedIP=192.0.2.44:25]',
+    'smtp.fabrikam.com',
+  ],
+  [
+    '4.4.318',
+    '450 4.4.318 Connection was closed abruptly [Message=Socket error code 10054] [LastAttemptedServerName=relay.tailspintoys.com] [LastAttemptedIP=198.51.100.77:25]',
+    'relay.tailspintoys.com',
+  ],
+  [
+    '4.7.320',
+    '450 4.7.320 Certificate validation failed [Message=SubjectMismatch] [LastAttemptedServerName=mail.woodgrovebank.com] [LastAttemptedIP=203.0.113.90:25]',
+    'mail.woodgrovebank.com',
+  ],
 ];
 
 describe('a pasted connector error in a 1:1 chat', () => {
@@ -59,7 +79,7 @@ describe('a pasted connector error in a 1:1 chat', () => {
     expect(fixNow.data).toMatchObject({ code: '4.4.316', server: 'mail.contoso.com', ip: '203.0.113.5' });
   });
 
-  it.each(CONNECTOR_CODES)('explains %s with the article\'s causes and fixes and the partner guidance', async (code, text, server) => {
+  it.each(CONNECTOR_CODES)("explains %s with the article's causes and fixes and the partner guidance", async (code, text, server) => {
     const { texts, cards } = await paste(text, { expectCards: 1 });
     const k = en.codes[code];
     expect(texts[0]).toContain(`${code} ${k.name}`);
@@ -67,18 +87,22 @@ describe('a pasted connector error in a 1:1 chat', () => {
     for (const cause of k.causes) expect(texts[0]).toContain(cause.slice(0, 40));
     for (const fix of k.fixes) expect(texts[0]).toContain(fix.slice(0, 40));
     expect(texts[0]).toContain(en.partner);
-    const verbs = cardActions(cards[0].body.attachments[0].content).map((a) => a.verb).filter(Boolean);
+    const verbs = cardActions(cards[0].body.attachments[0].content)
+      .map((a) => a.verb)
+      .filter(Boolean);
     expect(verbs.includes('fixNow')).toBe(code === '4.4.316');
   });
 
-  it('quotes the remote server\'s own reply and the codes inside it', async () => {
+  it("quotes the remote server's own reply and the codes inside it", async () => {
     const { texts } = await paste(CONNECTOR_CODES[3][1], { expectCards: 1 });
     expect(texts[0]).toContain('451 5.7.3 STARTTLS is required to send mail');
     expect(texts[0]).toMatch(/Codes inside the reply: 5\.7\.3/);
   });
 
-  it('gives any other code a card with the article\'s other-errors guidance and the RFC 3463 meaning', async () => {
-    const { texts } = await paste('Delivery failed: 451 4.4.399 Something odd happened at the far end [LastAttemptedServerName=mx.example.net]', { expectCards: 1 });
+  it("gives any other code a card with the article's other-errors guidance and the RFC 3463 meaning", async () => {
+    const { texts } = await paste('Delivery failed: 451 4.4.399 Something odd happened at the far end [LastAttemptedServerName=mx.example.net]', {
+      expectCards: 1,
+    });
     expect(texts[0]).toContain('4.4.399');
     expect(texts[0]).toContain(en.other.meaning.slice(0, 40));
     expect(texts[0]).toContain(en.rfc3463.class['4']);
@@ -87,7 +111,8 @@ describe('a pasted connector error in a 1:1 chat', () => {
   });
 
   it('reads a message-trace Reason detail and says when the 24-hour retries end', async () => {
-    const reason = 'Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]};{MSG=};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/14/2023 9:41:07 AM}]. OutboundProxyTargetIP: 203.0.113.5. OutboundProxyTargetHostName: mail.contoso.com';
+    const reason =
+      'Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]};{MSG=};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/14/2023 9:41:07 AM}]. OutboundProxyTargetIP: 203.0.113.5. OutboundProxyTargetHostName: mail.contoso.com';
     const { texts } = await paste(reason, { expectCards: 1 });
     expect(texts[0]).toMatch(/Last retry: 2023-06-14 09:41 UTC/);
     // LRT + 24 h = 2023-06-15 09:41 UTC; the clock says 15:00 on the 14th, so 18 h 41 min are left.
@@ -95,7 +120,10 @@ describe('a pasted connector error in a 1:1 chat', () => {
   });
 
   it('says the window has ended when the last retry is more than 24 hours old', async () => {
-    const { texts } = await paste('{LED=450 4.4.315 Connection timed out};{MSG=Socket error code 10060};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/12/2023 8:00:00 AM}', { expectCards: 1 });
+    const { texts } = await paste(
+      '{LED=450 4.4.315 Connection timed out};{MSG=Socket error code 10060};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/12/2023 8:00:00 AM}',
+      { expectCards: 1 },
+    );
     expect(texts[0]).toContain('the window has ended');
   });
 
@@ -108,8 +136,8 @@ describe('a pasted connector error in a 1:1 chat', () => {
       'Receiving server: AM0PR01MB1234.eurprd01.prod.outlook.com',
       '',
       'user@contoso.com',
-      '6/14/2023 9:41:07 AM - Server at AM0PR01MB1234.eurprd01.prod.outlook.com returned \'550 5.4.316 Message expired, connection refused(Socket error code 10061)\'',
-      '6/14/2023 9:30:01 AM - Server at mail.contoso.com (203.0.113.5) returned \'450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]\'',
+      "6/14/2023 9:41:07 AM - Server at AM0PR01MB1234.eurprd01.prod.outlook.com returned '550 5.4.316 Message expired, connection refused(Socket error code 10061)'",
+      "6/14/2023 9:30:01 AM - Server at mail.contoso.com (203.0.113.5) returned '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]'",
     ].join('\n');
     const { texts } = await paste(ndr);
     const all = texts.join('\n---\n');
@@ -145,13 +173,14 @@ describe('group chats, channels and languages', () => {
   });
 
   it('reads text Teams delivered as HTML with entities and non-breaking spaces', async () => {
-    const html = '<p>450&nbsp;4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]&nbsp;[LastAttemptedIP=203.0.113.5:25]</p>';
+    const html =
+      '<p>450&nbsp;4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com]&nbsp;[LastAttemptedIP=203.0.113.5:25]</p>';
     const { texts } = await paste(html, { scope: 'channel', expectCards: 1 });
     expect(texts[0]).toContain('Destination server: mail.contoso.com');
     expect(texts[0]).toContain('IP address: 203.0.113.5');
   });
 
-  it('answers in Russian when the user\'s locale is ru-RU', async () => {
+  it("answers in Russian when the user's locale is ru-RU", async () => {
     const { texts } = await paste(CONNECTOR_CODES[2][1], { locale: 'ru-RU', expectCards: 1 });
     expect(texts[0]).toContain(ru.codes['4.4.316'].name);
     expect(texts[0]).toContain('Вероятные причины');
@@ -246,7 +275,8 @@ describe('bad and hostile input', () => {
   });
 
   it('answers a 2 MB paste with bounded cards', async () => {
-    const line = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25] ';
+    const line =
+      '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25] ';
     const big = line.repeat(Math.ceil((2 * 1024 * 1024) / line.length)) + ' tail 550 5.1.1 RESOLVER.ADR.RecipNotFound; not found';
     const { cards } = await paste(big);
     expect(cards.length).toBeGreaterThanOrEqual(1);
@@ -255,7 +285,8 @@ describe('bad and hostile input', () => {
   });
 
   it('shows markdown links and template expressions as plain text, never evaluated or live', async () => {
-    const hostile = '450 4.4.316 Connection refused [Message=[click me](https://evil.example/x) **boom** ${1+1} ${$root.t}] [LastAttemptedServerName=[x](https://evil.example)] [LastAttemptedIP=203.0.113.5:25]';
+    const hostile =
+      '450 4.4.316 Connection refused [Message=[click me](https://evil.example/x) **boom** ${1+1} ${$root.t}] [LastAttemptedServerName=[x](https://evil.example)] [LastAttemptedIP=203.0.113.5:25]';
     const { cards, texts } = await paste(hostile, { expectCards: 1 });
     const card = cards[0].body.attachments[0].content;
     const json = JSON.stringify(card);
@@ -297,7 +328,8 @@ describe('a message Teams sends again after the bot crashed', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-crash-'));
     const env = { DATA_DIR: dataDir };
     const activity = teamsMessage('450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.com]', { serviceUrl: connector.url, from: ADMIN });
-    const send = (url: string) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    const send = (url: string) =>
+      fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     let bot = await startBotProcess(env);
     try {
       expect((await send(bot.url)).status).toBe(200);

@@ -71,7 +71,11 @@ describe('two instances on shared Azure Blob Storage', () => {
     await post(a, teamsMessage('subscribe', { serviceUrl: connector.url, from: ADMIN, scope: 'channel' }));
     connector.clear();
     const send = (bot: BotProcess) =>
-      fetch(`${bot.url}/api/alerts`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ text: PASTE }) });
+      fetch(`${bot.url}/api/alerts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: PASTE }),
+      });
     const responses = await Promise.all(Array.from({ length: 120 }, (_, i) => send(i % 2 ? a : b)));
     expect(responses.every((r) => r.status === 202)).toBe(true);
     await connector.waitFor(() => {

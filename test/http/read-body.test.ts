@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError, readBody } from '../../src/http/read-body';
+import { type HttpError, readBody } from '../../src/http/read-body';
 
 /** A real server whose handler reports what readBody made of each request. */
 let server: http.Server;
@@ -12,16 +12,18 @@ let arrived: () => void = () => undefined;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    readBody(req, 1000).then(
-      (body) => {
-        outcomes.push({ body: body.toString('utf8') });
-        res.end('ok');
-      },
-      (error: HttpError) => {
-        outcomes.push({ error });
-        if (!res.destroyed) res.writeHead(error.status).end();
-      },
-    ).finally(() => arrived());
+    readBody(req, 1000)
+      .then(
+        (body) => {
+          outcomes.push({ body: body.toString('utf8') });
+          res.end('ok');
+        },
+        (error: HttpError) => {
+          outcomes.push({ error });
+          if (!res.destroyed) res.writeHead(error.status).end();
+        },
+      )
+      .finally(() => arrived());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
@@ -67,7 +69,11 @@ describe('readBody', () => {
   it('refuses a chunked body once it passes the limit with 413', async () => {
     const done = next();
     const chunk = (s: string) => `${s.length.toString(16)}\r\n${s}\r\n`;
-    await rawRequest('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n', [chunk('a'.repeat(600)), chunk('b'.repeat(600)), '0\r\n\r\n']);
+    await rawRequest('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n', [
+      chunk('a'.repeat(600)),
+      chunk('b'.repeat(600)),
+      '0\r\n\r\n',
+    ]);
     await done;
     expect(outcomes.at(-1)!.error).toMatchObject({ status: 413, code: 'payload_too_large' });
   });

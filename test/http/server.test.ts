@@ -67,16 +67,25 @@ describe('POST /api/messages', () => {
       res.status(200);
       res.end();
     }) as never);
-    const answer = await raw(port, `POST http://127.0.0.1:${port}/api/messages?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(MESSAGE)}\r\nConnection: close\r\n\r\n${MESSAGE}`);
+    const answer = await raw(
+      port,
+      `POST http://127.0.0.1:${port}/api/messages?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(MESSAGE)}\r\nConnection: close\r\n\r\n${MESSAGE}`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 200/);
     expect(handled).toEqual(['1']);
   });
 
   it('refuses a request without a token from its headers, without reading the body or calling the adapter', async () => {
     let called = false;
-    const port = await serve((async () => void (called = true)) as never, memoryLogger(), { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'x' });
+    const port = await serve((async () => void (called = true)) as never, memoryLogger(), {
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'x',
+    });
     // The declared body never arrives: an answer can only come from the headers.
-    const answer = await raw(port, `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{`);
+    const answer = await raw(
+      port,
+      `POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n{`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 401/);
     expect(called).toBe(false);
   });

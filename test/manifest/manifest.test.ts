@@ -10,10 +10,7 @@ import addFormats from 'ajv-formats';
 
 const root = resolve(__dirname, '..', '..');
 const manifestDir = join(root, 'manifest');
-const schemaPath = join(
-  root,
-  'node_modules/@microsoft/app-manifest/build/json-schemas/teams/v1.29/MicrosoftTeams.schema.json',
-);
+const schemaPath = join(root, 'node_modules/@microsoft/app-manifest/build/json-schemas/teams/v1.29/MicrosoftTeams.schema.json');
 const SAMPLE_BOT_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
@@ -233,7 +230,13 @@ describe('icons', () => {
     const rgb = [1, 3, 5].map((i) => parseInt(accent.slice(i, i + 2), 16));
     const px = (x: number, y: number) => [...png.pixels.subarray((y * 192 + x) * 4, (y * 192 + x) * 4 + 4)];
     // Square, not rounded: every corner pixel is the solid background.
-    for (const [x, y] of [[0, 0], [191, 0], [0, 191], [191, 191]]) expect(px(x, y)).toEqual([...rgb, 255]);
+    for (const [x, y] of [
+      [0, 0],
+      [191, 0],
+      [0, 191],
+      [191, 191],
+    ])
+      expect(px(x, y)).toEqual([...rgb, 255]);
     // Fully opaque, and the symbol stays inside the central 96x96 area (48 px padding).
     let symbolPixels = 0;
     const notOpaque: string[] = [];

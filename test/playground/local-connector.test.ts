@@ -46,7 +46,8 @@ async function startPlayground(opts: { enabled?: boolean; connector?: LocalConne
     post: (conversationId: string, text: string, replyToId?: string) => send('POST', conversationId, { type: 'message', text }, replyToId),
     put: (conversationId: string, activityId: string, text: string) => send('PUT', conversationId, { type: 'message', id: activityId, text }, activityId),
     send,
-    watch: (conversationId: string, headers?: Record<string, string>) => readEvents(`${url}/playground/events?conversation=${encodeURIComponent(conversationId)}`, headers),
+    watch: (conversationId: string, headers?: Record<string, string>) =>
+      readEvents(`${url}/playground/events?conversation=${encodeURIComponent(conversationId)}`, headers),
     playground,
     async close() {
       playground.close();
@@ -210,11 +211,19 @@ describe('the playground routes', () => {
   it('show the tenant and the audit from the backend and audit log they were given', async () => {
     pg = await startPlayground();
     await pg.exchange.setOutboundConnectorEnabled('Outbound to Contoso on-premises', false);
-    await pg.audit.record({ actor: { id: '29:x', name: 'Megan Bowen', aadObjectId: 'a' }, verb: 'applyFix', result: 'applied', powershell: "Set-OutboundConnector -Identity 'Outbound to Contoso on-premises' -Enabled $false" });
+    await pg.audit.record({
+      actor: { id: '29:x', name: 'Megan Bowen', aadObjectId: 'a' },
+      verb: 'applyFix',
+      result: 'applied',
+      powershell: "Set-OutboundConnector -Identity 'Outbound to Contoso on-premises' -Enabled $false",
+    });
 
     const tenant: any = await (await fetch(`${pg.url}/playground/tenant`)).json();
     expect(tenant.backend).toBe('simulated');
-    expect(tenant.connectors.find((c: any) => c.name === 'Outbound to Contoso on-premises')).toMatchObject({ enabled: false, smartHosts: ['mail.contoso.com', '203.0.113.5'] });
+    expect(tenant.connectors.find((c: any) => c.name === 'Outbound to Contoso on-premises')).toMatchObject({
+      enabled: false,
+      smartHosts: ['mail.contoso.com', '203.0.113.5'],
+    });
     expect(tenant.acceptedDomains).toContainEqual(expect.objectContaining({ domainName: 'contoso.com', domainType: 'InternalRelay' }));
 
     const audit: any = await (await fetch(`${pg.url}/playground/audit`)).json();

@@ -20,7 +20,9 @@ let posted: any[];
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the playground browser tests need it. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the playground browser tests need it. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
   }
   // mail.contoso.com is a documentation address here, so Run diagnostics is refused without connecting.
   bot = await startBot({}, { resolver: fakeResolver({ 'mail.contoso.com': { a: ['203.0.113.5'] } }) });
@@ -138,7 +140,10 @@ describe('the playground page', () => {
   }, 30_000);
 
   it('shows pasted markup and links as text', async () => {
-    await page.fill('#composer', '450 4.4.316 Connection refused [Message=<img src=x onerror=alert(1)> **boom** [click](javascript:alert(1))] [LastAttemptedServerName=<b>mail.contoso.com</b>]');
+    await page.fill(
+      '#composer',
+      '450 4.4.316 Connection refused [Message=<img src=x onerror=alert(1)> **boom** [click](javascript:alert(1))] [LastAttemptedServerName=<b>mail.contoso.com</b>]',
+    );
     await page.keyboard.press('Enter');
     await page.waitForSelector('article.message.bot .ac-adaptiveCard', { timeout: 10_000 });
     expect(await page.locator('img, b, a[href^="javascript"]').count()).toBe(0);

@@ -7,11 +7,7 @@ import { generate } from 'selfsigned';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../src/log/logger';
 import { ExchangeError } from '../../src/remediation/backends/exchange-backend';
-import {
-  createExchangeOnlineBackend,
-  dryRunDescription,
-  type ExchangeOnlineOptions,
-} from '../../src/remediation/backends/exchange-online';
+import { createExchangeOnlineBackend, dryRunDescription, type ExchangeOnlineOptions } from '../../src/remediation/backends/exchange-online';
 import { readCertificateFile } from '../../src/remediation/backends/exchange-token';
 import { startExchangeOnlineStandIn, type RawConnector, type RawDomain, type StandInOptions } from '../support/exchange-online-stand-in';
 
@@ -22,13 +18,25 @@ const ANCHOR = `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${TENANT
 
 const CONNECTORS: RawConnector[] = [
   {
-    Name: 'Outbound to Contoso on-premises', Identity: 'Outbound to Contoso on-premises', Guid: '0d5a3c1e-0000-4000-8000-000000000001',
-    Enabled: true, ConnectorType: 'OnPremises', UseMXRecord: false, SmartHosts: ['mail.contoso.com', '203.0.113.5'],
-    RecipientDomains: ['contoso.com'], TlsSettings: 'CertificateValidation', TlsDomain: null,
+    Name: 'Outbound to Contoso on-premises',
+    Identity: 'Outbound to Contoso on-premises',
+    Guid: '0d5a3c1e-0000-4000-8000-000000000001',
+    Enabled: true,
+    ConnectorType: 'OnPremises',
+    UseMXRecord: false,
+    SmartHosts: ['mail.contoso.com', '203.0.113.5'],
+    RecipientDomains: ['contoso.com'],
+    TlsSettings: 'CertificateValidation',
+    TlsDomain: null,
   },
   {
-    Name: 'Partner Fabrikam (TLS required)', Enabled: true, ConnectorType: 'Partner', SmartHosts: ['smtp.fabrikam.com'],
-    RecipientDomains: ['fabrikam.com', '*.fabrikam.com'], TlsSettings: 'DomainValidation', TlsDomain: 'smtp.fabrikam.com',
+    Name: 'Partner Fabrikam (TLS required)',
+    Enabled: true,
+    ConnectorType: 'Partner',
+    SmartHosts: ['smtp.fabrikam.com'],
+    RecipientDomains: ['fabrikam.com', '*.fabrikam.com'],
+    TlsSettings: 'DomainValidation',
+    TlsDomain: 'smtp.fabrikam.com',
   },
   { Name: "O'Brien relay", Enabled: false, ConnectorType: 'Partner', SmartHosts: ['198.51.100.0/24'], RecipientDomains: [], TlsSettings: null },
 ];
@@ -94,14 +102,32 @@ describe('reading the tenant', () => {
 
     expect(connectors).toEqual([
       {
-        name: 'Outbound to Contoso on-premises', enabled: true, smartHosts: ['mail.contoso.com', '203.0.113.5'],
-        recipientDomains: ['contoso.com'], tlsSettings: 'CertificateValidation', tlsDomain: null, connectorType: 'OnPremises',
+        name: 'Outbound to Contoso on-premises',
+        enabled: true,
+        smartHosts: ['mail.contoso.com', '203.0.113.5'],
+        recipientDomains: ['contoso.com'],
+        tlsSettings: 'CertificateValidation',
+        tlsDomain: null,
+        connectorType: 'OnPremises',
       },
       {
-        name: 'Partner Fabrikam (TLS required)', enabled: true, smartHosts: ['smtp.fabrikam.com'],
-        recipientDomains: ['fabrikam.com', '*.fabrikam.com'], tlsSettings: 'DomainValidation', tlsDomain: 'smtp.fabrikam.com', connectorType: 'Partner',
+        name: 'Partner Fabrikam (TLS required)',
+        enabled: true,
+        smartHosts: ['smtp.fabrikam.com'],
+        recipientDomains: ['fabrikam.com', '*.fabrikam.com'],
+        tlsSettings: 'DomainValidation',
+        tlsDomain: 'smtp.fabrikam.com',
+        connectorType: 'Partner',
       },
-      { name: "O'Brien relay", enabled: false, smartHosts: ['198.51.100.0/24'], recipientDomains: [], tlsSettings: null, tlsDomain: null, connectorType: 'Partner' },
+      {
+        name: "O'Brien relay",
+        enabled: false,
+        smartHosts: ['198.51.100.0/24'],
+        recipientDomains: [],
+        tlsSettings: null,
+        tlsDomain: null,
+        connectorType: 'Partner',
+      },
     ]);
     // two items a page: the second page is the same body POSTed to @odata.nextLink
     expect(standIn.invocations.map((c) => c.path)).toEqual([`/adminapi/beta/${TENANT}/InvokeCommand`, `/adminapi/beta/${TENANT}/InvokeCommand?$skiptoken=2`]);
@@ -117,7 +143,14 @@ describe('reading the tenant', () => {
     expect(header(0, 'Content-Type')).toBe('application/json; charset=utf-8');
     expect(header(0, 'client-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(standIn.tokenRequests).toEqual([
-      { tenant: TENANT, clientId: CLIENT, scope: `${standIn.adminApiUrl}/.default`, grantType: 'client_credentials', credential: 'secret', issued: expect.any(String) },
+      {
+        tenant: TENANT,
+        clientId: CLIENT,
+        scope: `${standIn.adminApiUrl}/.default`,
+        grantType: 'client_credentials',
+        credential: 'secret',
+        issued: expect.any(String),
+      },
     ]);
   });
 
@@ -224,7 +257,10 @@ describe('changing the tenant', () => {
   });
 
   it('treats non-terminating cmdlet errors in a 200 answer as not done', async () => {
-    standIn.answerNext('Set-OutboundConnector', { status: 200, body: { value: [], '@adminapi.errors': [{ message: 'The connector is locked by a policy.' }] } });
+    standIn.answerNext('Set-OutboundConnector', {
+      status: 200,
+      body: { value: [], '@adminapi.errors': [{ message: 'The connector is locked by a policy.' }] },
+    });
     const err = await refusal(backend().setOutboundConnectorEnabled('Outbound to Contoso on-premises', false));
     expect(err).toMatchObject({ code: 'invalid', message: 'Exchange did not complete Set-OutboundConnector: The connector is locked by a policy.' });
   });
@@ -253,14 +289,20 @@ describe('when Exchange or Entra ID says no', () => {
   it('says Entra ID refused the sign-in when the secret is wrong, without showing it', async () => {
     const err = await refusal(backend({ clientSecret: 'wrong-secret-value-42' }).listOutboundConnectors());
     expect(err.code).toBe('forbidden');
-    expect(err.message).toMatch(/^Microsoft Entra ID refused the app's sign-in \(AADSTS7000215: Invalid client secret provided\.[^)]*\)\. Check EXCHANGE_TENANT_ID, EXCHANGE_CLIENT_ID and the client secret or certificate\.$/);
+    expect(err.message).toMatch(
+      /^Microsoft Entra ID refused the app's sign-in \(AADSTS7000215: Invalid client secret provided\.[^)]*\)\. Check EXCHANGE_TENANT_ID, EXCHANGE_CLIENT_ID and the client secret or certificate\.$/,
+    );
     expect(err.message).not.toContain('wrong-secret-value-42');
     expect(err.message).not.toContain('Trace ID');
     expect(standIn.invocations).toEqual([]);
   });
 
   it('waits as long as Retry-After says on 429, then succeeds', async () => {
-    standIn.answerNext('Get-OutboundConnector', { status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+    standIn.answerNext('Get-OutboundConnector', {
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+    });
     expect(await backend().listOutboundConnectors()).toHaveLength(3);
     expect(sleeps).toEqual([7000]);
   });
@@ -268,7 +310,10 @@ describe('when Exchange or Entra ID says no', () => {
   it('does not hold a request for a Retry-After longer than a minute', async () => {
     standIn.answerNext('Get-OutboundConnector', { status: 429, headers: { 'retry-after': '3600' } });
     const err = await refusal(backend().listOutboundConnectors());
-    expect(err).toMatchObject({ code: 'unavailable', message: 'Exchange Online is throttling requests and asked to wait 3600 seconds before Get-OutboundConnector. Try again after that.' });
+    expect(err).toMatchObject({
+      code: 'unavailable',
+      message: 'Exchange Online is throttling requests and asked to wait 3600 seconds before Get-OutboundConnector. Try again after that.',
+    });
     expect(sleeps).toEqual([]);
   });
 
@@ -301,7 +346,10 @@ describe('when Exchange or Entra ID says no', () => {
   it('gives up on a service that does not answer within the request timeout', async () => {
     standIn.answerNext('*', { status: 200, body: { value: [] }, delayMs: 5000 }, 2);
     const err = await refusal(backend({ requestTimeoutMs: 150, maxRetries: 1 }).listOutboundConnectors());
-    expect(err).toMatchObject({ code: 'unavailable', message: 'Exchange Online did not complete Get-OutboundConnector after 2 attempts (last: no answer within 0.15 s). Try again in a few minutes.' });
+    expect(err).toMatchObject({
+      code: 'unavailable',
+      message: 'Exchange Online did not complete Get-OutboundConnector after 2 attempts (last: no answer within 0.15 s). Try again in a few minutes.',
+    });
   });
 
   it('keeps tokens and the secret out of the log', async () => {
@@ -311,7 +359,9 @@ describe('when Exchange or Entra ID says no', () => {
     standIn.forbid('Set-AcceptedDomain');
     await exo.listOutboundConnectors();
     await exo.setAcceptedDomainType('contoso.com', 'Authoritative').catch(() => {});
-    await backend({ logger, clientSecret: 'another-wrong-secret' }).listAcceptedDomains().catch(() => {});
+    await backend({ logger, clientSecret: 'another-wrong-secret' })
+      .listAcceptedDomains()
+      .catch(() => {});
     expect(logger.lines.length).toBeGreaterThan(3);
     const log = logger.lines.join('\n');
     for (const secret of [SECRET, 'another-wrong-secret', ...standIn.issuedTokens()]) expect(log).not.toContain(secret);

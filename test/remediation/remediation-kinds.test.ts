@@ -13,7 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 
 const connector = (name: string, smartHosts: string[], extra: Partial<OutboundConnector> = {}): OutboundConnector => ({
-  name, smartHosts, enabled: true, recipientDomains: [], tlsSettings: null, ...extra,
+  name,
+  smartHosts,
+  enabled: true,
+  recipientDomains: [],
+  tlsSettings: null,
+  ...extra,
 });
 const ALL = Object.keys(remediationKinds) as (keyof typeof remediationKinds)[];
 const ui = loadUiStrings();
@@ -23,7 +28,11 @@ describe('planning Fix now from the table of kinds', () => {
     const changes = planChanges(ALL, {
       destination: { server: 'MAIL.contoso.com.', ip: '203.0.113.5' },
       connectors: [connector('A', ['mail.contoso.com'], { recipientDomains: ['contoso.com'] }), connector('B', ['smtp.fabrikam.com'])],
-      domains: [{ domainName: 'contoso.com', domainType: 'InternalRelay' }, { domainName: 'other.com', domainType: 'InternalRelay' }, { domainName: 'x.com', domainType: 'Authoritative' }],
+      domains: [
+        { domainName: 'contoso.com', domainType: 'InternalRelay' },
+        { domainName: 'other.com', domainType: 'InternalRelay' },
+        { domainName: 'x.com', domainType: 'Authoritative' },
+      ],
     });
     expect(changes).toEqual([
       { kind: 'connector-enabled', target: 'A', from: true, to: false },
@@ -32,14 +41,23 @@ describe('planning Fix now from the table of kinds', () => {
   });
 
   it('plans only the kinds it is given, in their order', () => {
-    const input = { destination: { server: 'a.example' }, connectors: [connector('A', ['a.example'])], domains: [{ domainName: 'a.example', domainType: 'InternalRelay' as const }] };
+    const input = {
+      destination: { server: 'a.example' },
+      connectors: [connector('A', ['a.example'])],
+      domains: [{ domainName: 'a.example', domainType: 'InternalRelay' as const }],
+    };
     expect(planChanges(['accepted-domain-type'], input).map((c) => c.kind)).toEqual(['accepted-domain-type']);
     expect(planChanges([], input)).toEqual([]);
   });
 
   it('plans for the connector a user chose when none routes to the server', () => {
     const chosen = connector('Chosen', ['10.0.0.1'], { recipientDomains: ['fabrikam.com'] });
-    const changes = planChanges(ALL, { destination: {}, connectors: [chosen], domains: [{ domainName: 'fabrikam.com', domainType: 'InternalRelay' }], chosenConnector: chosen });
+    const changes = planChanges(ALL, {
+      destination: {},
+      connectors: [chosen],
+      domains: [{ domainName: 'fabrikam.com', domainType: 'InternalRelay' }],
+      chosenConnector: chosen,
+    });
     expect(changes.map((c) => c.target)).toEqual(['Chosen', 'fabrikam.com']);
   });
 
@@ -51,14 +69,24 @@ describe('planning Fix now from the table of kinds', () => {
   });
 
   it('never proposes to disable a disabled connector', () => {
-    expect(planChanges(['connector-enabled'], { destination: { server: 'a.example' }, connectors: [connector('A', ['a.example'], { enabled: false })], domains: [] })).toEqual([]);
+    expect(
+      planChanges(['connector-enabled'], {
+        destination: { server: 'a.example' },
+        connectors: [connector('A', ['a.example'], { enabled: false })],
+        domains: [],
+      }),
+    ).toEqual([]);
   });
 });
 
 describe('each kind describes itself', () => {
   it('quotes identities so that a quote in a name cannot break out of the PowerShell line', () => {
-    expect(powershellFor({ kind: 'connector-enabled', target: "O'Brien's relay", from: true, to: false })).toBe("Set-OutboundConnector -Identity 'O''Brien''s relay' -Enabled $false");
-    expect(powershellFor({ kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' })).toBe("Set-AcceptedDomain -Identity 'contoso.com' -DomainType Authoritative");
+    expect(powershellFor({ kind: 'connector-enabled', target: "O'Brien's relay", from: true, to: false })).toBe(
+      "Set-OutboundConnector -Identity 'O''Brien''s relay' -Enabled $false",
+    );
+    expect(powershellFor({ kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' })).toBe(
+      "Set-AcceptedDomain -Identity 'contoso.com' -DomainType Authoritative",
+    );
   });
 
   it.each(LOCALES)('has a sentence in %s for every kind and direction', (locale) => {

@@ -64,12 +64,18 @@ const op = (over: Partial<Operation> = {}): Operation => ({
   ...over,
 });
 
-describe('every card the bot can send passes Microsoft\'s Adaptive Cards library (1.5, under 28 KB)', () => {
+describe("every card the bot can send passes Microsoft's Adaptive Cards library (1.5, under 28 KB)", () => {
   for (const locale of LOCALES) {
     it(`diagnosis cards for every code in the ${locale} knowledge base, plus an unknown one`, () => {
       const codes = Object.keys(knowledge[locale].codes).map((k) => k.replace(/-\d+$/, ''));
       for (const code of [...codes, '4.4.399', '2.0.0']) {
-        const data = diagnosisCardData({ error: richError(code), explanation: explainCode(knowledge, locale, code), knowledge: knowledge[locale], ui: ui[locale], now });
+        const data = diagnosisCardData({
+          error: richError(code),
+          explanation: explainCode(knowledge, locale, code),
+          knowledge: knowledge[locale],
+          ui: ui[locale],
+          now,
+        });
         const card = renderCard('diagnosis', data);
         expectValid(card);
         expect(visibleTexts(card).join('\n')).toContain(code);
@@ -83,29 +89,61 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
       cards.forEach(expectValid);
       expectValid(helpCard(locale, { ui, renderCard }, 'help'));
       expectValid(helpCard(locale, { ui, renderCard }, 'no-code'));
-      expect(commandList(ui[locale]).map((c) => c.name)).toEqual(['help', 'connectors', 'audit', 'explain <code>', 'diagnose <host>[:port]', 'subscribe', 'unsubscribe', 'subscriptions']);
-      expectValid(renderCard('connectors', {
-        connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [{ title: 'Smart hosts', value: 'a' }] }],
-        domains: [{ name: 'contoso.com', type: 'InternalRelay' }],
-        backendNote: 'simulated',
-        t: ui[locale],
-      }));
+      expect(commandList(ui[locale]).map((c) => c.name)).toEqual([
+        'help',
+        'connectors',
+        'audit',
+        'explain <code>',
+        'diagnose <host>[:port]',
+        'subscribe',
+        'unsubscribe',
+        'subscriptions',
+      ]);
+      expectValid(
+        renderCard('connectors', {
+          connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [{ title: 'Smart hosts', value: 'a' }] }],
+          domains: [{ name: 'contoso.com', type: 'InternalRelay' }],
+          backendNote: 'simulated',
+          t: ui[locale],
+        }),
+      );
       expectValid(renderCard('connectors', { connectors: [], domains: [], backendNote: '', t: ui[locale] }));
     });
 
     it(`the Fix now cards in ${locale}`, () => {
-      const ops = [op({ status: 'proposed' }), op({ id: 'op-2', change: { kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' } })];
+      const ops = [
+        op({ status: 'proposed' }),
+        op({ id: 'op-2', change: { kind: 'accepted-domain-type', target: 'contoso.com', from: 'InternalRelay', to: 'Authoritative' } }),
+      ];
       expectValid(renderCard('confirm-fix', confirmCardData(ops, ui[locale])));
       expectValid(renderCard('choose-connector', chooseConnectorCardData(['A', 'B'], { code: '4.4.316', server: 'x' }, ui[locale])));
       for (const outcome of ['applied', 'undone', 'unchanged', 'failed', 'working', 'dry-run'] as const) {
         expectValid(renderCard('fix-result', fixResultCardData(op({ undoneBy: actor, undoneAt: now.toISOString() }), outcome, ui[locale], 'object not found')));
       }
-      expectValid(renderCard('fix-result', fixResultCardData(op(), 'dry-run', ui[locale], '', { call: 'POST https://outlook.office365.com/adminapi/beta/t/InvokeCommand\n{}' })));
-      expectValid(renderCard('fix-result', fixResultCardData(op(), 'applied', ui[locale], '', { note: 'x', verification: { title: 'Re-checked', text: 'Still failing', style: 'attention' } })));
-      expectValid(renderCard('audit', auditCardData([
-        { id: '1', at: now.toISOString(), actor, verb: 'applyFix', change: ops[0].change, result: 'applied' },
-        { id: '2', at: now.toISOString(), actor, verb: 'fixNow', result: 'refused', detail: 'not allowed' },
-      ], ui[locale])));
+      expectValid(
+        renderCard(
+          'fix-result',
+          fixResultCardData(op(), 'dry-run', ui[locale], '', { call: 'POST https://outlook.office365.com/adminapi/beta/t/InvokeCommand\n{}' }),
+        ),
+      );
+      expectValid(
+        renderCard(
+          'fix-result',
+          fixResultCardData(op(), 'applied', ui[locale], '', { note: 'x', verification: { title: 'Re-checked', text: 'Still failing', style: 'attention' } }),
+        ),
+      );
+      expectValid(
+        renderCard(
+          'audit',
+          auditCardData(
+            [
+              { id: '1', at: now.toISOString(), actor, verb: 'applyFix', change: ops[0].change, result: 'applied' },
+              { id: '2', at: now.toISOString(), actor, verb: 'fixNow', result: 'refused', detail: 'not allowed' },
+            ],
+            ui[locale],
+          ),
+        ),
+      );
       expectValid(renderCard('audit', auditCardData([], ui[locale])));
       expectValid(renderCard('notice', { title: 'Not allowed', text: 'x', color: 'attention' }));
     });
@@ -113,12 +151,44 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
 
   for (const locale of LOCALES) {
     it(`the live diagnostics card in ${locale}: running, refused, failing and healthy`, () => {
-      const step = (name: ProbeStep['name'], status: ProbeStep['status'], outcome = 'OK'): ProbeStep => ({ name, status, outcome, detail: `${name} ${outcome} [x](https://evil.example)`, ms: 3 });
+      const step = (name: ProbeStep['name'], status: ProbeStep['status'], outcome = 'OK'): ProbeStep => ({
+        name,
+        status,
+        outcome,
+        detail: `${name} ${outcome} [x](https://evil.example)`,
+        ms: 3,
+      });
       const base: ProbeReport = { target: { host: 'mail.contoso.com', port: 25, isIp: false }, addresses: ['203.0.113.5'], steps: [], healthy: false };
-      const failing: ProbeReport = { ...base, eopCode: '4.4.317', steps: [step('dns', 'ok'), step('tcp', 'ok'), step('banner', 'ok'), step('ehlo', 'ok'), step('starttls', 'fail', 'STARTTLS_NOT_OFFERED'), step('tls', 'skipped'), step('certificate', 'skipped')] };
+      const failing: ProbeReport = {
+        ...base,
+        eopCode: '4.4.317',
+        steps: [
+          step('dns', 'ok'),
+          step('tcp', 'ok'),
+          step('banner', 'ok'),
+          step('ehlo', 'ok'),
+          step('starttls', 'fail', 'STARTTLS_NOT_OFFERED'),
+          step('tls', 'skipped'),
+          step('certificate', 'skipped'),
+        ],
+      };
       const healthy: ProbeReport = {
-        ...base, healthy: true, steps: ['dns', 'tcp', 'banner', 'ehlo', 'starttls', 'tls', 'certificate'].map((n) => step(n as ProbeStep['name'], 'ok')),
-        certificate: { subject: 'CN=mail.contoso.com', issuer: 'CN=CA', san: ['DNS:mail.contoso.com'], validFrom: '2023-01-01T00:00:00Z', validTo: '2024-01-01T00:00:00Z', daysLeft: 200, trusted: true, nameMatches: true, checkedName: 'mail.contoso.com', fingerprint256: 'AA', selfSigned: false },
+        ...base,
+        healthy: true,
+        steps: ['dns', 'tcp', 'banner', 'ehlo', 'starttls', 'tls', 'certificate'].map((n) => step(n as ProbeStep['name'], 'ok')),
+        certificate: {
+          subject: 'CN=mail.contoso.com',
+          issuer: 'CN=CA',
+          san: ['DNS:mail.contoso.com'],
+          validFrom: '2023-01-01T00:00:00Z',
+          validTo: '2024-01-01T00:00:00Z',
+          daysLeft: 200,
+          trusted: true,
+          nameMatches: true,
+          checkedName: 'mail.contoso.com',
+          fingerprint256: 'AA',
+          selfSigned: false,
+        },
       };
       const views = [
         { target: 'mail.contoso.com:25', steps: [step('dns', 'ok')] },
@@ -136,9 +206,22 @@ describe('every card the bot can send passes Microsoft\'s Adaptive Cards library
   for (const locale of LOCALES) {
     it(`alert cards in ${locale}: with a code, without one, acknowledged, muted and resolved`, () => {
       const group = {
-        key: 'k', conversationId: 'c', fingerprint: 'f', source: 'alertmanager' as const, title: 'Mail queue [x](https://evil.example)', text: 'queue is growing',
-        status: 'firing' as const, count: 300, firstSeen: now.toISOString(), lastSeen: now.toISOString(), locale, version: 3, deliveredVersion: 2, applied: [],
-        link: 'https://prometheus.example/graph', severity: 'critical',
+        key: 'k',
+        conversationId: 'c',
+        fingerprint: 'f',
+        source: 'alertmanager' as const,
+        title: 'Mail queue [x](https://evil.example)',
+        text: 'queue is growing',
+        status: 'firing' as const,
+        count: 300,
+        firstSeen: now.toISOString(),
+        lastSeen: now.toISOString(),
+        locale,
+        version: 3,
+        deliveredVersion: 2,
+        applied: [],
+        link: 'https://prometheus.example/graph',
+        severity: 'critical',
       };
       const withCode = { ...group, parsed: richError('4.4.316') };
       const cards = [

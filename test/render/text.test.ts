@@ -11,7 +11,9 @@ function escapeEverything(text: string): string {
 
 describe('escapeMarkdown', () => {
   it('escapes what opens emphasis, code, links and tags, and list or heading markers at a line start', () => {
-    expect(escapeMarkdown('**boom** [x](https://e.example) <b> `c` ~s~ a_b \\')).toBe('\\*\\*boom\\*\\* \\[x\\](https://e.example) \\<b\\> \\`c\\` \\~s\\~ a\\_b \\\\');
+    expect(escapeMarkdown('**boom** [x](https://e.example) <b> `c` ~s~ a_b \\')).toBe(
+      '\\*\\*boom\\*\\* \\[x\\](https://e.example) \\<b\\> \\`c\\` \\~s\\~ a\\_b \\\\',
+    );
     expect(escapeMarkdown('- item\n  2. second\n# head\n10) x')).toBe('\\- item\n  2\\. second\n\\# head\n10\\) x');
   });
 
@@ -24,9 +26,12 @@ describe('escapeMarkdown', () => {
   it('agrees with the rule on any text, special characters and line starts included', () => {
     const alphabet = fc.constantFrom('a', '1', '9', '.', ')', '-', '+', '#', ' ', '\t', '\n', '\r', '*', '_', '[', ']', '<', '>', '~', '`', '\\', 'я');
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')), (text) => {
-        expect(escapeMarkdown(text)).toBe(escapeEverything(text));
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 40 }).map((cs) => cs.join('')),
+        (text) => {
+          expect(escapeMarkdown(text)).toBe(escapeEverything(text));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

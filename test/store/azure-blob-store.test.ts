@@ -18,8 +18,7 @@ beforeAll(async () => {
 afterAll(() => azurite?.stop());
 
 const newContainer = () => `t-${randomUUID()}`;
-const open = (container: string, logger = memoryLogger()) =>
-  openAzureBlobStore({ connectionString: azurite.connectionString, container, logger });
+const open = (container: string, logger = memoryLogger()) => openAzureBlobStore({ connectionString: azurite.connectionString, container, logger });
 
 describe('the Azure Blob store (on Azurite)', () => {
   storeContract(async () => {

@@ -52,7 +52,13 @@ describe('seen keys (each one a conditional create in the store)', () => {
     const store = openSqliteStore(tempDir());
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: WINDOW }), fc.integer({ min: WINDOW, max: 4 * WINDOW }))), { maxLength: 60 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 5 }),
+            fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: WINDOW }), fc.integer({ min: WINDOW, max: 4 * WINDOW })),
+          ),
+          { maxLength: 60 },
+        ),
         async (steps) => {
           let now = Date.UTC(2026, 0, 1, 10, 0, 0);
           const conversation = `a:${Math.random()}`; // one property run, one conversation

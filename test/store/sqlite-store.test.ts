@@ -90,11 +90,7 @@ describe('group commit when SQLite undoes the whole transaction', () => {
     await store.put('c', 'seed', { v: 0 });
     const pages = db!.pragma('page_count', { simple: true }) as number;
     db!.pragma(`max_page_count = ${pages + 2}`); // room for small writes, not for a large one
-    const results = await Promise.allSettled([
-      store.put('c', 'a', { v: 1 }),
-      store.put('c', 'big', { v: 'x'.repeat(200_000) }),
-      store.put('c', 'c', { v: 3 }),
-    ]);
+    const results = await Promise.allSettled([store.put('c', 'a', { v: 1 }), store.put('c', 'big', { v: 'x'.repeat(200_000) }), store.put('c', 'c', { v: 3 })]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason.code).toBe('SQLITE_FULL');
     expect((await store.list('c')).map((d) => d.key)).toEqual(['seed']);

@@ -56,7 +56,15 @@ export function teamsMessage(text: string, opts: MessageOptions): any {
 /** An adaptiveCard/action invoke for a button on a card the bot sent (replyToId = that message's id). */
 export function cardInvoke(
   action: { verb: string; data?: Record<string, unknown> },
-  opts: { serviceUrl: string; replyToId: string; scope?: 'personal' | 'channel'; locale?: string; id?: string; from?: { id: string; name: string; aadObjectId: string }; conversationId?: string },
+  opts: {
+    serviceUrl: string;
+    replyToId: string;
+    scope?: 'personal' | 'channel';
+    locale?: string;
+    id?: string;
+    from?: { id: string; name: string; aadObjectId: string };
+    conversationId?: string;
+  },
 ): any {
   const a = fixtureActivity(opts.scope === 'channel' ? 'teams-invoke-adaptivecard-action-manual-channel' : 'teams-invoke-adaptivecard-action-manual-personal');
   a.id = opts.id ?? `f:${Date.now()}-${++counter}`;

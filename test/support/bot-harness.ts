@@ -22,7 +22,17 @@ export interface Harness {
 }
 
 /** The real server on port 0 with a temporary DATA_DIR, and a Bot Connector stand-in for replies. */
-export async function startBot(env: Record<string, string> = {}, opts: { dataDir?: string; clock?: () => Date; decorateExchange?: AppOverrides['decorateExchange']; resolver?: AppOverrides['resolver']; botCredentials?: AppOverrides['botCredentials']; connector?: StandInOptions } = {}): Promise<Harness> {
+export async function startBot(
+  env: Record<string, string> = {},
+  opts: {
+    dataDir?: string;
+    clock?: () => Date;
+    decorateExchange?: AppOverrides['decorateExchange'];
+    resolver?: AppOverrides['resolver'];
+    botCredentials?: AppOverrides['botCredentials'];
+    connector?: StandInOptions;
+  } = {},
+): Promise<Harness> {
   const connector = await startConnectorStandIn(opts.connector);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-'));
   const logger = memoryLogger();
@@ -31,7 +41,13 @@ export async function startBot(env: Record<string, string> = {}, opts: { dataDir
   let currentEnv = env;
   const boot = async () => {
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...currentEnv });
-    app = createApp(config, { logger, clock: opts.clock, decorateExchange: opts.decorateExchange, resolver: opts.resolver, botCredentials: opts.botCredentials });
+    app = createApp(config, {
+      logger,
+      clock: opts.clock,
+      decorateExchange: opts.decorateExchange,
+      resolver: opts.resolver,
+      botCredentials: opts.botCredentials,
+    });
     const port = await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${port}`;
   };

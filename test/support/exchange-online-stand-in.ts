@@ -85,7 +85,10 @@ export async function makeServerCertificate(): Promise<{ ca: string; key: string
   const ca = await generate([{ name: 'commonName', value: 'Exchange Online Stand-in CA' }], {
     ...base,
     notAfterDate: new Date(Date.now() + 365 * DAY),
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
   });
   const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
     ...base,
@@ -93,7 +96,13 @@ export async function makeServerCertificate(): Promise<{ ca: string; key: string
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { ca: ca.cert, key: leaf.private, cert: leaf.cert };
@@ -143,19 +152,30 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
         };
         tokenRequests.push(record);
         const refuse = (code: number, error: string, description: string) =>
-          json(res, code, { error, error_description: `${description}\r\nTrace ID: ${crypto.randomUUID()}\r\nCorrelation ID: ${crypto.randomUUID()}\r\nTimestamp: ${new Date().toISOString()}` });
-        if (record.grantType !== 'client_credentials') return refuse(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
-        if (record.clientId !== opts.clientId) return refuse(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${record.clientId}' was not found in the directory.`);
-        if (record.scope !== `${adminApiUrl}/.default`) return refuse(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${record.scope} is not valid.`);
+          json(res, code, {
+            error,
+            error_description: `${description}\r\nTrace ID: ${crypto.randomUUID()}\r\nCorrelation ID: ${crypto.randomUUID()}\r\nTimestamp: ${new Date().toISOString()}`,
+          });
+        if (record.grantType !== 'client_credentials')
+          return refuse(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
+        if (record.clientId !== opts.clientId)
+          return refuse(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${record.clientId}' was not found in the directory.`);
+        if (record.scope !== `${adminApiUrl}/.default`)
+          return refuse(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${record.scope} is not valid.`);
         if (record.credential === 'secret' && form.get('client_secret') !== opts.clientSecret) {
-          return refuse(401, 'invalid_client', `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${opts.clientId}'.`);
+          return refuse(
+            401,
+            'invalid_client',
+            `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${opts.clientId}'.`,
+          );
         }
         if (record.credential === 'certificate') {
           const checked = checkAssertion(form.get('client_assertion') ?? '', `${base}/oauth2/v2.0/token`);
           record.assertionHeader = checked.header;
           if (!checked.ok) return refuse(401, 'invalid_client', `AADSTS700027: Client assertion failed signature validation. (${checked.why})`);
         }
-        if (record.credential === 'none') return refuse(401, 'invalid_client', 'AADSTS7000218: The request body must contain the following parameter: client_assertion or client_secret.');
+        if (record.credential === 'none')
+          return refuse(401, 'invalid_client', 'AADSTS7000218: The request body must contain the following parameter: client_assertion or client_secret.');
         const token = `eo-token-${++counter}-${crypto.randomBytes(12).toString('hex')}`;
         issued.set(token, Date.now() + tokenLifetimeSeconds * 1000);
         record.issued = token;
@@ -223,21 +243,35 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
       if (forbidden.has(cmdletName)) {
         // office-docs-powershell #7970: what a service principal without the role gets
         const message = `User is not allowed to call ${cmdletName}`;
-        return json(res, 401, { error: { code: 'Unauthorized', message, innererror: { message, type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' } } });
+        return json(res, 401, {
+          error: { code: 'Unauthorized', message, innererror: { message, type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' } },
+        });
       }
       const maxPage = Math.min(pageSize, Number(/odata\.maxpagesize=(\d+)/.exec(String(req.headers.prefer ?? ''))?.[1] ?? pageSize));
       const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
       const page = (items: object[]) => {
         const slice = items.slice(skip, skip + maxPage);
         const next = skip + maxPage < items.length ? `${adminApiUrl}${url.pathname}?$skiptoken=${skip + maxPage}` : undefined;
-        json(res, 200, { '@odata.context': `${adminApiUrl}/adminapi/beta/${opts.tenantId}/$metadata#Collection`, value: structuredClone(slice), ...(next ? { '@odata.nextLink': next } : {}) });
+        json(res, 200, {
+          '@odata.context': `${adminApiUrl}/adminapi/beta/${opts.tenantId}/$metadata#Collection`,
+          value: structuredClone(slice),
+          ...(next ? { '@odata.nextLink': next } : {}),
+        });
       };
       const identity = parameters.Identity;
       const byConnector = (id: string) => connectors.find((c) => [c.Name, c.Identity, c.Guid].some((v) => v?.toLowerCase() === id.toLowerCase()));
       const byDomain = (id: string) => domains.find((d) => [d.Name, d.Guid].some((v) => v?.toLowerCase() === id.toLowerCase()));
       const missing = (id: string) =>
-        exoError(res, 404, 'NotFound', 'The requested resource was not found.', `The operation couldn't be performed because object '${id}' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.`, 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException');
-      const needsIdentity = () => exoError(res, 400, 'BadRequest', 'The request is invalid.', "Cannot bind argument to parameter 'Identity' because it is an empty string.");
+        exoError(
+          res,
+          404,
+          'NotFound',
+          'The requested resource was not found.',
+          `The operation couldn't be performed because object '${id}' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.`,
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+        );
+      const needsIdentity = () =>
+        exoError(res, 400, 'BadRequest', 'The request is invalid.', "Cannot bind argument to parameter 'Identity' because it is an empty string.");
 
       switch (cmdletName) {
         case 'Get-OutboundConnector': {
@@ -254,7 +288,14 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           if (typeof identity !== 'string' || !identity) return needsIdentity();
           const c = byConnector(identity);
           if (!c) return missing(identity);
-          if (typeof parameters.Enabled !== 'boolean') return exoError(res, 400, 'BadRequest', 'The request is invalid.', `Cannot convert value "${String(parameters.Enabled)}" to type "System.Boolean".`);
+          if (typeof parameters.Enabled !== 'boolean')
+            return exoError(
+              res,
+              400,
+              'BadRequest',
+              'The request is invalid.',
+              `Cannot convert value "${String(parameters.Enabled)}" to type "System.Boolean".`,
+            );
           c.Enabled = parameters.Enabled;
           return json(res, 200, { value: [] });
         }
@@ -263,7 +304,13 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           const d = byDomain(identity);
           if (!d) return missing(identity);
           if (parameters.DomainType === 'ExternalRelay') {
-            return exoError(res, 400, 'BadRequest', 'The request is invalid.', 'ExternalRelay accepted domains are available only in on-premises Exchange organizations.');
+            return exoError(
+              res,
+              400,
+              'BadRequest',
+              'The request is invalid.',
+              'ExternalRelay accepted domains are available only in on-premises Exchange organizations.',
+            );
           }
           d.DomainType = String(parameters.DomainType);
           return json(res, 200, { value: [] });

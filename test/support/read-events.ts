@@ -50,7 +50,8 @@ export async function readEvents(url: string, headers: Record<string, string> = 
     async waitFor(predicate, timeoutMs = 3000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(events)) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for events; got ${JSON.stringify(events.map((e) => [e.id, e.data?.kind, e.data?.activity?.text]))}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for events; got ${JSON.stringify(events.map((e) => [e.id, e.data?.kind, e.data?.activity?.text]))}`);
         await new Promise<void>((resolve) => {
           waiters.add(resolve);
           setTimeout(() => {

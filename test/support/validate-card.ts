@@ -7,7 +7,9 @@ export function cardProblems(card: unknown): string[] {
   const problems: string[] = [];
   const json = card as { type?: string; version?: string };
   if (json?.type !== 'AdaptiveCard') problems.push(`type is ${json?.type}`);
-  const [major, minor] = String(json?.version ?? '').split('.').map(Number);
+  const [major, minor] = String(json?.version ?? '')
+    .split('.')
+    .map(Number);
   if (!(major === 1 && minor <= 5)) problems.push(`version ${json?.version} is not 1.0-1.5`);
   const parsed = new AC.AdaptiveCard();
   const context = new AC.SerializationContext(new AC.Version(1, 5));
@@ -23,7 +25,7 @@ export function messageBytes(activity: unknown): number {
 }
 
 /** What a Markdown renderer shows for escaped text: `\\[` is shown as `[`. */
-const shown = (markdown: unknown) => String(markdown).replace(/\\([\\`*_\[\]<>~#+\-.!()|{}])/g, '$1');
+const shown = (markdown: unknown) => String(markdown).replace(/\\([\\`*_[\]<>~#+\-.!()|{}])/g, '$1');
 
 /** Visits every element and action of a card, depth first, without entering action data. */
 function eachNode(card: any, visit: (node: any) => void): void {

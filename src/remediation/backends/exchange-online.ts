@@ -60,7 +60,7 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
   const adminApiUrl = checkedUrl(opts.adminApiUrl ?? DEFAULT_ADMIN_API_URL, 'adminApiUrl');
   const authorityUrl = checkedUrl(opts.authorityUrl ?? DEFAULT_AUTHORITY_URL, 'authorityUrl');
   if (!opts.tenantId?.trim() || /[/?#\s]/.test(opts.tenantId)) throw new Error('tenantId must be the tenant GUID (or its .onmicrosoft.com name).');
-  if (!opts.clientId?.trim()) throw new Error('clientId must be the app registration\'s application (client) id.');
+  if (!opts.clientId?.trim()) throw new Error("clientId must be the app registration's application (client) id.");
   if (!opts.clientSecret && !opts.certificate) throw new Error('Give either a client secret or a certificate for the app registration.');
   if (opts.clientSecret && opts.certificate) throw new Error('Give either a client secret or a certificate, not both.');
   if (!authorityUrl.startsWith('https:')) throw new Error('authorityUrl must be https: MSAL accepts no other.');
@@ -138,7 +138,10 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
       const input: CmdletInput = { cmdletName: 'Set-OutboundConnector', parameters: { Identity: identity, Enabled: enabled } };
       const { errors } = await client.invoke(input, { objectKind: CONNECTOR, identity });
       failIfNotMade(input.cmdletName, errors);
-      return readBack(() => readConnector(identity), (c) => c.enabled === enabled);
+      return readBack(
+        () => readConnector(identity),
+        (c) => c.enabled === enabled,
+      );
     },
 
     async setAcceptedDomainType(domainName, domainType) {
@@ -153,7 +156,10 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
       const input: CmdletInput = { cmdletName: 'Set-AcceptedDomain', parameters: { Identity: identity, DomainType: domainType } };
       const { errors } = await client.invoke(input, { objectKind: DOMAIN, identity: wanted });
       failIfNotMade(input.cmdletName, errors);
-      return readBack(() => readDomain(identity, wanted), (d) => d.domainType === domainType);
+      return readBack(
+        () => readDomain(identity, wanted),
+        (d) => d.domainType === domainType,
+      );
     },
   };
 }

@@ -119,7 +119,9 @@ export function parseCertificatePem(text: string, where: string): CertificateCre
     throw new Error(`The private key in ${where} cannot be read as PEM.`);
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new Error(`The private key in ${where} is ${key.asymmetricKeyType}; Microsoft Entra ID client assertions are signed with RSA, so use an RSA certificate.`);
+    throw new Error(
+      `The private key in ${where} is ${key.asymmetricKeyType}; Microsoft Entra ID client assertions are signed with RSA, so use an RSA certificate.`,
+    );
   }
   const certs = certBlocks.map((pem) => ({ pem, x509: new X509Certificate(pem) }));
   const own = certs.find((c) => c.x509.checkPrivateKey(key));

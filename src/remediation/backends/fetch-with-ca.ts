@@ -27,7 +27,10 @@ export function createFetchWithCa(extraCa: readonly string[]): typeof fetch {
       const req = transport.request(url, { method: init.method ?? 'GET', headers, agent: url.protocol === 'https:' ? agent : undefined });
       const signal = init.signal;
       const onAbort = () => req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-      if (signal?.aborted) return onAbort();
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (err) => {
         signal?.removeEventListener('abort', onAbort);

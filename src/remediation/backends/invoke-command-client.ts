@@ -244,7 +244,9 @@ function messages(raw: unknown): string[] {
   if (raw == null) return [];
   const list = Array.isArray(raw) ? raw : [raw];
   return list
-    .map((item) => (typeof item === 'string' ? item : ((item as { message?: unknown; Message?: unknown })?.message ?? (item as { Message?: unknown })?.Message)))
+    .map((item) =>
+      typeof item === 'string' ? item : ((item as { message?: unknown; Message?: unknown })?.message ?? (item as { Message?: unknown })?.Message),
+    )
     .filter((m): m is string => typeof m === 'string' && m.trim() !== '');
 }
 

@@ -1,12 +1,6 @@
 import fs from 'node:fs';
 import { updateDocument, type Store } from '../../store/store';
-import {
-  ExchangeError,
-  type AcceptedDomain,
-  type AcceptedDomainType,
-  type ExchangeBackend,
-  type OutboundConnector,
-} from './exchange-backend';
+import { ExchangeError, type AcceptedDomain, type AcceptedDomainType, type ExchangeBackend, type OutboundConnector } from './exchange-backend';
 
 export interface SimulatedTenant {
   connectors: OutboundConnector[];

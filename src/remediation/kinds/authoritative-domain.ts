@@ -18,7 +18,12 @@ export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
     const recipientDomain = input.destination.recipient?.split('@')[1]?.toLowerCase();
     if (recipientDomain) related.add(recipientDomain);
     const preferred = relay.filter((d) => related.has(d.domainName.toLowerCase()));
-    return (preferred.length ? preferred : relay).map((d) => ({ kind: 'accepted-domain-type', target: d.domainName, from: 'InternalRelay', to: 'Authoritative' }));
+    return (preferred.length ? preferred : relay).map((d) => ({
+      kind: 'accepted-domain-type',
+      target: d.domainName,
+      from: 'InternalRelay',
+      to: 'Authoritative',
+    }));
   },
   read: async (exchange, target) => (await exchange.listAcceptedDomains()).find((d) => sameName(d.domainName, target))?.domainType,
   apply: async (exchange, change) => (await exchange.setAcceptedDomainType(change.target, change.to)).domainType,

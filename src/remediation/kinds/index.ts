@@ -18,7 +18,7 @@ export const remediationKinds = {
 } satisfies { [K in ChangeKind]: RemediationKind<K> };
 
 export function isChangeKind(value: unknown): value is ChangeKind {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(remediationKinds, value);
+  return typeof value === 'string' && Object.hasOwn(remediationKinds, value);
 }
 
 /** The kind module of a change, typed for it (TypeScript cannot pair a union's members with a table's rows). */
@@ -31,7 +31,8 @@ export function planChanges(kinds: readonly ChangeKind[], input: PlanInput): Cha
   return kinds.flatMap((k) => remediationKinds[k].plan(input) as Change[]);
 }
 
-export const readSetting = (exchange: ExchangeBackend, change: Change): Promise<ChangeValues[ChangeKind] | undefined> => kindOf(change).read(exchange, change.target);
+export const readSetting = (exchange: ExchangeBackend, change: Change): Promise<ChangeValues[ChangeKind] | undefined> =>
+  kindOf(change).read(exchange, change.target);
 export const applySetting = (exchange: ExchangeBackend, change: Change): Promise<ChangeValues[ChangeKind]> => kindOf(change).apply(exchange, change as never);
 export const cmdletFor = (change: Change): CmdletInput => kindOf(change).cmdlet(change as never);
 export const powershellFor = (change: Change): string => powershellLine(cmdletFor(change));
