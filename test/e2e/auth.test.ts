@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBot, type Harness } from '../support/bot-harness';
 import { fixtureActivity, teamsMessage } from '../support/activities';
 
@@ -41,6 +41,17 @@ function token(opts: { key?: crypto.KeyObject; kid?: string; aud?: string; servi
     expiresIn: opts.expiresIn ?? 3600,
   });
 }
+
+// botbuilder writes each refused token's reason, and the signing keys it tried, to console.error (its own
+// logging, outside the bot's logger). Kept out of the test output, and checked for the app password.
+const consoleErrors: unknown[][] = [];
+beforeAll(() => {
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+  expect(JSON.stringify(consoleErrors.map((args) => args.map(String)))).not.toContain(PASSWORD);
+});
 
 describe('with MicrosoftAppId set, every request needs a valid Bot Framework token', () => {
   let bot: Harness;

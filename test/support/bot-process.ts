@@ -14,7 +14,7 @@ export interface BotProcess {
 /** The bot as users run it: its own process (src/index.ts through tsx), port 0, settings from the environment. */
 export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
   const cli = require.resolve('tsx/cli');
-  const child: ChildProcess = spawn(process.execPath, [cli, path.join(ROOT, 'src', 'index.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', cli, path.join(ROOT, 'src', 'index.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
