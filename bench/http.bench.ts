@@ -1,8 +1,10 @@
 /**
- * npm run bench — the bot against a floor server that does only the unavoidable work, in the same run:
- * Teams activities carrying a 4.4.316 paste, posted under concurrency with autocannon, replies captured by
- * a local Bot Connector stand-in, the three servers in turn for BENCH_ROUNDS rounds (3) of BENCH_SECONDS (10).
- * Reports requests/s, p50/p99 latency, their ratio, RSS after 10,000 messages, and the time from start to ready.
+ * npm run bench — the bot against a conventional botbuilder bot and the node:http floor, in the same run:
+ * Teams activities carrying a 4.4.316 paste (each naming a different server, each with its own id), posted
+ * under concurrency with autocannon, replies captured by one local Bot Connector stand-in; the three servers
+ * in turn for BENCH_ROUNDS rounds (3) of BENCH_SECONDS (10) each.
+ * Reports requests/s, p50/p99 latency, CPU per message, RSS after 10,000 messages, the ratios bot /
+ * conventional bot, and the time from `node dist/index.js` to ready.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,17 +12,41 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { answerPaste } from '../src/chat/answer-paste';
+import { explainCode } from '../src/knowledge/explain-code';
+import { loadKnowledge } from '../src/knowledge/load-knowledge';
+import { parseErrors } from '../src/parse/parse-errors';
+import { diagnosisCardData } from '../src/render/diagnosis-card';
+import { loadUiStrings } from '../src/render/ui-strings';
 
 const ROOT = path.join(__dirname, '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-// The machine's speed drifts over a minute (other tenants, CPU boost): the three servers are measured in
-// turn, round after round, so that each sees the same conditions, and the ratio is taken over all rounds.
+// The machine's speed drifts over a minute (other tenants, CPU boost): the servers are measured in turn,
+// round after round, so that each sees the same conditions, and the ratios are taken over all rounds.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+// restify loads spdy, whose http-deceiver warns about process.binding (DEP0111) at start; not ours to fix.
+const NODE_FLAGS = ['--disable-warning=DEP0111'];
 // autocannon puts a fresh id wherever "[<id>]" stands: in the activity id (Teams' retries are answered
 // once, so ids must differ) and in the server name, so that no two pastes are the same.
 const PASTE =
   '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mx-[<id>].contoso.com] [LastAttemptedIP=203.0.113.5:25]';
+
+/** The card data the bot makes for the bench paste: the conventional bot sends a card of the same size. */
+function sampleCardData(): string {
+  const knowledge = loadKnowledge();
+  const ui = loadUiStrings();
+  const [error] = parseErrors(PASTE.replace('[<id>]', '1234'));
+  if (!error) throw new Error('the bench paste has no error');
+  const data = diagnosisCardData({ error, explanation: explainCode(knowledge, 'en', error.enhancedCode), knowledge: knowledge.en, ui: ui.en, now: new Date() });
+  // Sanity: the same answer as the bot's own, so the two cards have the same size.
+  if (answerPaste([error], 'en', { knowledge, ui, renderCard: () => ({ type: 'AdaptiveCard', version: '1.5' }), now: () => new Date() }).length !== 1) {
+    throw new Error('the bench paste should get one card');
+  }
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-card-')), 'card-data.json');
+  fs.writeFileSync(file, JSON.stringify(data));
+  return file;
+}
 
 async function connectorStandIn() {
   let replies = 0;
@@ -112,7 +138,7 @@ function combine(runs: Measured[]): Measured {
   const requests = sum((m) => m.requests);
   return {
     perSecond: sum((m) => m.perSecond) / runs.length,
-    p50: runs.map((m) => m.p50).sort((x, y) => x - y)[Math.floor(runs.length / 2)],
+    p50: runs.map((m) => m.p50).sort((x, y) => x - y)[Math.floor(runs.length / 2)] ?? 0,
     p99: Math.max(...runs.map((m) => m.p99)),
     cpuUs: sum((m) => m.cpuUs * m.requests) / requests,
     requests,
@@ -122,26 +148,45 @@ function combine(runs: Measured[]): Measured {
   };
 }
 
+interface Server {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  ms: number;
+}
+
 async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('run npm run build first');
   const connector = await connectorStandIn();
   const body = activityBody(connector.url);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-'));
+  const quiet = { ...process.env, LOG_LEVEL: 'warn' };
+  const ready = /ready (\d+)/;
 
-  const floor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0'], process.env, /ready (\d+)/);
-  const restifyFloor = await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0', 'restify'], process.env, /ready (\d+)/);
+  const floor: Server = {
+    name: 'node:http floor',
+    ...(await startProcess(process.execPath, [path.join(ROOT, 'bench', 'floor-server.js'), '0'], quiet, ready)),
+  };
+  const conventional: Server = {
+    name: 'conventional bot',
+    ...(await startProcess(process.execPath, [...NODE_FLAGS, path.join(ROOT, 'bench', 'conventional-bot.js'), '0', sampleCardData()], quiet, ready)),
+  };
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the bot under load (written when it stops).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const bot = await startProcess(
-    process.execPath,
-    [...nodeArgs, path.join(ROOT, 'dist', 'index.js')],
-    { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    /ready on http:\/\/localhost:(\d+)/,
-  );
+  const bot: Server = {
+    name: 'bot',
+    ...(await startProcess(
+      process.execPath,
+      [...NODE_FLAGS, ...nodeArgs, path.join(ROOT, 'dist', 'index.js')],
+      { ...quiet, PORT: '0', DATA_DIR: dataDir, PLAYGROUND: 'false' },
+      /ready on http:\/\/localhost:(\d+)/,
+    )),
+  };
+  const servers = [floor, conventional, bot];
   const url = (p: { port: number }) => `http://127.0.0.1:${p.port}`;
 
   /** One timed run: throughput and latency, replies the stand-in received, and the server's CPU per message. */
-  async function measure(target: { port: number; child: ChildProcess }): Promise<Measured> {
+  async function measure(target: Server): Promise<Measured> {
     connector.reset();
     const cpu = cpuMs(target.child.pid!);
     const result = await load(url(target), body, DURATION_S);
@@ -159,43 +204,51 @@ async function main() {
     };
   }
 
-  // Warm all three up, then measure each in turn, ROUNDS times.
-  for (const target of [floor, restifyFloor, bot]) await load(url(target), body, 2);
-  const rounds: { f: Measured; rf: Measured; b: Measured }[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ f: await measure(floor), rf: await measure(restifyFloor), b: await measure(bot) });
-  const f = combine(rounds.map((r) => r.f));
-  const rf = combine(rounds.map((r) => r.rf));
-  const b = combine(rounds.map((r) => r.b));
+  // Warm each up, then measure each in turn, ROUNDS times.
+  for (const target of servers) await load(url(target), body, 2);
+  const rounds: Measured[][] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const round: Measured[] = [];
+    for (const target of servers) round.push(await measure(target));
+    rounds.push(round);
+  }
+  const [f, c, b] = servers.map((_, i) => combine(rounds.map((r) => r[i]!))) as [Measured, Measured, Measured];
 
-  // Memory: RSS before and after 10,000 more messages.
-  const rssBefore = rssMb(bot.child.pid!);
-  await load(url(bot), body, 0, 10_000);
-  const rssAfter10k = rssMb(bot.child.pid!);
-  await load(url(bot), body, 0, 10_000);
-  const rssAfter20k = rssMb(bot.child.pid!);
+  // Memory: RSS after 10,000 more messages, for both bots.
+  const rss10k = async (target: Server) => {
+    await load(url(target), body, 0, 10_000);
+    return rssMb(target.child.pid!);
+  };
+  const rssConventional = await rss10k(conventional);
+  const rssBot = await rss10k(bot);
 
   const row = (name: string, m: Measured) =>
-    `${name.padEnd(14)} ${m.perSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms   ${m.cpuUs.toFixed(0).padStart(4)} µs CPU/msg   ${String(m.requests).padStart(7)} requests   ${String(m.replies).padStart(7)} replies   ${m.non2xx} non-2xx   ${m.errors} errors`;
+    `${name.padEnd(17)} ${m.perSecond.toFixed(0).padStart(7)} req/s   p50 ${String(m.p50).padStart(3)} ms   p99 ${String(m.p99).padStart(3)} ms   ${m.cpuUs.toFixed(0).padStart(4)} µs CPU/msg   ${String(m.requests).padStart(7)} requests   ${String(m.replies).padStart(7)} replies   ${m.non2xx} non-2xx   ${m.errors} errors`;
   console.log(`\nTeams activities with a 4.4.316 paste, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION_S} s each (${os.cpus().length} cores)\n`);
-  console.log(row('floor', f));
-  console.log(row('restify floor', rf));
-  console.log(row('bot', b));
-  const ratio = (x: Measured, y: Measured) => (x.perSecond / y.perSecond).toFixed(2);
+  console.log(row(floor.name, f));
+  console.log(row(conventional.name, c));
+  console.log(row(bot.name, b));
+  const byRound = rounds.map((r) => (r[2]!.perSecond / r[1]!.perSecond).toFixed(3)).join(', ');
   console.log(
-    `\nratio bot/floor: ${(b.perSecond / f.perSecond).toFixed(3)} (throughput over all rounds; by round ${rounds.map((r) => (r.b.perSecond / r.f.perSecond).toFixed(3)).join(', ')}), p99 ${(b.p99 / Math.max(1, f.p99)).toFixed(2)}x`,
+    `\nbot / conventional bot: throughput ${(b.perSecond / c.perSecond).toFixed(3)} (by round ${byRound}), p99 ${(b.p99 / Math.max(1, c.p99)).toFixed(2)}x, CPU/msg ${(b.cpuUs / c.cpuUs).toFixed(2)}x`,
   );
-  console.log(`ratio bot/restify floor: ${ratio(b, rf)}; restify floor/floor: ${ratio(rf, f)}`);
-  const delivered = b.replies >= b.requests && b.non2xx === 0 && b.errors === 0;
-  console.log(`every reply delivered: ${delivered ? 'yes' : `NO (${b.replies} replies for ${b.requests} requests)`}`);
+  console.log(`conventional bot / floor: throughput ${(c.perSecond / f.perSecond).toFixed(3)}`);
+  for (const [name, m] of [
+    ['bot', b],
+    ['conventional bot', c],
+  ] as const) {
+    const delivered = m.replies >= m.requests && m.non2xx === 0 && m.errors === 0;
+    console.log(`every reply delivered (${name}): ${delivered ? 'yes' : `NO (${m.replies} replies for ${m.requests} requests, ${m.non2xx} non-2xx)`}`);
+  }
   console.log(
-    `RSS: ${rssBefore.toFixed(0)} MB after the timed run, ${rssAfter10k.toFixed(0)} MB after 10,000 more messages, ${rssAfter20k.toFixed(0)} MB after 20,000`,
+    `RSS after 10,000 more messages: bot ${rssBot.toFixed(0)} MB, conventional bot ${rssConventional.toFixed(0)} MB (${(rssBot / rssConventional).toFixed(2)}x)`,
   );
-  console.log(`start to ready: bot ${bot.ms.toFixed(0)} ms (process spawn to "ready" line), floor ${floor.ms.toFixed(0)} ms\n`);
+  console.log(`start to ready (process spawn to "ready" line): bot ${bot.ms.toFixed(0)} ms, conventional bot ${conventional.ms.toFixed(0)} ms\n`);
 
-  bot.child.kill();
-  await new Promise((r) => bot.child.once('exit', r));
-  floor.child.kill();
-  restifyFloor.child.kill();
+  for (const target of servers) {
+    target.child.kill();
+    await new Promise((r) => target.child.once('exit', r));
+  }
   connector.close();
 }
 
