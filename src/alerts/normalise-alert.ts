@@ -47,24 +47,58 @@ export function normaliseAlert(contentType: string, raw: Buffer, query: URLSearc
   if (!json || typeof json !== 'object') return unknownShape();
   const o = json as Record<string, any>;
 
-  if (o.version === '4' && Array.isArray(o.alerts)) return alertmanager(o);
-  if (o.schemaId === 'azureMonitorCommonAlertSchema' && o.data?.essentials) return azureMonitor(o);
-  if (Array.isArray(o.value) && o.value.every((v: any) => v && typeof v === 'object' && ('changeType' in v || 'subscriptionId' in v))) return graph(o.value);
-  for (const field of ['text', 'message', 'error', 'body'] as const) {
-    if (typeof o[field] === 'string' && o[field].trim()) {
-      const title = typeof o.title === 'string' && o.title.trim() ? o.title : firstLine(o[field]);
-      return { kind: 'alerts', alerts: [plain('json', title, o[field])] };
-    }
+  for (const format of Object.values(jsonFormats)) {
+    if (format.matches(o)) return format.read(o);
   }
   return unknownShape();
 }
 
+/** A JSON alert format: how to recognise its payload, what it is called in the 422 answer, and how to read it. */
+interface JsonFormat {
+  matches(o: Record<string, any>): boolean;
+  expected: string;
+  read(o: Record<string, any>): Normalised;
+}
+
+/**
+ * Every JSON alert format, in one table, tried in order (the generic {"text": …} shape last). Adding one: a
+ * row here, its source in IncomingAlert['source'], its display name in render/alert-card.ts, its tests.
+ */
+const jsonFormats = {
+  alertmanager: {
+    matches: (o) => o.version === '4' && Array.isArray(o.alerts),
+    expected: 'a Prometheus Alertmanager webhook (version "4")',
+    read: alertmanager,
+  },
+  'azure-monitor': {
+    matches: (o) => o.schemaId === 'azureMonitorCommonAlertSchema' && !!o.data?.essentials,
+    expected: 'an Azure Monitor common alert schema payload (schemaId "azureMonitorCommonAlertSchema")',
+    read: azureMonitor,
+  },
+  graph: {
+    matches: (o) => Array.isArray(o.value) && o.value.every((v: any) => v && typeof v === 'object' && ('changeType' in v || 'subscriptionId' in v)),
+    expected: 'a Microsoft Graph change notification ({"value": [...]})',
+    read: (o) => graph(o.value),
+  },
+  json: {
+    matches: (o) => TEXT_FIELDS.some((field) => typeof o[field] === 'string' && o[field].trim()),
+    expected: '{"text": "..."} (or "message", "error", "body")',
+    read(o) {
+      const field = TEXT_FIELDS.find((f) => typeof o[f] === 'string' && o[f].trim()) ?? 'text';
+      const title = typeof o.title === 'string' && o.title.trim() ? o.title : firstLine(o[field]);
+      return { kind: 'alerts', alerts: [plain('json', title, o[field])] };
+    },
+  },
+} satisfies Record<Exclude<IncomingAlert['source'], 'text'>, JsonFormat>;
+
+const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
+
 function unknownShape(): Normalised {
+  const expected = Object.values(jsonFormats).map((f) => f.expected);
   return {
     kind: 'error',
     status: 422,
-    message:
-      'Unrecognised JSON. Expected one of: {"text": "..."} (or "message", "error", "body"); a Prometheus Alertmanager webhook (version "4"); an Azure Monitor common alert schema payload (schemaId "azureMonitorCommonAlertSchema"); a Microsoft Graph change notification ({"value": [...]}); or send text/plain.',
+    message: `Unrecognised JSON. Expected one of: ${expected.join('; ')}; or send text/plain.`,
   };
 }
 

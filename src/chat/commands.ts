@@ -84,7 +84,8 @@ function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: stri
   return deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color });
 }
 
-const COMMAND_LINE = /^\s*\/?(help|connectors|audit|explain|diagnose|subscribe|unsubscribe|subscriptions)\b[ \t]*([^\n]{0,300})\s*$/i;
+/** A whole message that is one of the table's commands (the names are plain words), with its arguments. */
+const COMMAND_LINE = new RegExp(`^\\s*\\/?(${Object.keys(commands).join('|')})\\b[ \\t]*([^\\n]{0,300})\\s*$`, 'i');
 
 /** "connectors", "/help", "explain 4.4.316" (only when the whole message is the command). */
 export function matchCommand(text: string): { name: CommandName; args: string } | undefined {
