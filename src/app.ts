@@ -19,9 +19,10 @@ import { createAuditLog } from './remediation/audit-log';
 import { createExchange } from './remediation/backends/create-exchange';
 import type { ExchangeBackend } from './remediation/backends/exchange-backend';
 import { describeCall } from './remediation/describe-call';
-import { createOperations } from './remediation/operations';
+import { createOperations, STALE_MS } from './remediation/operations';
 import { createRecheckScheduler } from './remediation/recheck-scheduler';
 import { runRecheck } from './remediation/run-recheck';
+import { settleInterrupted } from './remediation/settle-interrupted';
 import { alertCardData } from './render/alert-card';
 import { createCardRenderer } from './render/render-card';
 import { loadUiStrings } from './render/ui-strings';
@@ -171,6 +172,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       const actual = (server.address() as AddressInfo).port;
       dispatcher.start();
       rechecks.start();
+      // Changes a crash caught half-way are finished from what Exchange shows (on a shared store, only those
+      // older than any apply can take: another instance may be applying one right now).
+      settleInterrupted({ operations, exchange, audit, renderCard, ui, update: sender.update, logger, clock, olderThanMs: store.shared ? STALE_MS : 0 }).catch(
+        (err) => logger.warn('could not settle interrupted changes', { err: err as Error }),
+      );
       logger.info('Mail Flow Doctor is listening', { port: actual, mode: config.localMode ? 'local' : 'authenticated', exchangeBackend: exchange.kind });
       return actual;
     },

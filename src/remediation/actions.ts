@@ -12,7 +12,7 @@ import { ExchangeError, type ExchangeBackend } from './backends/exchange-backend
 import { inverseOf, type Change } from './change';
 import { applySetting, describeChange, planChanges, powershellFor, readSetting, type PlanInput } from './kinds';
 import { connectorsFor } from './kinds/connector-routing';
-import type { Operation, Operations } from './operations';
+import type { CardRef, Operation, Operations } from './operations';
 import type { AlertControls } from '../alerts/alert-controls';
 import type { AlertGroup } from '../alerts/alert-group';
 import { channelOf } from '../alerts/subscriptions';
@@ -27,6 +27,8 @@ export interface ActionContext {
   updateCardForAll(card: AdaptiveCard): Promise<void>;
   /** Posts a live diagnostics card for host[:port] in this conversation (runs in the background). */
   startDiagnosis(target: string): void;
+  /** The card message the press came from, when Teams says (kept on the operation, to settle it after a crash). */
+  card?: CardRef;
   /** Schedules the re-check of an applied fix on this card; returns when it will run (ISO). */
   scheduleRecheck(operationId: string): Promise<string | undefined>;
 }
@@ -216,7 +218,7 @@ async function chooseConnector(ctx: ActionContext, deps: ActionDeps): Promise<Ac
 }
 
 async function confirm(changes: Change[], source: Operation['source'], ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
-  const ops = await Promise.all(changes.map((c) => deps.operations.propose(c, source, ctx.actor)));
+  const ops = await Promise.all(changes.map((c) => deps.operations.propose(c, source, ctx.actor, ctx.conversationId)));
   return { card: deps.renderCard('confirm-fix', confirmCardData(ops, deps.ui[ctx.locale])) };
 }
 
@@ -232,9 +234,33 @@ async function cancelFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionRe
   const refused = await refuseUnlessAllowed(ctx, deps);
   if (refused) return refused;
   const ids = Array.isArray(ctx.data.operationIds) ? ctx.data.operationIds.filter((x): x is string => typeof x === 'string').slice(0, 20) : [];
-  for (const id of ids) await deps.operations.transition(id, ['proposed'], 'cancelled');
+  for (const id of ids) {
+    const op = await deps.operations.get(id);
+    if (!op || (await refuseFromElsewhere(op, ctx, deps))) continue;
+    await deps.operations.transition(id, ['proposed'], 'cancelled');
+  }
   const ui = deps.ui[ctx.locale];
   return notice(deps, ui.cancelled, '');
+}
+
+/**
+ * An operation is pressed only on the card it was proposed on: an id copied into another conversation (by
+ * a crafted invoke) is refused and audited.
+ */
+async function refuseFromElsewhere(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<ActionResult | undefined> {
+  if (op.conversationId === undefined || op.conversationId === ctx.conversationId) return undefined;
+  const ui = deps.ui[ctx.locale];
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    change: op.change,
+    result: 'refused',
+    detail: 'pressed in another conversation than the one the change was proposed in',
+    operationId: op.id,
+    conversationId: ctx.conversationId,
+  });
+  deps.logger.warn('operation pressed from another conversation', { verb: ctx.verb, operationId: op.id, user: ctx.actor.aadObjectId });
+  return notice(deps, ui.elsewhereTitle, ui.elsewhereText, 'attention');
 }
 
 /**
@@ -247,11 +273,11 @@ async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'app
   const id = str(ctx.data.operationId, 100);
   const existing = id ? await deps.operations.get(id) : undefined;
   if (!existing) return notice(deps, ui.operationMissing, '', 'warning');
-  const refused = await refuseUnlessAllowed(ctx, deps, existing.change, id);
+  const refused = (await refuseUnlessAllowed(ctx, deps, existing.change, id)) ?? (await refuseFromElsewhere(existing, ctx, deps));
   if (refused) return refused;
 
   const from: Operation['status'][] = mode === 'apply' ? ['proposed', 'failed'] : ['applied'];
-  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing');
+  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { card: ctx.card } : {});
   if (!claimed.won) return currentStateCard(claimed.op ?? existing, deps, ui);
 
   const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);
@@ -311,6 +337,19 @@ async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps)
       });
       return { op: back ?? op, outcome: 'dry-run', call };
     }
+    // Before anything is sent: the value to undo to, and an audit entry, so that a crash between Exchange's
+    // answer and the record below still leaves both (settle-interrupted.ts finishes the operation at start-up).
+    await deps.operations.transition(op.id, ['applying'], 'applying', { before, appliedBy: ctx.actor });
+    await deps.audit.record({
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: op.change,
+      powershell: powershellFor(op.change),
+      result: 'applying',
+      before,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
+    });
     const after = await applySetting(deps.exchange, op.change);
     const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
     await deps.audit.record({

@@ -2,7 +2,8 @@ import type { Store } from '../store/store';
 import type { Actor } from './actor';
 import type { Change } from './change';
 
-export type AuditResult = 'applied' | 'undone' | 'refused' | 'failed' | 'unchanged' | 'dry-run';
+/** `applying`: written before a change is sent, so that a crash between sending and recording leaves a trace. */
+export type AuditResult = 'applying' | 'applied' | 'undone' | 'refused' | 'failed' | 'unchanged' | 'dry-run';
 
 export interface AuditEntry {
   id: string;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ConversationReference } from 'botbuilder';
 import { PreconditionFailedError, type Store } from '../store/store';
 import type { Actor } from './actor';
 import type { Change } from './change';
@@ -15,6 +16,10 @@ export interface Operation {
   source: { code: string; server?: string; ip?: string; port?: number };
   proposedBy: Actor;
   proposedAt: string;
+  /** The conversation the confirmation was shown in: only a press from there may apply or undo it. */
+  conversationId?: string;
+  /** The card message that shows this operation, so that it can be settled after a restart. */
+  card?: CardRef;
   /** When the current transitional status (applying/undoing) began; a stale one may be taken over. */
   since?: string;
   appliedBy?: Actor;
@@ -26,23 +31,35 @@ export interface Operation {
   error?: string;
 }
 
+/** Where a card message is: its conversation, its id, and the language it was shown in. */
+export interface CardRef {
+  reference: Partial<ConversationReference>;
+  messageId: string;
+  locale: string;
+}
+
 const COLLECTION = 'operations';
 /**
  * An apply that has not finished after this long is taken to have died with its process. Longer than any
  * backend attempt can take (Exchange Online: 5 tries of up to 60 s each, plus backoff and re-reads).
  */
-const STALE_MS = 20 * 60 * 1000;
+export const STALE_MS = 20 * 60 * 1000;
 
 export function createOperations(store: Store, clock: () => Date = () => new Date()) {
   const get = async (id: string) => (typeof id === 'string' && id ? store.get<Operation>(COLLECTION, id) : undefined);
   return {
-    async propose(change: Change, source: Operation['source'], by: Actor): Promise<Operation> {
-      const op: Operation = { id: randomUUID(), change, status: 'proposed', source, proposedBy: by, proposedAt: clock().toISOString() };
+    async propose(change: Change, source: Operation['source'], by: Actor, conversationId: string): Promise<Operation> {
+      const op: Operation = { id: randomUUID(), change, status: 'proposed', source, proposedBy: by, proposedAt: clock().toISOString(), conversationId };
       await store.put(COLLECTION, op.id, op, { ifNoneMatch: true });
       return op;
     },
     async get(id: string): Promise<Operation | undefined> {
       return (await get(id))?.value;
+    },
+    /** Operations caught half-way (applying or undoing), e.g. by a crash; at most `limit`. */
+    async unsettled(limit = 1000): Promise<Operation[]> {
+      const all = await store.list<Operation>(COLLECTION, { limit });
+      return all.map((s) => s.value).filter((op) => op.status === 'applying' || op.status === 'undoing');
     },
     /**
      * Moves the operation from one of `from` to `to` if it is still there (compare-and-swap on the etag).

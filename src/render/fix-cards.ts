@@ -94,6 +94,8 @@ export function fixResultCardData(
     powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
     note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
     undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
+    // A failed apply may be pressed again (the operation is back in a state Confirm accepts).
+    retry: outcome === 'failed' && op.status === 'failed' ? { title: ui.retryFix, operationId: op.id } : null,
   };
 }
 

@@ -140,6 +140,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
           actor: actorOf(activity),
           locale,
           conversationId: activity.conversation?.id ?? '',
+          card: cardMessageId ? { reference, messageId: cardMessageId, locale } : undefined,
           startDiagnosis: (target) => this.startDiagnosis(activity, target, locale),
           scheduleRecheck: async (operationId) => {
             if (!cardMessageId) return undefined;

@@ -249,3 +249,80 @@ describe('Fix now for 4.4.316', () => {
     expect(await command(bot, 'audit')).toContain('failed');
   });
 });
+
+describe('Fix now interrupted by a crash', () => {
+  /** Set-OutboundConnector that, while `crash` holds, never returns (after making the change, if `made`). */
+  function crashingOnce(made: boolean) {
+    const state = { crash: true };
+    const decorate = withConnectorChange(async (inner, name, enabled) => {
+      if (!state.crash) return inner.setOutboundConnectorEnabled(name, enabled);
+      if (made) await inner.setOutboundConnectorEnabled(name, enabled);
+      return new Promise<never>(() => undefined); // the process dies before the answer is recorded
+    });
+    return { state, decorate };
+  }
+
+  it('finishes a change Exchange made before the crash: applied, audited, the card updated with Undo', async () => {
+    const { state, decorate } = crashingOnce(true);
+    bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: decorate });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard).find((a) => a.title.includes('Disable'));
+    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Working on it');
+
+    state.crash = false;
+    bot.connector.clear();
+    await bot.restart();
+    await bot.connector.waitFor(() => bot!.connector.updates().length > 0, 5000);
+    const settled = bot.connector.updates().at(-1)!;
+    expect(settled.activityId).toBe(messageId);
+    const card = settled.body.attachments[0].content;
+    expect(textOf(card)).toContain('Done: Disable');
+    expect(textOf(card)).toContain('Confirmed after the bot restarted');
+    const undo = cardActions(card).find((a) => a.verb === 'undoFix');
+    expect(undo).toBeDefined();
+    expect(await command(bot, 'audit')).toContain('applied, confirmed after a restart');
+
+    // Undo goes back to the value recorded before the change was sent.
+    expect(textOf(cardOf(await press(bot, 'undoFix', undo!.data, messageId)))).toContain('Undone');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+  });
+
+  it('marks a change Exchange never made as failed, with Try again, and the audit shows it was being applied', async () => {
+    const { state, decorate } = crashingOnce(false);
+    bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: decorate });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard).find((a) => a.title.includes('Disable'));
+    await press(bot, 'applyFix', disable.data, messageId);
+
+    state.crash = false;
+    bot.connector.clear();
+    await bot.restart();
+    await bot.connector.waitFor(() => bot!.connector.updates().length > 0, 5000);
+    const card = bot.connector.updates().at(-1)!.body.attachments[0].content;
+    expect(textOf(card)).toContain('restarted before Exchange confirmed');
+    const retry = cardActions(card).find((a) => a.verb === 'applyFix');
+    expect(retry?.title).toBe('Try again');
+    const audit = await command(bot, 'audit');
+    expect(audit).toContain('sent to Exchange, awaiting its answer');
+    expect(audit).toContain('not made: the bot restarted');
+
+    expect(textOf(cardOf(await press(bot, 'applyFix', retry!.data, messageId)))).toContain('Done: Disable');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
+  });
+});
+
+describe('an operation pressed outside its conversation', () => {
+  it('is refused and audited, and the change is not made', async () => {
+    bot = await startBot();
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard).find((a) => a.title.includes('Disable'));
+    // The same operation id, pressed from a channel instead of the chat it was proposed in.
+    const refused = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { scope: 'channel' })));
+    expect(refused).toContain('proposed in another chat or channel');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+    expect(await command(bot, 'audit')).toContain('pressed in another conversation');
+  });
+});
