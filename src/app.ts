@@ -32,6 +32,7 @@ import type { Store } from './store/store';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
 import { ignoreResentMessages } from './teams/ignore-resent';
+import { refuseOtherTenants } from './teams/refuse-other-tenants';
 import { createProactiveSender } from './teams/proactive-sender';
 
 export interface AppOverrides {
@@ -64,10 +65,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const configured = overrides.exchange ?? createExchange(config, store, logger);
   const exchange = overrides.decorateExchange ? overrides.decorateExchange(configured) : configured;
   const knowledge = loadKnowledge();
+  const roles = { admins: config.adminUsers, readers: config.readerUsers };
   const ui = loadUiStrings();
   const renderCard = createCardRenderer();
   const { adapter } = createAdapter(config, logger, overrides.botCredentials);
-  adapter.use(ignoreResentMessages(createSeenActivities(store), logger));
+  adapter.use(refuseOtherTenants(config.allowedTenants, logger), ignoreResentMessages(createSeenActivities(store), logger));
   const audit = createAuditLog(store, clock);
   const subscriptions = createSubscriptions(store);
   const sender = createProactiveSender(adapter, config.appId);
@@ -101,13 +103,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const bot = new MailFlowDoctorBot({
     paste: { knowledge, ui, renderCard, now: clock },
-    commands: { knowledge, ui, renderCard, exchange, audit, now: clock, subscriptions, groupWindowMs: config.alerts.groupWindowMs },
+    commands: { knowledge, ui, renderCard, exchange, audit, now: clock, subscriptions, groupWindowMs: config.alerts.groupWindowMs, roles },
     actions: {
       exchange,
       knowledge,
       operations,
       audit,
-      allowedUsers: config.remediationAllowedUsers,
+      roles,
       renderCard,
       ui,
       deadlineMs: config.invokeDeadlineMs,

@@ -52,7 +52,12 @@ export interface Config {
   /** REMEDIATION_VERIFY_AFTER: when to re-run diagnostics after a fix and update its card. */
   readonly remediationVerifyAfterMs: number;
   /** AAD object ids allowed to press Fix now and Undo; '*' = everyone. */
-  readonly remediationAllowedUsers: '*' | readonly string[];
+  /** ADMIN_USERS (older name REMEDIATION_ALLOWED_USERS): Entra object ids that may Fix now, Undo, subscribe, unsubscribe, acknowledge and mute. */
+  readonly adminUsers: '*' | readonly string[];
+  /** READER_USERS: Entra object ids that may read connectors, audit and subscriptions (admins may too). */
+  readonly readerUsers: '*' | readonly string[];
+  /** ALLOWED_TENANTS: Entra tenant ids whose activities are served; anything else is refused before any handler. */
+  readonly allowedTenants: '*' | readonly string[];
   /** How long an invoke may work before it answers with a "working" card and finishes in the background. */
   readonly invokeDeadlineMs: number;
   /** Largest request body /api/messages accepts. */
@@ -249,22 +254,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!fs.existsSync(exchangeSimState)) problems.push(`EXCHANGE_SIM_STATE names ${exchangeSimState}, which does not exist.`);
   }
 
-  const allowedRaw = env.REMEDIATION_ALLOWED_USERS;
-  let remediationAllowedUsers: '*' | string[];
-  if (allowedRaw === undefined || allowedRaw.trim() === '') {
-    remediationAllowedUsers = localMode ? '*' : [];
-  } else if (allowedRaw.trim() === '*') {
-    remediationAllowedUsers = '*';
-  } else {
-    remediationAllowedUsers = allowedRaw
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean);
-    const bad = remediationAllowedUsers.filter((id) => !GUID.test(id));
-    if (bad.length)
-      problems.push(
-        `REMEDIATION_ALLOWED_USERS has entries that are not AAD object ids (GUIDs): ${bad.slice(0, 5).join(', ')}. Use comma-separated object ids, or * for everyone.`,
-      );
+  // Roles by Entra object id. Local mode (nothing authenticated) lets everyone do everything, as a playground must.
+  const adminRaw =
+    env.ADMIN_USERS !== undefined && env.ADMIN_USERS !== ''
+      ? { name: 'ADMIN_USERS', value: env.ADMIN_USERS }
+      : { name: 'REMEDIATION_ALLOWED_USERS', value: env.REMEDIATION_ALLOWED_USERS };
+  const adminUsers = idList(adminRaw.value, adminRaw.name, localMode ? '*' : [], 'AAD object ids (GUIDs)', problems);
+  const readerUsers = idList(env.READER_USERS, 'READER_USERS', localMode ? '*' : [], 'AAD object ids (GUIDs)', problems);
+  // Tenants: a single-tenant app serves its own tenant by default; a multi-tenant one must say which.
+  const ownTenant = appType === 'SingleTenant' || appType === 'UserAssignedMSI' ? appTenantId : '';
+  const allowedTenants = idList(
+    env.ALLOWED_TENANTS,
+    'ALLOWED_TENANTS',
+    localMode ? '*' : ownTenant ? [ownTenant.toLowerCase()] : [],
+    'tenant ids (GUIDs)',
+    problems,
+  );
+  if (!localMode && appType === 'MultiTenant' && Array.isArray(allowedTenants) && !allowedTenants.length && !(env.ALLOWED_TENANTS ?? '').trim()) {
+    problems.push(
+      'ALLOWED_TENANTS is missing while MicrosoftAppType is MultiTenant: any Microsoft 365 organization could talk to the bot. Set it to your tenant id (GUID), several separated by commas, or * to serve every tenant.',
+    );
   }
 
   if (problems.length) throw new ConfigError(problems);
@@ -286,7 +295,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     storage: Object.freeze(storage),
     remediationDryRun: ['true', '1', 'yes'].includes(dryRunRaw),
     remediationVerifyAfterMs: verifyAfterMs,
-    remediationAllowedUsers: remediationAllowedUsers === '*' ? '*' : Object.freeze(remediationAllowedUsers),
+    adminUsers,
+    readerUsers,
+    allowedTenants,
     invokeDeadlineMs,
     maxMessageBytes,
     playground,
@@ -360,14 +371,30 @@ export function startupWarnings(config: Config): string[] {
     lines.push('PROBE_ALLOW_PRIVATE=true: diagnostics may connect to private, loopback and link-local addresses (meant for on-premises networks).');
   }
   if (config.probe.ports === '*') lines.push('PROBE_PORTS=*: diagnostics may connect to any port.');
-  if (config.remediationAllowedUsers === '*') {
+  if (config.adminUsers === '*') {
     lines.push(
       config.localMode
-        ? 'Fix now is allowed for every user (local mode default). Set REMEDIATION_ALLOWED_USERS to AAD object ids to restrict it.'
-        : 'REMEDIATION_ALLOWED_USERS=* : every user who can reach the bot may change Exchange settings with Fix now.',
+        ? 'Every user is an admin (local mode default): Fix now, Undo and subscriptions are open to all. Set ADMIN_USERS to Entra object ids to restrict them.'
+        : 'ADMIN_USERS=* : every user who can reach the bot may change Exchange settings with Fix now.',
     );
-  } else if (config.remediationAllowedUsers.length === 0) {
-    lines.push('Fix now is allowed for nobody: REMEDIATION_ALLOWED_USERS is empty. Set it to comma-separated AAD object ids (or *) to allow remediations.');
+  } else if (config.adminUsers.length === 0) {
+    lines.push('Nobody is an admin: ADMIN_USERS is empty, so Fix now, Undo and subscriptions are refused. Set it to comma-separated Entra object ids (or *).');
+  }
+  if (!config.localMode && config.allowedTenants === '*') {
+    lines.push('ALLOWED_TENANTS=* : activities from every Microsoft 365 organization are served.');
   }
   return lines;
+}
+
+/** A comma-separated list of GUIDs, or `*` for everyone; `fallback` when the variable is unset or empty. */
+function idList(raw: string | undefined, name: string, fallback: '*' | string[], what: string, problems: string[]): '*' | readonly string[] {
+  if (raw === undefined || raw.trim() === '') return fallback === '*' ? '*' : Object.freeze(fallback);
+  if (raw.trim() === '*') return '*';
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const bad = ids.filter((id) => !GUID.test(id));
+  if (bad.length) problems.push(`${name} has entries that are not ${what}: ${bad.slice(0, 5).join(', ')}. Use comma-separated ids, or * for everyone.`);
+  return Object.freeze(ids);
 }

@@ -1,6 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import { channelOf, type Subscriptions } from '../alerts/subscriptions';
 import type { Actor } from '../remediation/actor';
+import { mayAct, type Role, type Roles } from '../remediation/roles';
 import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { explainCode } from '../knowledge/explain-code';
@@ -22,6 +23,7 @@ export interface CommandDeps {
   subscriptions: Subscriptions;
   /** ALERT_GROUP_WINDOW, for the subscribe confirmation. */
   groupWindowMs: number;
+  roles: Roles;
 }
 
 export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose' | 'subscribe' | 'unsubscribe' | 'subscriptions';
@@ -35,50 +37,77 @@ export interface CommandContext {
 }
 type Command = (args: string, locale: Locale, deps: CommandDeps, ctx: CommandContext) => Promise<AdaptiveCard[]>;
 
-/** Chat commands, in one table; help text is derived from it. */
+/**
+ * Chat commands, in one table: who may run each (everyone, readers, admins) and what it answers. The help
+ * card and the command matcher are derived from it.
+ */
 export const commands = {
-  help: async (_args, locale, deps) => [helpCard(locale, deps, 'help')],
-  connectors: async (_args, locale, deps) => [await connectorsCard(locale, deps)],
-  audit: async (_args, locale, deps) => [deps.renderCard('audit', auditCardData(await deps.audit.recent(15), deps.ui[locale]))],
-  explain: async (args, locale, deps) => explain(args, locale, deps),
-  diagnose: async (args, _locale, _deps, ctx) => {
-    ctx.startDiagnosis(args);
-    return [];
+  help: {
+    role: 'everyone',
+    run: async (_args, locale, deps) => [helpCard(locale, deps, 'help')],
   },
-  subscribe: async (_args, locale, deps, ctx) => {
-    const ui = deps.ui[locale];
-    const conversationId = channelOf(ctx.conversation.id);
-    // Alerts start their own post: the reference names the channel, not the thread, and no message to reply to.
-    const { activityId: _reply, ...reference } = ctx.conversation.reference;
-    await deps.subscriptions.add({
-      conversationId,
-      reference: { ...reference, conversation: { ...reference.conversation!, id: conversationId } },
-      conversationType: ctx.conversation.type,
-      locale: ctx.locale,
-      subscribedBy: ctx.actor,
-      at: deps.now().toISOString(),
-    });
-    const minutes = Math.round(deps.groupWindowMs / 60_000);
-    const window = minutes >= 1 ? fill(ui.unitMinutes, { n: minutes }) : fill(ui.unitSeconds, { n: Math.round(deps.groupWindowMs / 1000) });
-    return [notice(deps, ui.subscribed, fill(ui.subscribedText, { window }), 'good')];
+  connectors: {
+    role: 'reader',
+    run: async (_args, locale, deps) => [await connectorsCard(locale, deps)],
   },
-  unsubscribe: async (_args, locale, deps, ctx) => {
-    const ui = deps.ui[locale];
-    const removed = await deps.subscriptions.remove(channelOf(ctx.conversation.id));
-    return [notice(deps, removed ? ui.unsubscribed : ui.notSubscribed, '', 'default')];
+  audit: {
+    role: 'reader',
+    run: async (_args, locale, deps) => [deps.renderCard('audit', auditCardData(await deps.audit.recent(15), deps.ui[locale]))],
   },
-  subscriptions: async (_args, locale, deps) => {
-    const ui = deps.ui[locale];
-    const subs = await deps.subscriptions.list();
-    const text = subs
-      .map(
-        (s) =>
-          `- ${escapeMarkdown(`${s.conversationType || 'conversation'} ${s.conversationId} (${s.subscribedBy.name || s.subscribedBy.aadObjectId}, ${s.at.slice(0, 16).replace('T', ' ')} UTC)`)}`,
-      )
-      .join('\r');
-    return [deps.renderCard('notice', { title: ui.subscriptionsTitle, text: subs.length ? text : escapeMarkdown(ui.subscriptionsEmpty), color: 'default' })];
+  explain: {
+    role: 'everyone',
+    run: async (args, locale, deps) => explain(args, locale, deps),
   },
-} satisfies Record<CommandName, Command>;
+  diagnose: {
+    role: 'everyone',
+    run: async (args, _locale, _deps, ctx) => {
+      ctx.startDiagnosis(args);
+      return [];
+    },
+  },
+  subscribe: {
+    role: 'admin',
+    run: async (_args, locale, deps, ctx) => {
+      const ui = deps.ui[locale];
+      const conversationId = channelOf(ctx.conversation.id);
+      // Alerts start their own post: the reference names the channel, not the thread, and no message to reply to.
+      const { activityId: _reply, ...reference } = ctx.conversation.reference;
+      await deps.subscriptions.add({
+        conversationId,
+        reference: { ...reference, conversation: { ...reference.conversation!, id: conversationId } },
+        conversationType: ctx.conversation.type,
+        locale: ctx.locale,
+        subscribedBy: ctx.actor,
+        at: deps.now().toISOString(),
+      });
+      const minutes = Math.round(deps.groupWindowMs / 60_000);
+      const window = minutes >= 1 ? fill(ui.unitMinutes, { n: minutes }) : fill(ui.unitSeconds, { n: Math.round(deps.groupWindowMs / 1000) });
+      return [notice(deps, ui.subscribed, fill(ui.subscribedText, { window }), 'good')];
+    },
+  },
+  unsubscribe: {
+    role: 'admin',
+    run: async (_args, locale, deps, ctx) => {
+      const ui = deps.ui[locale];
+      const removed = await deps.subscriptions.remove(channelOf(ctx.conversation.id));
+      return [notice(deps, removed ? ui.unsubscribed : ui.notSubscribed, '', 'default')];
+    },
+  },
+  subscriptions: {
+    role: 'reader',
+    run: async (_args, locale, deps) => {
+      const ui = deps.ui[locale];
+      const subs = await deps.subscriptions.list();
+      const text = subs
+        .map(
+          (s) =>
+            `- ${escapeMarkdown(`${s.conversationType || 'conversation'} ${s.conversationId} (${s.subscribedBy.name || s.subscribedBy.aadObjectId}, ${s.at.slice(0, 16).replace('T', ' ')} UTC)`)}`,
+        )
+        .join('\r');
+      return [deps.renderCard('notice', { title: ui.subscriptionsTitle, text: subs.length ? text : escapeMarkdown(ui.subscriptionsEmpty), color: 'default' })];
+    },
+  },
+} satisfies Record<CommandName, { role: Role; run: Command }>;
 
 function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: string, color: CardColor): AdaptiveCard {
   return deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color });
@@ -156,4 +185,27 @@ async function explain(args: string, locale: Locale, deps: CommandDeps): Promise
     now: deps.now(),
   });
   return [deps.renderCard('diagnosis', { ...data, fixNow: null, diagnose: null })];
+}
+
+/**
+ * Runs a command for a user whose role allows it; anyone else gets a card saying who can, and the refusal
+ * is audited.
+ */
+export async function runCommand(name: CommandName, args: string, locale: Locale, deps: CommandDeps, ctx: CommandContext): Promise<AdaptiveCard[]> {
+  const command = commands[name];
+  if (mayAct(deps.roles, ctx.actor, command.role)) return command.run(args, locale, deps, ctx);
+  const ui = deps.ui[locale];
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: name,
+    result: 'refused',
+    detail: `needs a ${command.role} (${command.role === 'admin' ? 'ADMIN_USERS' : 'READER_USERS'})`,
+    conversationId: ctx.conversation.id,
+  });
+  const text = fill(command.role === 'admin' ? ui.adminRefusedText : ui.readerRefusedText, {
+    name: ctx.actor.name || '?',
+    command: name,
+    id: ctx.actor.aadObjectId || '?',
+  });
+  return [notice(deps, command.role === 'admin' ? ui.refusedTitle : ui.readerRefusedTitle, text, 'attention')];
 }

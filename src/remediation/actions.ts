@@ -6,7 +6,8 @@ import { chooseConnectorCardData, confirmCardData, fixResultCardData, type FixOu
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, formatUtc } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
-import { isAllowed, type Actor } from './actor';
+import type { Actor } from './actor';
+import { mayAct, type Roles } from './roles';
 import type { AuditLog } from './audit-log';
 import { ExchangeError, type ExchangeBackend } from './backends/exchange-backend';
 import { inverseOf, type Change } from './change';
@@ -39,7 +40,8 @@ export interface ActionDeps {
   knowledge: KnowledgeBase;
   operations: Operations;
   audit: AuditLog;
-  allowedUsers: '*' | readonly string[];
+  /** Who may press what: every verb that changes something needs an admin. */
+  roles: Roles;
   renderCard: RenderCard;
   ui: UiCatalog;
   /** Work still running after this answers with a "working" card and updates the message when done. */
@@ -107,14 +109,14 @@ function sourceOf(data: Record<string, unknown>): Operation['source'] {
 
 /** Refuses, audits the refusal, and says why; undefined when the actor may proceed. */
 async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, change?: Change, operationId?: string): Promise<ActionResult | undefined> {
-  if (isAllowed(deps.allowedUsers, ctx.actor)) return undefined;
+  if (mayAct(deps.roles, ctx.actor, 'admin')) return undefined;
   const ui = deps.ui[ctx.locale];
   await deps.audit.record({
     actor: ctx.actor,
     verb: ctx.verb,
     change,
     result: 'refused',
-    detail: 'not in REMEDIATION_ALLOWED_USERS',
+    detail: 'not an admin (ADMIN_USERS)',
     operationId,
     conversationId: ctx.conversationId,
   });
@@ -139,6 +141,8 @@ async function changeAlert(
   change: (key: string) => Promise<AlertGroup | undefined>,
   what: string,
 ): Promise<ActionResult> {
+  const refused = await refuseUnlessAllowed(ctx, deps);
+  if (refused) return refused;
   const ui = deps.ui[ctx.locale];
   const key = str(ctx.data.groupKey, 100);
   // Only from the conversation the alert card is in: a group key is guessable, a press elsewhere is not this card's.

@@ -9,7 +9,7 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import { answerPaste, type PasteDeps } from '../chat/answer-paste';
-import { commands, helpCard, matchCommand, type CommandDeps } from '../chat/commands';
+import { helpCard, matchCommand, runCommand, type CommandDeps } from '../chat/commands';
 import { runDiagnosis, type CardChannel, type DiagnoseDeps } from '../chat/diagnose';
 import { pickLocale, type Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
@@ -108,7 +108,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
         actor: actorOf(activity),
         locale,
       };
-      await sendCards(context, await commands[command.name](command.args, locale, this.deps.commands, ctx));
+      await sendCards(context, await runCommand(command.name, command.args, locale, this.deps.commands, ctx));
       return;
     }
     const errors = parseErrors(text);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, startupWarnings } from '../../src/config';
 
 const GUID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+const TENANT = '3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 
 describe('loadConfig', () => {
   it('runs in local mode with embedded defaults and no variables at all', () => {
@@ -10,15 +11,42 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3978);
     expect(c.dataDir).toBe('/srv/bot/data');
     expect(c.exchangeBackend).toBe('simulated');
-    expect(c.remediationAllowedUsers).toBe('*');
+    expect(c.adminUsers).toBe('*');
+    expect(c.readerUsers).toBe('*');
+    expect(c.allowedTenants).toBe('*');
     expect(startupWarnings(c).join('\n')).toContain('NOT authenticated');
   });
 
-  it('allows nobody to Fix now by default once credentials are set, and says so', () => {
-    const c = loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' });
+  it('makes nobody an admin or a reader by default once credentials are set, and says so', () => {
+    const c = loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p', ALLOWED_TENANTS: TENANT });
     expect(c.localMode).toBe(false);
-    expect(c.remediationAllowedUsers).toEqual([]);
-    expect(startupWarnings(c).join('\n')).toContain('allowed for nobody');
+    expect(c.adminUsers).toEqual([]);
+    expect(c.readerUsers).toEqual([]);
+    expect(startupWarnings(c).join('\n')).toContain('Nobody is an admin');
+  });
+
+  it("serves a single-tenant app's own tenant by default, and needs ALLOWED_TENANTS for a multi-tenant one", () => {
+    const single = loadConfig({
+      MicrosoftAppId: GUID,
+      MicrosoftAppPassword: 'p',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT.toUpperCase(),
+    });
+    expect(single.allowedTenants).toEqual([TENANT]);
+    expect(() => loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' })).toThrow(/ALLOWED_TENANTS is missing while MicrosoftAppType is MultiTenant/);
+    const every = loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p', ALLOWED_TENANTS: '*' });
+    expect(every.allowedTenants).toBe('*');
+    expect(startupWarnings(every).join('\n')).toContain('every Microsoft 365 organization');
+    expect(() => loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p', ALLOWED_TENANTS: 'contoso.com' })).toThrow(
+      /ALLOWED_TENANTS has entries that are not tenant ids/,
+    );
+  });
+
+  it('reads admins from ADMIN_USERS, or from its older name, and readers from READER_USERS', () => {
+    const other = GUID.replace('6f', '7f');
+    expect(loadConfig({ ADMIN_USERS: GUID, READER_USERS: other })).toMatchObject({ adminUsers: [GUID], readerUsers: [other] });
+    expect(loadConfig({ REMEDIATION_ALLOWED_USERS: GUID }).adminUsers).toEqual([GUID]);
+    expect(loadConfig({ ADMIN_USERS: other, REMEDIATION_ALLOWED_USERS: GUID }).adminUsers).toEqual([other]);
   });
 
   it('lists every problem in one error, each with how to fix it', () => {
@@ -58,7 +86,7 @@ describe('loadConfig', () => {
 
   it('reads a list of allowed AAD object ids, case-insensitively', () => {
     const c = loadConfig({ REMEDIATION_ALLOWED_USERS: ` ${GUID.toUpperCase()} ,${GUID.replace('6f', '7f')}` });
-    expect(c.remediationAllowedUsers).toEqual([GUID, GUID.replace('6f', '7f')]);
+    expect(c.adminUsers).toEqual([GUID, GUID.replace('6f', '7f')]);
   });
 
   it('refuses to change a real tenant from an unauthenticated local bot unless told it is dangerous', () => {
@@ -66,12 +94,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(eo)).toThrow(/exchange-online needs MicrosoftAppId/);
     const risky = loadConfig({ ...eo, DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION: 'true' });
     expect(startupWarnings(risky).join('\n')).toContain('unauthenticated endpoint');
-    expect(loadConfig({ ...eo, MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' }).exchangeBackend).toBe('exchange-online');
+    expect(loadConfig({ ...eo, MicrosoftAppId: GUID, MicrosoftAppPassword: 'p', ALLOWED_TENANTS: TENANT }).exchangeBackend).toBe('exchange-online');
   });
 
   it('listens on loopback only in local mode, on every interface with credentials', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
-    expect(loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'p', ALLOWED_TENANTS: TENANT }).host).toBe('0.0.0.0');
     expect(startupWarnings(loadConfig({ HOST: '0.0.0.0' })).join('\n')).toContain('reachable from other machines');
   });
 });

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, startupWarnings } from '../../src/config';
 import { playgroundUrl } from '../../src/playground/playground-url';
 
-const CREDENTIALS = { MicrosoftAppId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', MicrosoftAppPassword: 'p' };
+const CREDENTIALS = {
+  MicrosoftAppId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+  MicrosoftAppPassword: 'p',
+  ALLOWED_TENANTS: '3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+};
 
 describe('PLAYGROUND', () => {
   it('is on in local mode, and npm start prints its address', () => {

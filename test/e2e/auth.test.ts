@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBot, type Harness } from '../support/bot-harness';
-import { fixtureActivity, teamsMessage } from '../support/activities';
+import { fixtureActivity, TENANT, teamsMessage } from '../support/activities';
 
 const APP_ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 const PASSWORD = 'very-secret-app-password-123';
@@ -63,6 +63,7 @@ describe('with MicrosoftAppId set, every request needs a valid Bot Framework tok
     bot = await startBot({
       MicrosoftAppId: APP_ID,
       MicrosoftAppPassword: PASSWORD,
+      ALLOWED_TENANTS: TENANT,
       ToBotFromChannelOpenIdMetadataUrl: `${keys.base}/openid`,
       ToBotFromEmulatorOpenIdMetadataUrl: `${keys.base}/openid`,
       ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
@@ -119,7 +120,7 @@ describe('with MicrosoftAppId set, every request needs a valid Bot Framework tok
 describe("with no route to Microsoft's login servers", () => {
   let bot: Harness;
   beforeAll(async () => {
-    bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: PASSWORD });
+    bot = await startBot({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: PASSWORD, ALLOWED_TENANTS: TENANT });
   });
   afterAll(async () => bot?.stop());
 
@@ -165,6 +166,7 @@ describe("an authenticated message is answered with the bot's own token", () => 
       {
         MicrosoftAppId: APP_ID,
         MicrosoftAppPassword: PASSWORD,
+        ALLOWED_TENANTS: TENANT,
         ToBotFromChannelOpenIdMetadataUrl: `${keys.base}/openid`,
         ToBotFromEmulatorOpenIdMetadataUrl: `${keys.base}/openid`,
         ToBotFromChannelTokenIssuer: 'https://api.botframework.com',

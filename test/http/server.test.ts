@@ -80,6 +80,7 @@ describe('POST /api/messages', () => {
     const port = await serve((async () => void (called = true)) as never, memoryLogger(), {
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'x',
+      ALLOWED_TENANTS: '*',
     });
     // The declared body never arrives: an answer can only come from the headers.
     const answer = await raw(

@@ -14,6 +14,15 @@ export function fixtureActivity(name: string): any {
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
+/** The Microsoft 365 organization every test activity comes from, unless a test says otherwise. */
+export const TENANT = '3f9a2c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
+
+/** Teams states the tenant twice: on the conversation and in channelData. */
+function fromTenant(a: any, tenantId: string): void {
+  a.conversation = { ...a.conversation, tenantId };
+  a.channelData = { ...a.channelData, tenant: { id: tenantId } };
+}
+
 const SCOPE_FIXTURE: Record<Scope, string> = {
   personal: 'teams-message-personal-sentry',
   groupChat: 'teams-message-groupchat-mention-zowe',
@@ -28,6 +37,7 @@ export interface MessageOptions {
   id?: string;
   /** Teams' HTML rendering of the text, as in the text/html attachment. */
   html?: string;
+  tenantId?: string;
 }
 
 /**
@@ -41,6 +51,7 @@ export function teamsMessage(text: string, opts: MessageOptions): any {
   a.serviceUrl = opts.serviceUrl;
   a.locale = opts.locale ?? 'en-US';
   a.timestamp = new Date().toISOString();
+  fromTenant(a, opts.tenantId ?? TENANT);
   if (opts.from) a.from = opts.from;
   if (scope === 'personal') {
     a.text = text;
@@ -64,6 +75,7 @@ export function cardInvoke(
     id?: string;
     from?: { id: string; name: string; aadObjectId: string };
     conversationId?: string;
+    tenantId?: string;
   },
 ): any {
   const a = fixtureActivity(opts.scope === 'channel' ? 'teams-invoke-adaptivecard-action-manual-channel' : 'teams-invoke-adaptivecard-action-manual-personal');
@@ -73,6 +85,7 @@ export function cardInvoke(
   a.locale = opts.locale ?? 'en-US';
   if (opts.from) a.from = opts.from;
   if (opts.conversationId) a.conversation.id = opts.conversationId;
+  fromTenant(a, opts.tenantId ?? TENANT);
   a.value = { action: { type: 'Action.Execute', verb: action.verb, data: action.data ?? {} }, trigger: 'manual' };
   return a;
 }
