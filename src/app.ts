@@ -28,6 +28,7 @@ import { createCardRenderer } from './render/render-card';
 import { loadUiStrings } from './render/ui-strings';
 import { createSeenActivities, createSeenKeys } from './store/seen-keys';
 import { openSqliteStore } from './store/sqlite-store';
+import { createStoreHealth } from './store/store-health';
 import type { Store } from './store/store';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
@@ -137,20 +138,25 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     logger,
   });
   const startedAt = Date.now();
+  const storeCheck = createStoreHealth(store, (err) => logger.error('the store failed its health check', { err: err as Error }));
   const server = createServer({
     config,
     adapter,
     bot,
     logger,
-    health: () => ({
-      status: 'ok',
-      version: VERSION,
-      mode: config.localMode ? 'local' : 'authenticated',
-      exchangeBackend: exchange.kind,
-      storage: store.kind,
-      instance: process.pid,
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    }),
+    health: async () => {
+      const storeHealth = await storeCheck.check();
+      return {
+        status: storeHealth.ok ? ('ok' as const) : ('failing' as const),
+        ...(storeHealth.problem ? { problem: storeHealth.problem } : {}),
+        version: VERSION,
+        mode: config.localMode ? 'local' : 'authenticated',
+        exchangeBackend: exchange.kind,
+        storage: store.kind,
+        instance: process.pid,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      };
+    },
   });
 
   registerAlertRoutes(server, {

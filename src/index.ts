@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config';
 import { createApp, secretsOf } from './app';
 import { createLogger } from './log/logger';
 import { openStore } from './store/open-store';
+import { describeOpenError } from './store/open-error';
 import { playgroundUrl } from './playground/playground-url';
 
 /** Composition root: configuration → parts → listen. */
@@ -17,7 +18,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
-  const store = await openStore(config, logger);
+  let store;
+  try {
+    store = await openStore(config, logger);
+  } catch (err) {
+    process.stderr.write(`${describeOpenError(err, config)}\n`);
+    process.exit(1);
+  }
   const app = createApp(config, { logger, store });
   // Background work (card updates, alert delivery, re-checks) logs its own failures; anything that still
   // escapes is logged here rather than taking the bot down mid-delivery.

@@ -10,7 +10,8 @@ export interface ServerDeps {
   adapter: Pick<CloudAdapter, 'process'>;
   bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
-  health: () => Record<string, unknown>;
+  /** The health answer; `ok: false` is served as 503. */
+  health: () => Promise<Record<string, unknown> & { status: 'ok' | 'failing' }>;
 }
 
 /**
@@ -33,9 +34,9 @@ export function createServer(deps: ServerDeps): restify.Server {
     callback();
   });
 
-  server.get('/healthz', (_req, res, next) => {
-    res.json(200, deps.health());
-    next();
+  server.get('/healthz', async (_req, res) => {
+    const health = await deps.health();
+    res.json(health.status === 'ok' ? 200 : 503, health);
   });
 
   server.post('/api/messages', async (req, res) => {

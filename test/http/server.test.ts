@@ -12,7 +12,7 @@ async function serve(process: ServerDeps['adapter']['process'], logger: Logger =
     adapter: { process } as ServerDeps['adapter'],
     bot: { run: async () => undefined },
     logger,
-    health: () => ({ status: 'ok' }),
+    health: async () => ({ status: 'ok' as const }),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;

@@ -31,6 +31,8 @@ export async function startBot(
     resolver?: AppOverrides['resolver'];
     botCredentials?: AppOverrides['botCredentials'];
     connector?: StandInOptions;
+    /** A store of the test's own (one that fails, say) instead of the SQLite file in DATA_DIR. */
+    store?: AppOverrides['store'];
   } = {},
 ): Promise<Harness> {
   const connector = await startConnectorStandIn(opts.connector);
@@ -43,6 +45,7 @@ export async function startBot(
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...currentEnv });
     app = createApp(config, {
       logger,
+      store: opts.store,
       clock: opts.clock,
       decorateExchange: opts.decorateExchange,
       resolver: opts.resolver,
