@@ -14,8 +14,10 @@ export interface CodeToken {
   /** Just after the enhanced code. */
   end: number;
   code: string;
-  /** SMTP reply code written directly before it (`450 4.4.316`, `450-4.4.317`). */
+  /** SMTP reply code written directly before it (`450 4.4.316`, `450-4.4.317`, `452 #4.5.3`). */
   reply?: string;
+  /** A bare reply without a status code: `code` is its class, `X.0.0` (see ParsedError.enhancedCodeInferred). */
+  inferred?: true;
 }
 
 export function isEnhancedCode(value: string): boolean {
@@ -51,8 +53,10 @@ function isWordOrDot(c: number): boolean {
 /** A reply code is three digits, [245]xx, directly before the enhanced code with a space or hyphen (RFC 5321 §4.2). */
 function toToken(text: string, codeStart: number, code: string): CodeToken {
   const token: CodeToken = { start: codeStart, codeStart, end: codeStart + code.length, code };
-  const sep = text.charCodeAt(codeStart - 1);
-  const r = codeStart - 4;
+  // Old Exchange and JavaMail write `452 #4.5.3`: the reply code sits before the `#`.
+  const hash = text.charCodeAt(codeStart - 1) === 35 ? 1 : 0;
+  const sep = text.charCodeAt(codeStart - 1 - hash);
+  const r = codeStart - 4 - hash;
   if ((sep === 32 || sep === 45) && r >= 0) {
     const d0 = text.charCodeAt(r);
     if ((d0 === 50 || d0 === 52 || d0 === 53) && isDigit(text.charCodeAt(r + 1)) && isDigit(text.charCodeAt(r + 2))) {

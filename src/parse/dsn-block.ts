@@ -5,6 +5,8 @@ import { matchFieldName } from './field-name';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { parseRetryTime } from './parse-retry-time';
+import { findDestination } from './find-destination';
+import { ipToken } from './relay-context';
 import type { ParsedError } from './types';
 
 /**
@@ -54,7 +56,12 @@ export class DsnBlock {
   private recipient?: string;
   private status?: { code: string; position: number };
   private remoteMta?: string;
+  private remoteMtaIp?: string;
+  /** Postfix's `Diagnostic-Code: X-Postfix; connect to X[ip]:25: …` names the destination when there is no Remote-MTA. */
+  private diagnosticDestination?: { server?: string; ip?: string; port?: number };
   private lastAttempt?: string;
+  /** A Diagnostic-Code that is a bare reply (`smtp; 550 user unknown`) gives the reply code of the Status. */
+  private diagnosticReply?: string;
   private end: number;
 
   constructor(private readonly start: number) {
@@ -86,7 +93,11 @@ export class DsnBlock {
         break;
       }
       case 'remote-mta':
-        if (afterType) this.remoteMta = afterType.slice(0, MAX_FIELD_CHARS);
+        this.readRemoteMta(afterType.slice(0, MAX_FIELD_CHARS));
+        break;
+      case 'diagnostic-code':
+        this.diagnosticDestination ??= findDestination(afterType);
+        this.diagnosticReply ??= /^([245]\d\d)(?:[ \t-]|$)/.exec(afterType)?.[1];
         break;
       case 'last-attempt-date':
         if (value.trim()) this.lastAttempt = value.trim().slice(0, 100);
@@ -96,23 +107,53 @@ export class DsnBlock {
     }
   }
 
+  /**
+   * `dns; mx.contoso.com`, and what MTAs add after the name: a trailing dot, `[203.0.113.9]`, Gmail's
+   * `(203.0.113.9, the server for the domain contoso.com.)`, Oracle's `(TCP|local ip|port|remote ip|port)`.
+   * A name that is itself an address is both server and IP.
+   */
+  private readRemoteMta(value: string): void {
+    const v = value.trim();
+    if (!v) return;
+    let host = v.split(/\s/, 1)[0];
+    const rest = v.slice(host.length).trim();
+    if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+    while (host.endsWith('.')) host = host.slice(0, -1);
+    if (!host) return;
+    this.remoteMta = host;
+    let ip: string | undefined;
+    if (rest.startsWith('[')) ip = ipToken(rest.slice(1, rest.indexOf(']') > 0 ? rest.indexOf(']') : undefined));
+    else if (rest.startsWith('(') && !rest.startsWith('(TCP|')) ip = ipToken(rest.slice(1).split(/[,)\s]/, 1)[0]);
+    if (!ip && /^[0-9.]+$/.test(host)) ip = ipToken(host);
+    this.remoteMtaIp = ip;
+  }
+
   addError(error: ParsedError, position: number, lineEnd: number): void {
     this.end = Math.max(this.end, lineEnd);
     this.errors.push({ error, position });
   }
 
   /** The errors of the block, completed with its fields; a bare `Status:` becomes an error when no Diagnostic-Code had a code. */
-  finish(text: string): { error: ParsedError; position: number }[] {
+  finish(text: string, destinations?: ReadonlyMap<string, { server?: string; ip?: string; port?: number }>): { error: ParsedError; position: number }[] {
     const excerpt = text.slice(this.start, Math.min(this.end, this.start + MAX_EXCERPT_CHARS)).trim();
     const out = [...this.errors];
     if (out.length === 0 && this.status && this.status.code[0] !== '2') {
-      out.push({ error: { enhancedCode: this.status.code, quotedCodes: [], format: 'dsn', excerpt }, position: this.status.position });
+      const error: ParsedError = { enhancedCode: this.status.code, quotedCodes: [], format: 'dsn', excerpt };
+      if (this.diagnosticReply && this.diagnosticReply[0] === this.status.code[0]) error.replyCode = this.diagnosticReply;
+      out.push({ error, position: this.status.position });
     }
     for (const { error } of out) {
       error.format = 'dsn';
       error.excerpt = excerpt;
       if (this.recipient) error.recipient = this.recipient;
-      if (!error.server && this.remoteMta && !isMicrosoftInternalHost(this.remoteMta)) error.server = this.remoteMta;
+      const remote: { server?: string; ip?: string; port?: number } | undefined =
+        this.remoteMta && !isMicrosoftInternalHost(this.remoteMta) ? { server: this.remoteMta, ip: this.remoteMtaIp } : undefined;
+      const where = remote ?? this.diagnosticDestination ?? (this.recipient ? destinations?.get(this.recipient.toLowerCase()) : undefined);
+      if (where && !error.server && where.server && !isMicrosoftInternalHost(where.server)) error.server = where.server;
+      if (where && error.ip === undefined && where.ip && (!where.server || error.server === where.server)) {
+        error.ip = where.ip;
+        if (where.port !== undefined) error.port = where.port;
+      }
       if (!error.lastRetryRaw && this.lastAttempt) {
         error.lastRetryRaw = this.lastAttempt;
         const iso = parseRetryTime(this.lastAttempt);

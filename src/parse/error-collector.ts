@@ -33,7 +33,7 @@ export function completeCopy(error: ParsedError): ErrorCopy {
  * (the first copy wins a tie; NDRs list the newest attempt first).
  */
 export class ErrorCollector {
-  private readonly byKey = new Map<string, { position: number; error: ParsedError; richness: number; count: number }>();
+  private readonly byKey = new Map<string, Entry>();
   private raw = 0;
 
   get full(): boolean {
@@ -58,10 +58,110 @@ export class ErrorCollector {
   }
 
   result(): ParsedError[] {
-    return [...this.byKey.values()]
-      .sort((a, b) => a.position - b.position)
-      .map((entry) => (entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error));
+    const entries = [...this.byKey.values()].sort((a, b) => a.position - b.position);
+    return dropRefinedGeneric(mergeCopiesOfOneFailure(entries)).map((entry) =>
+      entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error,
+    );
   }
+}
+
+interface Entry {
+  position: number;
+  error: ParsedError;
+  richness: number;
+  count: number;
+}
+
+/**
+ * One failure is often told several times in one paste, each time with part of the facts: Postfix's
+ * text part (`host X[ip] said: 550 5.1.1 …`) and its DSN part (`Remote-MTA: dns; X`, no IP), sendmail's
+ * `(reason: 550 5.1.1 …)` and its `<<< 550 5.1.1 …` transcript, an NDR's "DSN code 5.1.0" hint and its
+ * `Remote Server returned '550 5.1.0 …'`. Copies with the same code whose recipient, server and IP never
+ * disagree (equal, or unknown on one side) are one failure: the first position, the richer copy's
+ * fields, the other's facts filling the gaps. Bounded by MAX_ERRORS entries per code.
+ */
+function mergeCopiesOfOneFailure(entries: Entry[]): Entry[] {
+  const kept: Entry[] = [];
+  const byCode = new Map<string, Entry[]>();
+  for (const entry of entries) {
+    const sameCode = byCode.get(entry.error.enhancedCode);
+    const candidates = sameCode?.filter((k) => compatible(k.error, entry.error)) ?? [];
+    // Only an unambiguous copy merges: one candidate, told in another shape (text part and DSN part), or
+    // without a destination of its own, or to the very same destination (a reply continued on the next line).
+    const into = candidates.length === 1 && sameFailure(candidates[0].error, entry.error) ? candidates[0] : undefined;
+    if (!into) {
+      kept.push(entry);
+      if (sameCode) sameCode.push(entry);
+      else byCode.set(entry.error.enhancedCode, [entry]);
+      continue;
+    }
+    const [rich, poor] = entry.richness > into.richness ? [entry.error, into.error] : [into.error, entry.error];
+    into.error = fillGaps(rich, poor);
+    into.richness = richness(into.error);
+    into.count += entry.count;
+  }
+  return kept;
+}
+
+const MERGED_FACTS = ['replyCode', 'description', 'remoteReply', 'server', 'ip', 'port', 'socketError', 'lastRetryRaw', 'lastRetryIso', 'recipient'] as const;
+
+function fillGaps(rich: ParsedError, poor: ParsedError): ParsedError {
+  const out: ParsedError = { ...rich };
+  for (const key of MERGED_FACTS) {
+    if (out[key] === undefined && poor[key] !== undefined) (out as unknown as Record<string, unknown>)[key] = poor[key];
+  }
+  if (out.ip === undefined) delete out.port;
+  if (out.quotedCodes.length === 0 && poor.quotedCodes.length > 0) out.quotedCodes = poor.quotedCodes;
+  if (poor.enhancedCodeInferred === undefined && out.enhancedCodeInferred) {
+    // The other copy shows the code (a DSN Status under a bare reply): its excerpt is the one that holds it.
+    delete out.enhancedCodeInferred;
+    out.excerpt = poor.excerpt;
+  }
+  return out;
+}
+
+function compatible(a: ParsedError, b: ParsedError): boolean {
+  return (
+    agree(a.recipient?.toLowerCase(), b.recipient?.toLowerCase()) &&
+    agree(a.server?.toLowerCase(), b.server?.toLowerCase()) &&
+    agree(a.ip, b.ip) &&
+    agree(a.replyCode, b.replyCode)
+  );
+}
+
+function sameFailure(kept: ParsedError, copy: ParsedError): boolean {
+  if (kept.format !== copy.format) return true;
+  if (copy.server === undefined && copy.ip === undefined) return true;
+  if (kept.server === undefined && kept.ip === undefined) return true;
+  return kept.server?.toLowerCase() === copy.server?.toLowerCase() && kept.ip === copy.ip;
+}
+
+function agree(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+/**
+ * `X.0.0` says only "permanent" or "transient" (RFC 3463 §3.1). When the same paste holds a specific
+ * code of the same class for the same recipient, the generic one is a follow-on, not a failure of its
+ * own: sendmail's `554 5.0.0 Service unavailable` summary, the `503 5.0.0 Need RCPT (recipient)` after a
+ * rejected RCPT, a DSN `Status: 5.0.0` under a Diagnostic-Code that says 5.7.1.
+ */
+function dropRefinedGeneric(entries: Entry[]): Entry[] {
+  const specific = entries.filter((e) => !isGeneric(e.error.enhancedCode));
+  if (specific.length === 0 || specific.length === entries.length) return entries;
+  return entries.filter((e) => {
+    if (!isGeneric(e.error.enhancedCode)) return true;
+    const refined = specific.filter((s) => s.error.enhancedCode[0] === e.error.enhancedCode[0] && agree(s.error.recipient?.toLowerCase(), e.error.recipient?.toLowerCase()));
+    if (refined.length === 0) return true;
+    // qmail: `remote host 203.0.113.9 said: 550 Unknown user` then `(#5.5.0)`: the generic copy knows the server.
+    const same = refined.find((s) => compatible(s.error, e.error));
+    if (same) same.error = fillGaps(same.error, { ...e.error, enhancedCodeInferred: undefined });
+    return false;
+  });
+}
+
+function isGeneric(code: string): boolean {
+  return code.endsWith('.0.0');
 }
 
 /** How many facts an error carries: every field that is set, except the excerpt, format and count. */

@@ -7,6 +7,7 @@ import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { retryTimeMillis } from './parse-retry-time';
+import { ipToken } from './relay-context';
 import type { ErrorBody } from './read-error-body';
 import type { ErrorPrefix } from './read-error-prefix';
 import { splitDescription, type SplitDescription } from './split-description';
@@ -55,6 +56,7 @@ export class ErrorReading implements ErrorCopy {
   private readonly ip?: string;
   private readonly port?: number;
   private readonly lastRetryRaw?: string;
+  private readonly replyCode?: string;
   /** The facts known without the lazy reads below (enhancedCode counts one). */
   private readonly knownRichness: number;
   private quotedCodes?: string[];
@@ -93,7 +95,8 @@ export class ErrorReading implements ErrorCopy {
     const endpoint =
       splitHostPort(body.fields.get('lastattemptedip')) ??
       splitHostPort(body.groups.get('ip')) ??
-      (prefixHostIsInternal ? undefined : splitHostPort(prefix.hostIp)) ??
+      // A relay's bracket can name a socket (`host smtp3.contoso.com[private/dovecot-lmtp]`): only an address is an IP.
+      (prefixHostIsInternal || !prefix.hostIp || !ipToken(prefix.hostIp) ? undefined : splitHostPort(prefix.hostIp)) ??
       splitHostPort(body.proxyIp) ??
       splitHostPort(findLastEndpoint(body.description)) ??
       splitHostPort(around.ip);
@@ -103,10 +106,11 @@ export class ErrorReading implements ErrorCopy {
     }
 
     this.lastRetryRaw = clip(body.groups.get('lrt')) ?? prefix.time ?? around.lastRetryRaw ?? body.eopTime;
+    this.replyCode = token.reply ?? prefix.replyCode;
     this.key = errorKey(token.code, this.server, this.ip, this.remoteReply);
     this.knownRichness =
       1 +
-      (token.reply ? 1 : 0) +
+      (this.replyCode ? 1 : 0) +
       (this.description ? 1 : 0) +
       (this.remoteReply ? 1 : 0) +
       (this.server ? 1 : 0) +
@@ -141,7 +145,8 @@ export class ErrorReading implements ErrorCopy {
   toParsedError(): ParsedError {
     const { text, token, prefix, body, around } = this;
     const error: ParsedError = { enhancedCode: token.code, quotedCodes: this.readQuotedCodes(), format: 'plain', excerpt: '' };
-    if (token.reply) error.replyCode = token.reply;
+    if (this.replyCode) error.replyCode = this.replyCode;
+    if (token.inferred) error.enhancedCodeInferred = true;
     if (this.description) error.description = this.description;
     if (this.remoteReply) error.remoteReply = this.remoteReply;
     if (this.server) error.server = this.server;

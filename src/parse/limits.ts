@@ -11,6 +11,8 @@ export const MAX_ERRORS = 500;
 export const MAX_RAW_ERRORS = 20000;
 /** How far back from a status code we look for its frame ("Server at X returned '", "{LED=", "said:"). */
 export const MAX_LOOKBACK_CHARS = 400;
+/** Errors one DSN recipient block keeps; a real block has one Diagnostic-Code, a hostile one thousands. */
+export const MAX_DSN_BLOCK_ERRORS = 64;
 /** `[Key=value]` fields after one code; a real LED line has six. */
 export const MAX_BRACKET_FIELDS = 16;
 /** `{KEY=value}` groups in one message-trace Reason; a real one has five or six. */

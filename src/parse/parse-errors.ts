@@ -3,13 +3,15 @@ import { CharCursor, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
 import { DsnBlock, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
+import { findDestination } from './find-destination';
 import { completeCopy, ErrorCollector } from './error-collector';
 import { FieldListBlock, LIST_KEYS } from './field-list-block';
 import { matchFieldName } from './field-name';
-import { MAX_ADDRESS_LINE_CHARS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
+import { MAX_ADDRESS_LINE_CHARS, MAX_DSN_BLOCK_ERRORS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
+import { readBareReply } from './read-bare-reply';
 import { scanRange, type ErrorSink } from './scan-range';
 import type { ParsedError } from './types';
 
@@ -51,7 +53,12 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none, and one test is cheaper than lower-casing every line to find that out.
  */
 const CONTEXT_PHRASES =
-  /rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our /i;
+  /tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our /i;
+/** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
+const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
+const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
+/** Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9]." */
+const GMAIL_BY_HOST = /by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.? \[([0-9A-Fa-f:.]{3,45})\]\.?$/;
 /** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
 const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 
@@ -67,6 +74,10 @@ class PasteReader {
   private relayServer?: string;
   private expectRelay = false;
   private relayHost?: { host?: string; ip?: string };
+  /** A server named on a line of its own, kept for the next reply (Exim, Gmail); see PrefixHints.heldHost. */
+  private heldHost?: { host?: string; ip?: string };
+  /** Where each recipient's failure went, as the text part says it (`<rcpt>: connect to X[ip]:25`), for its DSN block. */
+  private readonly destinations = new Map<string, { server?: string; ip?: string; port?: number }>();
   private dsn?: DsnBlock;
   private list?: FieldListBlock;
   /** Deferred LastError lines are read behind the main cursor, in order, with a cursor of their own. */
@@ -113,6 +124,7 @@ class PasteReader {
         this.recipient = address;
         this.remoteHost = undefined;
         this.relayIp = undefined;
+        this.heldHost = undefined;
         this.afterAddress = true;
         return;
       }
@@ -125,7 +137,7 @@ class PasteReader {
     }
     this.afterAddress = false;
 
-    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay, relayHost: this.relayHost };
+    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay, relayHost: this.relayHost, heldHost: this.heldHost };
     this.expectRelay = false;
     this.relayHost = undefined;
 
@@ -141,17 +153,53 @@ class PasteReader {
     const around = { recipient: this.recipient, remoteHost: this.remoteHost, ip: this.relayIp };
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
-    if (found === 0) this.readContextLine(first, end);
+    if (found > 0 || readBareReply(text, first, end, hints, around, this.collector)) {
+      this.heldHost = undefined;
+      return;
+    }
+    this.noteDestination(first, end);
+    this.readContextLine(first, end);
+  }
+
+  /** Postfix names where a code-less failure went: `<jane@contoso.com>: connect to mx.contoso.com[203.0.113.9]:25: Connection timed out`. */
+  private noteDestination(first: number, end: number): void {
+    if (this.text.charCodeAt(first) !== 60 /* < */ || this.destinations.size >= 1000) return;
+    const line = this.text.slice(first, Math.min(end, first + MAX_ADDRESS_LINE_CHARS + 300));
+    const close = line.indexOf('>:');
+    if (close < 0) return;
+    const address = line.slice(1, close);
+    const where = findDestination(line.slice(close + 2));
+    if (where && isEmailAddress(address)) this.destinations.set(address.toLowerCase(), where);
   }
 
   /** Lines without a code can still set context for the lines below (sendmail and Gmail bounce shapes). */
   private readContextLine(first: number, end: number): void {
     const window = this.text.slice(first, Math.min(end, first + 300));
+    if (window.endsWith(']')) {
+      // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`.
+      const wrapped = WRAPPED_RELAY_HOST.exec(window.slice(-400));
+      if (wrapped) {
+        this.heldHost = { host: wrapped[1], ip: wrapped[2] };
+        return;
+      }
+    }
+    if (startsWithIgnoreCase(this.text, first, 'host ')) {
+      const held = EXIM_HOST_LINE.exec(window.trimEnd());
+      if (held) {
+        this.heldHost = { host: held[1], ip: held[2] };
+        return;
+      }
+    }
     if (!CONTEXT_PHRASES.test(window)) {
       this.forgetNdrContext();
       return;
     }
     const lower = window.toLowerCase();
+    if (lower.includes('tried to deliver your message')) {
+      const by = GMAIL_BY_HOST.exec(window.trimEnd());
+      if (by) this.heldHost = { host: by[1], ip: by[2] };
+      return;
+    }
     const rcpt = lower.indexOf('rcpt to:');
     if (rcpt >= 0) {
       const after = this.text.slice(first + rcpt + 8, Math.min(end, first + rcpt + 8 + MAX_ADDRESS_LINE_CHARS)).trim();
@@ -244,7 +292,7 @@ class PasteReader {
 
   finishDsn(): void {
     if (!this.dsn) return;
-    for (const { error, position } of this.dsn.finish(this.text)) this.collector.add(completeCopy(error), position);
+    for (const { error, position } of this.dsn.finish(this.text, this.destinations)) this.collector.add(completeCopy(error), position);
     this.dsn = undefined;
   }
 
@@ -265,7 +313,7 @@ class DsnLineSink implements ErrorSink {
   ) {}
 
   get full(): boolean {
-    return this.collector.full;
+    return this.collector.full || this.block.errors.length >= MAX_DSN_BLOCK_ERRORS;
   }
 
   add(error: ErrorReading, position: number): void {

@@ -27,6 +27,8 @@ export interface ErrorPrefix {
   queueHint: boolean;
   /** The reply after qmail's "Remote host said:" or Gmail's "The response from the remote server was:" is quoted whole. */
   replyIsRemote: boolean;
+  /** A reply code the frame puts apart from the status code: Python's `(550, b'5.1.1 …')`, Postfix's `said: 501 … 5.7.1`. */
+  replyCode?: string;
   /** The `{KEY=` group sits in a message-trace `Reason: [` detail. */
   traceReason: boolean;
   excerptStart: number;
@@ -39,6 +41,12 @@ export interface PrefixHints {
   expectRelay: boolean;
   /** dma's "mx.contoso.com [203.0.113.9] did not like our RCPT TO:" names the server of the reply on the next line. */
   relayHost?: { host?: string; ip?: string };
+  /**
+   * A server named on a line of its own above the reply: Exim's `host mx.contoso.com [203.0.113.9]`
+   * (before `SMTP error from remote mail server after …:`), Gmail's "… by mx.contoso.com. [203.0.113.9]."
+   * Used when the reply's own frame names none.
+   */
+  heldHost?: { host?: string; ip?: string };
 }
 
 const QUOTE_CLOSERS: Record<string, string> = {
@@ -58,6 +66,15 @@ const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255})\[([^[\]\s]{0,100})\][\s,]{0,3
 /** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */
 /** Gmail: "The response from the remote server was:" (also "The response was:", "The error that the other server returned was:"). */
 const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server returned was:'];
+/**
+ * Exim `host mx.contoso.com [203.0.113.9]: 550 …`, 1&1 `host: smtp.contoso.com (203.0.113.9) reason: 550 …`,
+ * `SMTP:RCPT host 203.0.113.9: 553 …`: read on the text after the last "host" of the window.
+ */
+const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([^[\]\s]{1,100})\]|\(([^()\s]{1,100})\))?[ \t]{0,3}(?:reason[ \t]{0,3})?:$/i;
+/** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')`: the reply code sits apart from the status code. */
+const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"]$/;
+/** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
+const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
@@ -81,6 +98,13 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     readOldNdr(w, lw, prefix, mark);
   }
   if (prefix.kind === 'none') prefix.closeQuotes = openQuoteCloser(w);
+  const tuple = PYTHON_TUPLE.exec(w.slice(-12));
+  if (tuple) prefix.replyCode = tuple[1];
+  if (prefix.host === undefined && prefix.hostIp === undefined && hints.heldHost && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
+    if (hints.heldHost.host) prefix.host = hints.heldHost.host;
+    if (hints.heldHost.ip) prefix.hostIp = hints.heldHost.ip;
+    if (prefix.kind === 'none') prefix.kind = 'relay';
+  }
 
   const rcpt = lw.lastIndexOf('rcpt to:');
   if (rcpt >= 0) {
@@ -159,9 +183,19 @@ function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark: Mark)
 /** Postfix `host X[ip] said:`, sendmail `(reason:` and `<<<` transcript lines, Gmail's relayed reply. */
 function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints: PrefixHints, atLineStart: boolean): boolean {
   const tail = lw.trimEnd();
-  if (tail.endsWith('said:')) {
+  // Postfix `said: 501 Rcpt-To validation failed: … 5.7.1 …`: the status code comes later in the reply.
+  const saidAt = tail.endsWith('said:') ? -1 : tail.lastIndexOf(' said:');
+  if (saidAt >= 0 && tail.length - saidAt < 200 && !tail.endsWith('remote host said:')) {
+    const reply = REPLY_AFTER_SAID.exec(w.slice(saidAt + 6, saidAt + 12));
+    if (reply) {
+      prefix.replyCode = reply[1];
+      return readRelay(w.slice(0, saidAt + 6), lw.slice(0, saidAt + 6), prefix, mark, hints, atLineStart);
+    }
+  }
+  const refused = tail.endsWith('refused to talk to me:') ? tail.length - 22 : -1;
+  if (tail.endsWith('said:') || refused >= 0) {
     prefix.kind = 'relay';
-    const said = tail.length - 5;
+    const said = refused >= 0 ? refused : tail.length - 5;
     mark(said);
     // qmail: "Remote host said: 550 …"; the server is on the lines around it.
     if (tail.endsWith('remote host said:')) {
@@ -173,10 +207,29 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     const m = h >= 0 ? RELAY_HOST.exec(w.slice(h, said)) : atLineStart ? BARE_RELAY_HOST.exec(w.slice(0, said)) : null;
     if (m && (m[1].includes('.') || m[2] !== undefined)) {
       prefix.host = m[1];
-      if (m[2]) prefix.hostIp = m[2];
+      // qmail's `remote host 203.0.113.9 said:` names the server by its address.
+      const ip = m[2] || (/^[0-9.]+$/.test(m[1]) ? m[1] : undefined);
+      if (ip) prefix.hostIp = ip;
       mark(Math.max(h, 0));
     }
     return true;
+  }
+  if (tail.endsWith(':')) {
+    const h = lw.lastIndexOf('host', tail.length - 2);
+    const m = h >= 0 && (h === 0 || /[\s:]/.test(lw[h - 1])) ? HOST_BEFORE_REPLY.exec(tail.slice(h)) : null;
+    if (m) {
+      const named = w.slice(h, h + m[0].length);
+      const exact = HOST_BEFORE_REPLY.exec(named);
+      if (exact && (exact[1].includes('.') || exact[2] !== undefined || exact[3] !== undefined)) {
+        prefix.kind = 'relay';
+        prefix.host = exact[1];
+        // `host 203.0.113.9:` names the server by its address.
+        const ip = exact[2] ?? exact[3] ?? (/^[0-9.]+$/.test(exact[1]) ? exact[1] : undefined);
+        if (ip) prefix.hostIp = ip;
+        mark(h);
+        return true;
+      }
+    }
   }
   const dnl = lw.lastIndexOf(DID_NOT_LIKE);
   if (dnl >= 0 && tail.endsWith(':') && tail.length - dnl <= 48) {

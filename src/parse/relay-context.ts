@@ -21,13 +21,14 @@ export function readQmailIp(line: string, lower: string): string | undefined {
   }
   for (const tail of QMAIL_IP_TAILS) {
     const at = lower.indexOf(tail);
-    if (at > 0) return ipToken(line.slice(0, at).trim());
+    // netqmail prints `From: <…> RCPT: <…> 203.0.113.77 failed after I sent the message.` on one line.
+    if (at > 0) return ipToken(line.slice(Math.max(0, at - 46), at).trim().split(/\s/).pop() ?? '');
   }
   return undefined;
 }
 
 /** An IPv4/IPv6 address as posted (also anonymised `###.###.###.###`), without a trailing full stop. */
-function ipToken(value: string): string | undefined {
+export function ipToken(value: string): string | undefined {
   const v = value.endsWith('.') ? value.slice(0, -1) : value;
   if (v.length < 3 || v.length > 45 || !/^[0-9A-Fa-fx#*.:]+$/.test(v)) return undefined;
   return v.includes('.') || v.includes(':') ? v : undefined;

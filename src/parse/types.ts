@@ -6,6 +6,12 @@
 export interface ParsedError {
   /** RFC 3463 enhanced status code, e.g. "4.4.316". */
   enhancedCode: string;
+  /**
+   * Set when the paste gives no enhanced code for this failure, only a bare SMTP reply (`554 Transaction
+   * failed`, `(550, b'relay not permitted')`): `enhancedCode` is then the reply's class as RFC 3463 §3.1
+   * writes it without detail, `X.0.0`, and is not text of the paste.
+   */
+  enhancedCodeInferred?: true;
   /** SMTP reply code before it, e.g. "450" (absent when the paste has none, e.g. DSN `Status:`). */
   replyCode?: string;
   /** The text after the code up to the first bracket field, e.g. "Connection refused". */

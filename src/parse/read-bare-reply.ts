@@ -1,0 +1,35 @@
+import type { CodeToken } from './code-tokens';
+import { ErrorReading, type SurroundingFacts } from './error-reading';
+import { MAX_LOOKBACK_CHARS } from './limits';
+import { readErrorBody } from './read-error-body';
+import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
+import type { ErrorSink } from './scan-range';
+
+/**
+ * A reply without an enhanced status code, in a frame that says it is the remote server's reply:
+ * Postfix `host X[ip] said: 554 Transaction failed`, Exim `host X [ip]: 550 Rejected` or the bare
+ * `554 …` banner under `SMTP error from remote mail server after initial connection:`, sendmail
+ * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`.
+ * Such a failure is reported with its class as the code (`5.0.0`, RFC 3463 §3.1) and
+ * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read.
+ * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
+ */
+const REPLY = /(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"])/g;
+
+export function readBareReply(text: string, first: number, end: number, hints: PrefixHints, around: SurroundingFacts, sink: ErrorSink): boolean {
+  if (sink.full) return false;
+  const window = text.slice(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
+  REPLY.lastIndex = 0;
+  const m = REPLY.exec(window);
+  if (!m) return false;
+  const at = first + m.index;
+  const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
+  const prefix = readErrorPrefix(text, first, at, first, hints);
+  if (prefix.kind !== 'relay' && !pythonTuple) return false;
+  if (pythonTuple) prefix.replyIsRemote = true;
+  const reply = window.slice(m.index, m.index + 3);
+  const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${m[1]}.0.0`, reply, inferred: true };
+  const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
+  sink.add(new ErrorReading(text, token, prefix, body, around), at);
+  return true;
+}

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseErrors } from '../../src/parse/parse-errors';
+
+/** Bounces written by MTAs and clients other than Exchange, with inputs made up for each rule. */
+const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
+
+describe('other senders name the destination in their own words', () => {
+  it('reads Exim\'s "host X [ip]:" before the reply on the same line', () => {
+    expect(pick('  SMTP error from remote mail server after RCPT TO:<jane@contoso.com>:\n  host mx1.contoso.com [203.0.113.9]: 550 5.1.1 <jane@contoso.com>: unknown user')).toEqual([
+      { code: '5.1.1', reply: '550', server: 'mx1.contoso.com', ip: '203.0.113.9' },
+    ]);
+  });
+
+  it('reads Exim\'s host line when the SMTP error line stands between it and the reply', () => {
+    const text = '  jane@contoso.com\n    host mx2.contoso.com [203.0.113.10]\n    SMTP error from remote mail server after MAIL FROM:<me@fabrikam.com>:\n    554 5.7.1 Reverse DNS failed.';
+    expect(pick(text)).toEqual([{ code: '5.7.1', reply: '554', server: 'mx2.contoso.com', ip: '203.0.113.10' }]);
+  });
+
+  it('reads the 1&1 template "host: X (ip) reason:" and "SMTP:RCPT host ip:"', () => {
+    expect(pick('SMTP error from remote server for TEXT command, host: smtp-in.contoso.com (203.0.113.11) reason: 550 5.2.0 Mail rejected')).toEqual([
+      { code: '5.2.0', reply: '550', server: 'smtp-in.contoso.com', ip: '203.0.113.11' },
+    ]);
+    expect(pick('SMTP:RCPT host 203.0.113.12: 553 5.3.0 <jane@contoso.com>... No such user here')).toEqual([
+      { code: '5.3.0', reply: '553', server: '203.0.113.12', ip: '203.0.113.12' },
+    ]);
+  });
+
+  it('reads netqmail\'s one-line "RCPT: <…> ip failed after I sent the message."', () => {
+    const text = '<jane@contoso.com>:\nFrom: <me@fabrikam.com> RCPT: <jane@contoso.com> 203.0.113.13 failed after I sent the message.\nRemote host said: 550 5.7.26 Unauthenticated email';
+    expect(pick(text)).toEqual([{ code: '5.7.26', reply: '550', server: undefined, ip: '203.0.113.13' }]);
+  });
+
+  it('reads Gmail\'s "rejected by the server … by X. [ip]." for the reply below it', () => {
+    const text = "Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown";
+    expect(pick(text)).toEqual([{ code: '5.1.1', reply: '550', server: 'mx.contoso.com', ip: '203.0.113.14' }]);
+  });
+
+  it('takes the destination of a code-less Postfix failure from "connect to X[ip]:25" for its DSN Status', () => {
+    const text = '<jane@contoso.com>: connect to mx.contoso.com[203.0.113.15]:25: Connection timed out\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: delayed\nStatus: 4.4.1';
+    expect(parseErrors(text)).toMatchObject([{ enhancedCode: '4.4.1', server: 'mx.contoso.com', ip: '203.0.113.15', port: 25, recipient: 'jane@contoso.com' }]);
+  });
+
+  it('reads Remote-MTA values with what MTAs write after the name', () => {
+    const dsn = (remote: string) => parseErrors(`Final-Recipient: rfc822; jane@contoso.com\nStatus: 5.1.1\nRemote-MTA: ${remote}`)[0];
+    expect(dsn('dns; mx.contoso.com. (203.0.113.16, the server for the domain contoso.com.)')).toMatchObject({ server: 'mx.contoso.com', ip: '203.0.113.16' });
+    expect(dsn('dns; mx.contoso.com [203.0.113.17]')).toMatchObject({ server: 'mx.contoso.com', ip: '203.0.113.17' });
+    expect(dsn('dns; mx.contoso.com (TCP|192.0.2.1|4711|203.0.113.18|25) (mx.contoso.com ESMTP)')).toMatchObject({ server: 'mx.contoso.com' });
+    expect(dsn('dns; 203.0.113.19')).toMatchObject({ server: '203.0.113.19', ip: '203.0.113.19' });
+  });
+
+  it('does not take an LMTP socket in the brackets for an IP', () => {
+    const [error] = parseErrors('<jane@contoso.com>: host lmtp.contoso.com[private/dovecot-lmtp] said: 552 5.2.2 Quota exceeded');
+    expect(error).toMatchObject({ enhancedCode: '5.2.2', server: 'lmtp.contoso.com' });
+    expect(error.ip).toBeUndefined();
+  });
+
+  it('keeps a Postfix log host wrapped onto the line above "said:"', () => {
+    expect(pick('status=bounced (host mx.contoso.com[203.0.113.20]\nsaid: 550 5.7.1 rejected (in reply to end of DATA command))')).toEqual([
+      { code: '5.7.1', reply: '550', server: 'mx.contoso.com', ip: '203.0.113.20' },
+    ]);
+  });
+
+  it('ends a LastAttemptedIP value at an EOP tag when its "]" is missing', () => {
+    const [error] = parseErrors("Server at mx.contoso.com (203.0.113.21) returned '450 4.4.316 Connection refused [LastAttemptedIP=203.0.113.21:25 [HK2APC01FT031.eop-APC01.prod.protection.outlook.com](Socket error code 10061)'");
+    expect(error).toMatchObject({ ip: '203.0.113.21', port: 25 });
+  });
+});
+
+describe('client exceptions carry the server reply', () => {
+  it('reads the reply code of a Python smtplib tuple', () => {
+    expect(pick("smtplib.SMTPRecipientsRefused: {'jane@contoso.com': (550, b'5.1.1 <jane@contoso.com>: Recipient address rejected')}")).toEqual([
+      { code: '5.1.1', reply: '550', server: undefined, ip: undefined },
+    ]);
+  });
+
+  it('reads a reply code written before "#4.5.3"', () => {
+    expect(pick('com.sun.mail.smtp.SMTPAddressFailedException: 452 #4.5.3 Too many recipients.')).toEqual([{ code: '4.5.3', reply: '452', server: undefined, ip: undefined }]);
+  });
+});
+
+describe('bare replies without an enhanced code', () => {
+  it('reports a framed bare reply with its class as an inferred code', () => {
+    const [error] = parseErrors('<jane@contoso.com>: host mx.contoso.com[203.0.113.22] said: 554 Transaction failed (in reply to MAIL FROM command)');
+    expect(error).toMatchObject({ enhancedCode: '5.0.0', enhancedCodeInferred: true, replyCode: '554', server: 'mx.contoso.com', ip: '203.0.113.22' });
+    expect(parseErrors("(451, b'try again later')")).toMatchObject([{ enhancedCode: '4.0.0', enhancedCodeInferred: true, replyCode: '451' }]);
+  });
+
+  it('reads the Exim 554 banner under "after initial connection:"', () => {
+    const text = '    host mx1.contoso.com [203.0.113.23]\n    SMTP error from remote mail server after initial connection:\n    554 mta1.contoso.com rejects mail from 192.0.2.2';
+    expect(pick(text)).toEqual([{ code: '5.0.0', reply: '554', server: 'mx1.contoso.com', ip: '203.0.113.23' }]);
+  });
+
+  it('prefers a code the paste shows (DSN Status) over the inferred one', () => {
+    const text = '<jane@contoso.com>: host mx.contoso.com[203.0.113.24] said: 550 Unknown user\n\nFinal-Recipient: rfc822; jane@contoso.com\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 Unknown user';
+    const errors = parseErrors(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ enhancedCode: '5.1.1', replyCode: '550', server: 'mx.contoso.com', ip: '203.0.113.24' });
+    expect(errors[0].enhancedCodeInferred).toBeUndefined();
+  });
+
+  it('never reads a reply code outside a reply frame (tables, counts, prose)', () => {
+    const line = fc.tuple(fc.constantFrom('421', '450', '550', '554'), fc.constantFrom(' Requested action not taken', ' messages queued', '-Mailbox full', ' errors since 9:00'));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
+        expect(parseErrors(lines.map(([code, text]) => code + text).join('\n'))).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('one failure told several times is one error', () => {
+  it('merges the Postfix text part and its DSN part', () => {
+    const text = '<jane@contoso.com>: host mx.contoso.com[203.0.113.25] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.contoso.com\nDiagnostic-Code: smtp; 550 5.1.1 unknown';
+    expect(parseErrors(text)).toMatchObject([{ enhancedCode: '5.1.1', server: 'mx.contoso.com', ip: '203.0.113.25', recipient: 'jane@contoso.com', occurrences: 2 }]);
+  });
+
+  it('merges sendmail\'s reason line into the transcript and drops its generic follow-ons', () => {
+    const text = [
+      '<jane@contoso.com>',
+      '    (reason: 550 5.1.1 <jane@contoso.com>... User Unknown)',
+      '   ----- Transcript of session follows -----',
+      '... while talking to mx.contoso.com.:',
+      '>>> DATA',
+      '<<< 550 5.1.1 <jane@contoso.com>... User Unknown',
+      '550 5.1.1 <jane@contoso.com>... User unknown',
+      '<<< 503 5.0.0 Need RCPT (recipient)',
+    ].join('\n');
+    expect(pick(text)).toEqual([{ code: '5.1.1', reply: '550', server: 'mx.contoso.com', ip: undefined }]);
+  });
+
+  it('keeps two recipients\' failures apart, each with its destination', () => {
+    const text = '<a@contoso.com>: host mx.contoso.com[203.0.113.26] said: 550 5.1.1 unknown\n<b@fabrikam.com>: host mx.fabrikam.com[203.0.113.27] said: 550 5.1.1 unknown';
+    expect(pick(text).map((e) => e.server)).toEqual(['mx.contoso.com', 'mx.fabrikam.com']);
+  });
+
+  it('keeps a lone generic code that nothing refines', () => {
+    expect(pick('#< #5.0.0 smtp; 550 5.0.0 rejected> #SMTP#').map((e) => e.code)).toEqual(['5.0.0']);
+  });
+});
