@@ -3,23 +3,25 @@
  * decimal and hex numeric references. Unknown names and invalid code points stay as written,
  * so a literal "&foo;" in a paste survives.
  */
-const NAMED = new Map<string, string>(Object.entries({
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  lsquo: '\u2018',
-  rsquo: '\u2019',
-  ldquo: '\u201c',
-  rdquo: '\u201d',
-  ndash: '\u2013',
-  mdash: '\u2014',
-  hellip: '\u2026',
-  zwj: '',
-  zwnj: '',
-}));
+const NAMED = new Map<string, string>(
+  Object.entries({
+    amp: '&',
+    lt: '<',
+    gt: '>',
+    quot: '"',
+    apos: "'",
+    nbsp: '\u00a0',
+    lsquo: '\u2018',
+    rsquo: '\u2019',
+    ldquo: '\u201c',
+    rdquo: '\u201d',
+    ndash: '\u2013',
+    mdash: '\u2014',
+    hellip: '\u2026',
+    zwj: '',
+    zwnj: '',
+  }),
+);
 
 /** Bounded: at most 10 characters after `&`, so a run of `&` costs constant work each. */
 const REFERENCE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/y;

@@ -59,9 +59,7 @@ export class ErrorCollector {
 
   result(): ParsedError[] {
     const entries = [...this.byKey.values()].sort((a, b) => a.position - b.position);
-    return dropRefinedGeneric(mergeCopiesOfOneFailure(entries)).map((entry) =>
-      entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error,
-    );
+    return dropRefinedGeneric(mergeCopiesOfOneFailure(entries)).map((entry) => (entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error));
   }
 }
 
@@ -151,7 +149,9 @@ function dropRefinedGeneric(entries: Entry[]): Entry[] {
   if (specific.length === 0 || specific.length === entries.length) return entries;
   return entries.filter((e) => {
     if (!isGeneric(e.error.enhancedCode)) return true;
-    const refined = specific.filter((s) => s.error.enhancedCode[0] === e.error.enhancedCode[0] && agree(s.error.recipient?.toLowerCase(), e.error.recipient?.toLowerCase()));
+    const refined = specific.filter(
+      (s) => s.error.enhancedCode[0] === e.error.enhancedCode[0] && agree(s.error.recipient?.toLowerCase(), e.error.recipient?.toLowerCase()),
+    );
     if (refined.length === 0) return true;
     // qmail: `remote host 203.0.113.9 said: 550 Unknown user` then `(#5.5.0)`: the generic copy knows the server.
     const same = refined.find((s) => compatible(s.error, e.error));

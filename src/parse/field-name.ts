@@ -4,7 +4,12 @@
  * The pattern cannot backtrack into a different match (blanks, name characters and the colon are
  * disjoint sets), so one forward walk gives the same answer.
  */
-export function matchFieldName(text: string, start: number, maxNameTail: number, maxGap: number): { nameStart: number; nameEnd: number; end: number } | undefined {
+export function matchFieldName(
+  text: string,
+  start: number,
+  maxNameTail: number,
+  maxGap: number,
+): { nameStart: number; nameEnd: number; end: number } | undefined {
   // Every read stays inside the text: reading past its end would cost the optimised code a deopt.
   const n = text.length;
   let i = start;

@@ -44,7 +44,12 @@ export function parseErrors(text: string): ParsedError[] {
 }
 
 function startsWithCode(text: string, from: number, end: number): boolean {
-  return isEnhancedCode(text.slice(from, Math.min(end, from + 20)).trim().split(/\s/, 1)[0]);
+  return isEnhancedCode(
+    text
+      .slice(from, Math.min(end, from + 20))
+      .trim()
+      .split(/\s/, 1)[0],
+  );
 }
 
 const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
@@ -239,7 +244,11 @@ class PasteReader {
     this.forgetNdrContext();
     const talking = lower.indexOf('while talking to ');
     if (talking >= 0) {
-      const host = this.text.slice(first + talking + 17, Math.min(end, first + 300)).trim().split(/\s/, 1)[0].replace(/[.:]+$/, '');
+      const host = this.text
+        .slice(first + talking + 17, Math.min(end, first + 300))
+        .trim()
+        .split(/\s/, 1)[0]
+        .replace(/[.:]+$/, '');
       if (host) this.relayServer = host;
     }
   }

@@ -75,7 +75,16 @@ function zoneOffsetMinutes(zone: string | undefined): number {
   return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
 }
 
-function toUtcMillis(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number, offsetMinutes: number): number | undefined {
+function toUtcMillis(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+  offsetMinutes: number,
+): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
   // Date.UTC rolls 2/30 over to 3/2 and reads years 0-99 as 1900-1999: neither is the date that was written.
   if (year < 100 || day > daysInMonth(year, month)) return undefined;

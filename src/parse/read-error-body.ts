@@ -150,7 +150,7 @@ function eopHostEnd(text: string, at: number, limit: number): number {
   const cap = Math.min(limit, at + 1 + MAX_HOST_CHARS);
   let j = at + 1;
   while (j < cap && isHostChar(text.charCodeAt(j))) j++;
-  if (j === at + 1 || (text.charCodeAt(j) !== 32 && text.charCodeAt(j) !== 93 /* ] */)) return -1;
+  if (j === at + 1 || (text.charCodeAt(j) !== 32 && text.charCodeAt(j) !== 93) /* ] */) return -1;
   return isMicrosoftInternalHost(text.slice(at + 1, j)) ? j : -1;
 }
 

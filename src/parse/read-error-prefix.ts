@@ -278,11 +278,16 @@ function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): voi
   }
   mark(open);
   const inner = OLD_HOST.exec(w.slice(open));
-  const lead = w.slice(Math.max(0, open - MAX_HOST_CHARS - 1), open).trim().split(/\s/).pop() ?? '';
+  const lead =
+    w
+      .slice(Math.max(0, open - MAX_HOST_CHARS - 1), open)
+      .trim()
+      .split(/\s/)
+      .pop() ?? '';
   if (lead && HOSTNAME.test(lead) && lead.includes('.')) {
     prefix.host = lead;
     mark(w.slice(0, open).trimEnd().length - lead.length);
-  } else if (inner && inner[1].includes('.')) {
+  } else if (inner?.[1].includes('.')) {
     prefix.host = inner[1];
   }
 }

@@ -22,7 +22,14 @@ export function readQmailIp(line: string, lower: string): string | undefined {
   for (const tail of QMAIL_IP_TAILS) {
     const at = lower.indexOf(tail);
     // netqmail prints `From: <…> RCPT: <…> 203.0.113.77 failed after I sent the message.` on one line.
-    if (at > 0) return ipToken(line.slice(Math.max(0, at - 46), at).trim().split(/\s/).pop() ?? '');
+    if (at > 0)
+      return ipToken(
+        line
+          .slice(Math.max(0, at - 46), at)
+          .trim()
+          .split(/\s/)
+          .pop() ?? '',
+      );
   }
   return undefined;
 }
@@ -46,7 +53,10 @@ export function readDeliveredTo(line: string, lower: string): string | undefined
   for (const phrase of DELIVERED_TO) {
     const at = lower.indexOf(phrase);
     if (at < 0) continue;
-    let candidate = line.slice(at + phrase.length).trimStart().split(/[\s,;]/, 1)[0];
+    let candidate = line
+      .slice(at + phrase.length)
+      .trimStart()
+      .split(/[\s,;]/, 1)[0];
     if (candidate.startsWith('<')) candidate = candidate.slice(1, candidate.indexOf('>') > 0 ? candidate.indexOf('>') : undefined);
     while (candidate.endsWith('.') || candidate.endsWith(':')) candidate = candidate.slice(0, -1);
     if (isEmailAddress(candidate)) return candidate;

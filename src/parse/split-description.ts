@@ -56,7 +56,8 @@ export function splitDescription(raw: string): SplitDescription {
       const before = text.slice(0, open);
       const inner = text.slice(open + 1, -1);
       const glued = endsWithLetterDigitOrDot(before) && !MARKER_WORD.test(before);
-      if (glued || DETAIL_WORDS.test(inner) || firstCodeToken(inner)) return { description: cleanHead(before), detail: text.slice(open + 1, -1).trim() || undefined };
+      if (glued || DETAIL_WORDS.test(inner) || firstCodeToken(inner))
+        return { description: cleanHead(before), detail: text.slice(open + 1, -1).trim() || undefined };
     }
   }
   return { description: dropUnbalancedParen(text) || undefined };

@@ -43,10 +43,10 @@ export interface ParsedError {
 }
 
 export type ParsedFormat =
-  | 'message-trace'  // Reason: [{LED=...};{MSG=...};{FQDN=...};{IP=...};{LRT=...}]
-  | 'led'            // 450 4.4.316 Connection refused [Message=...] [LastAttemptedServerName=...] ...
-  | 'ndr'            // NDR body: Remote Server returned / Server at X returned / #550 5.1.1 ... ##
-  | 'dsn'            // message/delivery-status: Status:, Diagnostic-Code:
-  | 'queue'          // on-premises queue LastError
-  | 'relay'          // third-party MTA (Postfix, sendmail, ...)
-  | 'plain';         // a bare code with or without text
+  | 'message-trace' // Reason: [{LED=...};{MSG=...};{FQDN=...};{IP=...};{LRT=...}]
+  | 'led' // 450 4.4.316 Connection refused [Message=...] [LastAttemptedServerName=...] ...
+  | 'ndr' // NDR body: Remote Server returned / Server at X returned / #550 5.1.1 ... ##
+  | 'dsn' // message/delivery-status: Status:, Diagnostic-Code:
+  | 'queue' // on-premises queue LastError
+  | 'relay' // third-party MTA (Postfix, sendmail, ...)
+  | 'plain'; // a bare code with or without text

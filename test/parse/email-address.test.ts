@@ -11,19 +11,34 @@ function referenceIsEmailAddress(candidate: string): boolean {
   const labels = candidate.slice(at + 1).split('.');
   if (labels.length < 2) return false;
   const top = labels[labels.length - 1];
-  return /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/.test(top) && labels.slice(0, -1).every((label) => /^[A-Za-z0-9_](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+  return (
+    /^[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])$/.test(top) &&
+    labels.slice(0, -1).every((label) => /^[A-Za-z0-9_](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label))
+  );
 }
 
 describe('isEmailAddress', () => {
   it('accepts real and anonymised addresses and rejects near misses', () => {
-    for (const ok of ['user@contoso.com', 'xxx@contoso.com', 'a.b+c@mail.contoso.co.uk', 'x@_dmarc.contoso.com', "o'neil@contoso.com"]) expect(isEmailAddress(ok)).toBe(true);
-    for (const bad of ['user@contoso', '@contoso.com', 'user@@contoso.com', 'user@contoso.c', 'user@-contoso.com', 'user@contoso-.com', 'user@contoso..com', 'us er@contoso.com', 'user@contoso.com.', 'user@contoso.1com']) {
+    for (const ok of ['user@contoso.com', 'xxx@contoso.com', 'a.b+c@mail.contoso.co.uk', 'x@_dmarc.contoso.com', "o'neil@contoso.com"])
+      expect(isEmailAddress(ok)).toBe(true);
+    for (const bad of [
+      'user@contoso',
+      '@contoso.com',
+      'user@@contoso.com',
+      'user@contoso.c',
+      'user@-contoso.com',
+      'user@contoso-.com',
+      'user@contoso..com',
+      'us er@contoso.com',
+      'user@contoso.com.',
+      'user@contoso.1com',
+    ]) {
       expect(isEmailAddress(bad)).toBe(false);
     }
   });
 
   it('agrees with the grammar on generated candidates', () => {
-    const chars = fc.constantFrom(...'aZ09_-.@+\'#~ ü'.split(''), 'K');
+    const chars = fc.constantFrom(..."aZ09_-.@+'#~ ü".split(''), 'K');
     const piece = fc.array(chars, { maxLength: 70 }).map((a) => a.join(''));
     const candidate = fc.oneof(
       piece,

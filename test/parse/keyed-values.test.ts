@@ -24,7 +24,9 @@ describe('keyed values', () => {
     const chars = fc.constantFrom('[', '{', ' ', '\t', '\n', '\u00a0', '=', 'a', 'Z', '0', '-', ':', ']', '}');
     const text = fc.oneof(
       fc.array(chars, { maxLength: 50 }).map((a) => a.join('')),
-      fc.tuple(fc.constantFrom('[', '{', '[ ', '{   '), fc.integer({ min: 35, max: 45 }), fc.constantFrom('=', ' =', '  =', 'x')).map(([open, n, end]) => `${open}${'Ab'.repeat(n).slice(0, n)}${end}`),
+      fc
+        .tuple(fc.constantFrom('[', '{', '[ ', '{   '), fc.integer({ min: 35, max: 45 }), fc.constantFrom('=', ' =', '  =', 'x'))
+        .map(([open, n, end]) => `${open}${'Ab'.repeat(n).slice(0, n)}${end}`),
     );
     fc.assert(
       fc.property(text, fc.nat(4), (t, at) => {

@@ -8,7 +8,8 @@ describe('normalizeText', () => {
   });
 
   it('drops inline tags with their attributes but keeps their text', () => {
-    const html = '<p>See <span style="color:red" data-x=\'1\'><b>450 4.4.316</b></span> in <a href="https://contoso.com/?a=1&amp;b=2">the trace</a><img src="x.png" alt="icon"/></p>';
+    const html =
+      '<p>See <span style="color:red" data-x=\'1\'><b>450 4.4.316</b></span> in <a href="https://contoso.com/?a=1&amp;b=2">the trace</a><img src="x.png" alt="icon"/></p>';
     expect(normalizeText(html)).toBe('See 450 4.4.316 in the trace');
   });
 

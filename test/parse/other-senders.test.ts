@@ -7,13 +7,16 @@ const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedC
 
 describe('other senders name the destination in their own words', () => {
   it('reads Exim\'s "host X [ip]:" before the reply on the same line', () => {
-    expect(pick('  SMTP error from remote mail server after RCPT TO:<jane@contoso.com>:\n  host mx1.contoso.com [203.0.113.9]: 550 5.1.1 <jane@contoso.com>: unknown user')).toEqual([
-      { code: '5.1.1', reply: '550', server: 'mx1.contoso.com', ip: '203.0.113.9' },
-    ]);
+    expect(
+      pick(
+        '  SMTP error from remote mail server after RCPT TO:<jane@contoso.com>:\n  host mx1.contoso.com [203.0.113.9]: 550 5.1.1 <jane@contoso.com>: unknown user',
+      ),
+    ).toEqual([{ code: '5.1.1', reply: '550', server: 'mx1.contoso.com', ip: '203.0.113.9' }]);
   });
 
-  it('reads Exim\'s host line when the SMTP error line stands between it and the reply', () => {
-    const text = '  jane@contoso.com\n    host mx2.contoso.com [203.0.113.10]\n    SMTP error from remote mail server after MAIL FROM:<me@fabrikam.com>:\n    554 5.7.1 Reverse DNS failed.';
+  it("reads Exim's host line when the SMTP error line stands between it and the reply", () => {
+    const text =
+      '  jane@contoso.com\n    host mx2.contoso.com [203.0.113.10]\n    SMTP error from remote mail server after MAIL FROM:<me@fabrikam.com>:\n    554 5.7.1 Reverse DNS failed.';
     expect(pick(text)).toEqual([{ code: '5.7.1', reply: '554', server: 'mx2.contoso.com', ip: '203.0.113.10' }]);
   });
 
@@ -27,17 +30,20 @@ describe('other senders name the destination in their own words', () => {
   });
 
   it('reads netqmail\'s one-line "RCPT: <…> ip failed after I sent the message."', () => {
-    const text = '<jane@contoso.com>:\nFrom: <me@fabrikam.com> RCPT: <jane@contoso.com> 203.0.113.13 failed after I sent the message.\nRemote host said: 550 5.7.26 Unauthenticated email';
+    const text =
+      '<jane@contoso.com>:\nFrom: <me@fabrikam.com> RCPT: <jane@contoso.com> 203.0.113.13 failed after I sent the message.\nRemote host said: 550 5.7.26 Unauthenticated email';
     expect(pick(text)).toEqual([{ code: '5.7.26', reply: '550', server: undefined, ip: '203.0.113.13' }]);
   });
 
   it('reads Gmail\'s "rejected by the server … by X. [ip]." for the reply below it', () => {
-    const text = "Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown";
+    const text =
+      'Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown';
     expect(pick(text)).toEqual([{ code: '5.1.1', reply: '550', server: 'mx.contoso.com', ip: '203.0.113.14' }]);
   });
 
   it('takes the destination of a code-less Postfix failure from "connect to X[ip]:25" for its DSN Status', () => {
-    const text = '<jane@contoso.com>: connect to mx.contoso.com[203.0.113.15]:25: Connection timed out\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: delayed\nStatus: 4.4.1';
+    const text =
+      '<jane@contoso.com>: connect to mx.contoso.com[203.0.113.15]:25: Connection timed out\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: delayed\nStatus: 4.4.1';
     expect(parseErrors(text)).toMatchObject([{ enhancedCode: '4.4.1', server: 'mx.contoso.com', ip: '203.0.113.15', port: 25, recipient: 'jane@contoso.com' }]);
   });
 
@@ -62,7 +68,9 @@ describe('other senders name the destination in their own words', () => {
   });
 
   it('ends a LastAttemptedIP value at an EOP tag when its "]" is missing', () => {
-    const [error] = parseErrors("Server at mx.contoso.com (203.0.113.21) returned '450 4.4.316 Connection refused [LastAttemptedIP=203.0.113.21:25 [HK2APC01FT031.eop-APC01.prod.protection.outlook.com](Socket error code 10061)'");
+    const [error] = parseErrors(
+      "Server at mx.contoso.com (203.0.113.21) returned '450 4.4.316 Connection refused [LastAttemptedIP=203.0.113.21:25 [HK2APC01FT031.eop-APC01.prod.protection.outlook.com](Socket error code 10061)'",
+    );
     expect(error).toMatchObject({ ip: '203.0.113.21', port: 25 });
   });
 });
@@ -75,7 +83,9 @@ describe('client exceptions carry the server reply', () => {
   });
 
   it('reads a reply code written before "#4.5.3"', () => {
-    expect(pick('com.sun.mail.smtp.SMTPAddressFailedException: 452 #4.5.3 Too many recipients.')).toEqual([{ code: '4.5.3', reply: '452', server: undefined, ip: undefined }]);
+    expect(pick('com.sun.mail.smtp.SMTPAddressFailedException: 452 #4.5.3 Too many recipients.')).toEqual([
+      { code: '4.5.3', reply: '452', server: undefined, ip: undefined },
+    ]);
   });
 });
 
@@ -87,12 +97,14 @@ describe('bare replies without an enhanced code', () => {
   });
 
   it('reads the Exim 554 banner under "after initial connection:"', () => {
-    const text = '    host mx1.contoso.com [203.0.113.23]\n    SMTP error from remote mail server after initial connection:\n    554 mta1.contoso.com rejects mail from 192.0.2.2';
+    const text =
+      '    host mx1.contoso.com [203.0.113.23]\n    SMTP error from remote mail server after initial connection:\n    554 mta1.contoso.com rejects mail from 192.0.2.2';
     expect(pick(text)).toEqual([{ code: '5.0.0', reply: '554', server: 'mx1.contoso.com', ip: '203.0.113.23' }]);
   });
 
   it('prefers a code the paste shows (DSN Status) over the inferred one', () => {
-    const text = '<jane@contoso.com>: host mx.contoso.com[203.0.113.24] said: 550 Unknown user\n\nFinal-Recipient: rfc822; jane@contoso.com\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 Unknown user';
+    const text =
+      '<jane@contoso.com>: host mx.contoso.com[203.0.113.24] said: 550 Unknown user\n\nFinal-Recipient: rfc822; jane@contoso.com\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 Unknown user';
     const errors = parseErrors(text);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ enhancedCode: '5.1.1', replyCode: '550', server: 'mx.contoso.com', ip: '203.0.113.24' });
@@ -100,7 +112,10 @@ describe('bare replies without an enhanced code', () => {
   });
 
   it('never reads a reply code outside a reply frame (tables, counts, prose)', () => {
-    const line = fc.tuple(fc.constantFrom('421', '450', '550', '554'), fc.constantFrom(' Requested action not taken', ' messages queued', '-Mailbox full', ' errors since 9:00'));
+    const line = fc.tuple(
+      fc.constantFrom('421', '450', '550', '554'),
+      fc.constantFrom(' Requested action not taken', ' messages queued', '-Mailbox full', ' errors since 9:00'),
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 20 }), (lines) => {
         expect(parseErrors(lines.map(([code, text]) => code + text).join('\n'))).toEqual([]);
@@ -112,11 +127,14 @@ describe('bare replies without an enhanced code', () => {
 
 describe('one failure told several times is one error', () => {
   it('merges the Postfix text part and its DSN part', () => {
-    const text = '<jane@contoso.com>: host mx.contoso.com[203.0.113.25] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.contoso.com\nDiagnostic-Code: smtp; 550 5.1.1 unknown';
-    expect(parseErrors(text)).toMatchObject([{ enhancedCode: '5.1.1', server: 'mx.contoso.com', ip: '203.0.113.25', recipient: 'jane@contoso.com', occurrences: 2 }]);
+    const text =
+      '<jane@contoso.com>: host mx.contoso.com[203.0.113.25] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\nFinal-Recipient: rfc822; jane@contoso.com\nAction: failed\nStatus: 5.1.1\nRemote-MTA: dns; mx.contoso.com\nDiagnostic-Code: smtp; 550 5.1.1 unknown';
+    expect(parseErrors(text)).toMatchObject([
+      { enhancedCode: '5.1.1', server: 'mx.contoso.com', ip: '203.0.113.25', recipient: 'jane@contoso.com', occurrences: 2 },
+    ]);
   });
 
-  it('merges sendmail\'s reason line into the transcript and drops its generic follow-ons', () => {
+  it("merges sendmail's reason line into the transcript and drops its generic follow-ons", () => {
     const text = [
       '<jane@contoso.com>',
       '    (reason: 550 5.1.1 <jane@contoso.com>... User Unknown)',
@@ -130,8 +148,9 @@ describe('one failure told several times is one error', () => {
     expect(pick(text)).toEqual([{ code: '5.1.1', reply: '550', server: 'mx.contoso.com', ip: undefined }]);
   });
 
-  it('keeps two recipients\' failures apart, each with its destination', () => {
-    const text = '<a@contoso.com>: host mx.contoso.com[203.0.113.26] said: 550 5.1.1 unknown\n<b@fabrikam.com>: host mx.fabrikam.com[203.0.113.27] said: 550 5.1.1 unknown';
+  it("keeps two recipients' failures apart, each with its destination", () => {
+    const text =
+      '<a@contoso.com>: host mx.contoso.com[203.0.113.26] said: 550 5.1.1 unknown\n<b@fabrikam.com>: host mx.fabrikam.com[203.0.113.27] said: 550 5.1.1 unknown';
     expect(pick(text).map((e) => e.server)).toEqual(['mx.contoso.com', 'mx.fabrikam.com']);
   });
 

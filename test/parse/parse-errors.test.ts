@@ -41,7 +41,9 @@ describe('parseErrors', () => {
   });
 
   it("keeps a relay's *.mail.protection.outlook.com host as the destination", () => {
-    const [error] = parseErrors('host contoso-com.mail.protection.outlook.com[203.0.113.7] said: 550 5.4.1 Recipient address rejected: Access denied. (in reply to RCPT TO command)');
+    const [error] = parseErrors(
+      'host contoso-com.mail.protection.outlook.com[203.0.113.7] said: 550 5.4.1 Recipient address rejected: Access denied. (in reply to RCPT TO command)',
+    );
     expect(error).toMatchObject({ enhancedCode: '5.4.1', server: 'contoso-com.mail.protection.outlook.com', ip: '203.0.113.7', format: 'relay' });
     expect(error.description).toBe('Recipient address rejected: Access denied.');
   });
@@ -52,7 +54,9 @@ describe('parseErrors', () => {
   });
 
   it('reports a code quoted inside another reply in quotedCodes, not as an error of its own', () => {
-    const errors = parseErrors('450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=mail.contoso.com]');
+    const errors = parseErrors(
+      '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=mail.contoso.com]',
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ enhancedCode: '4.4.317', quotedCodes: ['5.7.3'], remoteReply: '451 5.7.3 STARTTLS is required to send mail' });
   });
@@ -70,7 +74,9 @@ describe('parseErrors', () => {
   });
 
   it('ends a field at the next field when its closing bracket is missing', () => {
-    const [error] = parseErrors('450 4.4.316 Connection refused [LastAttemptedIP=203.0.113.5:25 [LastAttemptedServerName=mail.contoso.com [SmtpSecurity=-2;-2]');
+    const [error] = parseErrors(
+      '450 4.4.316 Connection refused [LastAttemptedIP=203.0.113.5:25 [LastAttemptedServerName=mail.contoso.com [SmtpSecurity=-2;-2]',
+    );
     expect(error).toMatchObject({ ip: '203.0.113.5', port: 25, server: 'mail.contoso.com' });
   });
 
@@ -146,7 +152,10 @@ describe('parseErrors', () => {
   });
 
   it('reads CRLF pastes and returns nothing for empty or error-free text', () => {
-    expect(parseErrors('user@contoso.com\r\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\r\n')[0]).toMatchObject({ recipient: 'user@contoso.com', format: 'ndr' });
+    expect(parseErrors('user@contoso.com\r\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\r\n')[0]).toMatchObject({
+      recipient: 'user@contoso.com',
+      format: 'ndr',
+    });
     expect(parseErrors('')).toEqual([]);
     expect(parseErrors('Hi team, mail to contoso.com is slow today.')).toEqual([]);
   });

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { preparePaste } from '../../src/parse/prepare-paste';
 
 const fixturesDir = path.join(__dirname, '..', 'fixtures', 'pastes');
-const fixtures = fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.txt')).map((f) => fs.readFileSync(path.join(fixturesDir, f), 'utf8'));
+const fixtures = fs
+  .readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => fs.readFileSync(path.join(fixturesDir, f), 'utf8'));
 
 function newlinePositions(text: string): number[] {
   const ends: number[] = [];
@@ -22,7 +25,20 @@ describe('preparePaste', () => {
   });
 
   it('returns where every line of the prepared text ends', () => {
-    const piece = fc.constantFrom('\n', '\r\n', '\r', '> ', '>> ', '   ', '\t', 'Status: 5.4.316', 'Diagnostic-Code: smtp;550', '<a@b.com>: host x said: 550', 'text', '\u00a0');
+    const piece = fc.constantFrom(
+      '\n',
+      '\r\n',
+      '\r',
+      '> ',
+      '>> ',
+      '   ',
+      '\t',
+      'Status: 5.4.316',
+      'Diagnostic-Code: smtp;550',
+      '<a@b.com>: host x said: 550',
+      'text',
+      '\u00a0',
+    );
     const generated = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
     fc.assert(
       fc.property(fc.oneof(generated, fc.constantFrom(...fixtures)), (input) => {

@@ -15,7 +15,15 @@ describe('utcIsoString', () => {
   });
 
   it('handles the edges of days, months and years', () => {
-    const samples = ['1970-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2000-02-29T12:00:00.000Z', '2100-03-01T00:00:00.000Z', '1600-02-29T23:59:59.001Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z'];
+    const samples = [
+      '1970-01-01T00:00:00.000Z',
+      '1969-12-31T23:59:59.999Z',
+      '2000-02-29T12:00:00.000Z',
+      '2100-03-01T00:00:00.000Z',
+      '1600-02-29T23:59:59.001Z',
+      '0000-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+    ];
     for (const iso of samples) expect(utcIsoString(Date.parse(iso))).toBe(iso);
     expect(utcIsoString(Date.parse('+010000-01-01T00:00:00.000Z'))).toBe('+010000-01-01T00:00:00.000Z');
     expect(utcIsoString(Date.parse('-000001-12-31T00:00:00.000Z'))).toBe('-000001-12-31T00:00:00.000Z');
