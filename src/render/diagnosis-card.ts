@@ -69,7 +69,11 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     facts.push({ title, value: escapeMarkdown(truncate(String(value), max)) });
   };
   add(ui['fact.replyCode'], error.replyCode);
-  add(ui['fact.enhancedCode'], error.enhancedCode);
+  // A reply without an enhanced code gets its class (5.0.0, 4.0.0): the card says so rather than quote it.
+  add(
+    ui['fact.enhancedCode'],
+    error.enhancedCodeInferred ? fill(ui['fact.inferredCode'], { code: error.enhancedCode, reply: error.replyCode ?? '?' }) : error.enhancedCode,
+  );
   add(ui['fact.server'], error.server);
   add(ui['fact.ip'], error.ip);
   add(ui['fact.port'], error.port);

@@ -344,3 +344,13 @@ describe('a message Teams sends again after the bot crashed', () => {
     }
   }, 60_000);
 });
+
+describe('a reply without an enhanced status code', () => {
+  it('shows the class it was given as such, not as a code the paste contains', async () => {
+    bot.connector.clear();
+    const text = "smtplib.SMTPRecipientsRefused: {'user@fabrikam.com': (550, b'Mailbox unavailable or access denied')}";
+    expect((await bot.post(teamsMessage(text, { serviceUrl: bot.connector.url, from: ADMIN }))).status).toBe(200);
+    const card = visibleTexts(bot.connector.cards()[0]!.body.attachments[0].content).join('\n');
+    expect(card).toContain('5.0.0 (not in the paste: the class of reply 550)');
+  });
+});
