@@ -10,6 +10,7 @@ import type { DiagnoseDeps } from './chat/diagnose';
 import { startupWarnings, type Config } from './config';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 import { registerAlertRoutes } from './http/alert-routes';
+import { createBodyBudget } from './http/body-budget';
 import { createServer } from './http/server';
 import { loadKnowledge } from './knowledge/load-knowledge';
 import { createLogger, type Logger } from './log/logger';
@@ -56,6 +57,8 @@ export interface App {
 }
 
 const VERSION = '0.1.0';
+/** Bytes of bodies held at once before their sender is authenticated (8 activities of the 4 MiB maximum). */
+const UNAUTHENTICATED_BODY_BUDGET = 32 * 1024 * 1024;
 
 /** Builds every part from the configuration and wires them together; fakes for tests are passed in, never mocked. */
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
@@ -139,11 +142,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const startedAt = Date.now();
   const storeCheck = createStoreHealth(store, (err) => logger.error('the store failed its health check', { err: err as Error }));
+  const bodyBudget = createBodyBudget(UNAUTHENTICATED_BODY_BUDGET);
   const server = createServer({
     config,
     adapter,
     bot,
     logger,
+    bodyBudget,
     health: async () => {
       const storeHealth = await storeCheck.check();
       return {

@@ -1,57 +1,86 @@
 import type { IncomingMessage } from 'node:http';
+import type { BodyBudget } from './body-budget';
 
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (Retry-After on a 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+export interface ReadBodyOptions {
+  /** Shared across requests: the bytes this body holds count against it while it is being read. */
+  budget?: BodyBudget;
+  /** A body that sends nothing for this long is given up (408): a slow sender holds no socket for long. */
+  idleMs?: number;
+}
+
+/** How long a refused-for-load sender is asked to wait. */
+const RETRY_AFTER_S = 5;
+
 /**
  * Reads the raw body up to `limit` bytes; a larger one is refused with 413 without reading it all.
- * Plain stream events rather than `for await`: one promise per request instead of one per chunk.
+ * Plain stream events rather than `for await`: the request's own events decide each outcome.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, options: ReadBodyOptions = {}): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
     return Promise.reject(new HttpError(413, 'payload_too_large', `The request body is ${declared} bytes; the limit is ${limit} bytes.`));
   }
+  const { budget, idleMs } = options;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    // Settled once; later events (the 'close' after 'end', data after a 413) change nothing, so the listeners
-    // can stay on the request, which ends with this exchange (four fewer listener operations per message).
+    let taken = 0;
+    let idle: NodeJS.Timeout | undefined;
+    // Settled once; later events (the 'close' after 'end', data after a refusal) change nothing.
     let settled = false;
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(idle);
+      budget?.give(taken);
       if (err) reject(err);
-      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
-    const onData = (chunk: Buffer) => {
+    const armIdle = () => {
+      if (!idleMs) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => finish(new HttpError(408, 'request_timeout', `The request body stopped arriving for ${idleMs / 1000} s.`)), idleMs);
+      idle.unref();
+    };
+    armIdle();
+    req.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
       if (size > limit) {
         finish(new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${limit} bytes.`));
-        req.resume(); // drain the rest without keeping it
         return;
       }
+      if (budget) {
+        if (!budget.take(chunk.length)) {
+          finish(
+            new HttpError(503, 'busy', `Too many request bodies are being received at once; retry in ${RETRY_AFTER_S} s.`, {
+              'retry-after': String(RETRY_AFTER_S),
+            }),
+          );
+          return;
+        }
+        taken += chunk.length;
+      }
       chunks.push(chunk);
-    };
-    const onEnd = () => finish();
-    // 'close' also follows every complete request: only an unsettled read is an incomplete body (and an
-    // Error, with its stack, is made only then).
-    const onClose = () => {
-      if (!settled) finish(new HttpError(400, 'incomplete_body', 'The connection closed before the whole request body arrived.'));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onClose); // an aborted upload ("aborted", ECONNRESET) is the same incomplete body
-    req.on('close', onClose);
+      armIdle();
+    });
+    req.on('end', () => finish());
+    // An aborted upload ("aborted", ECONNRESET) or a connection closed early is an incomplete body.
+    const incomplete = () => finish(new HttpError(400, 'incomplete_body', 'The connection closed before the whole request body arrived.'));
+    req.on('error', incomplete);
+    req.on('close', incomplete);
   });
 }
 

@@ -2,14 +2,22 @@ import restify from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Config } from '../config';
 import type { Logger } from '../log/logger';
+import type { BodyBudget } from './body-budget';
 import { checkBearer } from './check-bearer';
 import { HttpError, parseJsonObject, readBody } from './read-body';
+
+/** Whole request, headers, and silence within a body: a slow sender holds a socket this long at most. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const BODY_IDLE_MS = 10_000;
 
 export interface ServerDeps {
   config: Pick<Config, 'appId' | 'localMode' | 'maxMessageBytes'>;
   adapter: Pick<CloudAdapter, 'process'>;
   bot: { run(context: TurnContext): Promise<void> };
   logger: Logger;
+  /** Bytes held at once for bodies not yet authenticated, shared with the alert route. */
+  bodyBudget: BodyBudget;
   /** The health answer; `ok: false` is served as 503. */
   health: () => Promise<Record<string, unknown> & { status: 'ok' | 'failing' }>;
 }
@@ -23,6 +31,8 @@ export function createServer(deps: ServerDeps): restify.Server {
   const { config, adapter, bot, logger } = deps;
   const server = restify.createServer({ name: 'mail-flow-doctor', handleUncaughtExceptions: false });
   server.server.keepAliveTimeout = 65_000;
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.server.headersTimeout = HEADERS_TIMEOUT_MS;
 
   // restify's own answers (404, 405 with its Allow header) in the same JSON shape as every other error.
   server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: RestifyError, callback: () => void) => {
@@ -53,7 +63,8 @@ export function createServer(deps: ServerDeps): restify.Server {
         const problem = checkBearer(req.headers.authorization, config.appId);
         if (problem) throw new HttpError(401, 'unauthorized', `Bot Framework authentication failed: ${problem}.`);
       }
-      const body = parseJsonObject(await readBody(req, config.maxMessageBytes));
+      // Not authenticated yet (botbuilder checks the signature): the body counts against the shared budget.
+      const body = parseJsonObject(await readBody(req, config.maxMessageBytes, { budget: deps.bodyBudget, idleMs: BODY_IDLE_MS }));
       if (typeof body.type !== 'string' || !body.type) {
         throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
       }
@@ -65,10 +76,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     } catch (err) {
       if (err instanceof HttpError) {
         logger.info('request refused', { status: err.status, code: err.code, reason: err.message });
-        if (!res.headersSent) {
-          req.resume(); // what is left of a refused body is drained, not kept
-          res.json(err.status, { error: { code: err.code, message: err.message } });
-        }
+        if (!res.headersSent) refuse(req, res, err);
         return;
       }
       logger.error('request failed', { err: err as Error });
@@ -77,6 +85,17 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   return server;
+}
+
+/**
+ * Answers a refused request and closes its connection: whatever is left of its body is never read, so a
+ * sender trickling a large body gets its answer at once and holds no memory or socket afterwards.
+ */
+export function refuse(req: restify.Request, res: restify.Response, err: HttpError): void {
+  res.setHeader('connection', 'close');
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  res.once('finish', () => req.socket.destroy());
+  res.json(err.status, { error: { code: err.code, message: err.message } });
 }
 
 interface RestifyError extends Error {

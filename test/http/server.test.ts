@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
+import { createBodyBudget } from '../../src/http/body-budget';
 import { createServer, type ServerDeps } from '../../src/http/server';
 import { memoryLogger, type Logger } from '../../src/log/logger';
 
@@ -12,6 +13,7 @@ async function serve(process: ServerDeps['adapter']['process'], logger: Logger =
     adapter: { process } as ServerDeps['adapter'],
     bot: { run: async () => undefined },
     logger,
+    bodyBudget: createBodyBudget(1024 * 1024),
     health: async () => ({ status: 'ok' as const }),
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -5,6 +5,7 @@ const ROOT = path.join(__dirname, '..', '..');
 
 export interface BotProcess {
   url: string;
+  pid: number;
   output(): string;
   stop(): Promise<void>;
   /** kill -9: the process ends at once, with nothing closed or written down. */
@@ -39,6 +40,7 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     output: () => out,
     stop: () =>
       new Promise<void>((resolve) => {
