@@ -353,7 +353,7 @@ export function startupWarnings(config: Config): string[] {
   }
   if (!config.alerts.token) {
     lines.push(
-      'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.',
+      'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts only programs on this machine: loopback senders whose requests carry no Origin, Sec-Fetch-Site, Forwarded, X-Forwarded-For or X-Real-IP header and are not form posts (no web page, nothing through a proxy). Set it to accept monitoring systems elsewhere.',
     );
   }
   if (config.probe.allowPrivate) {

@@ -246,6 +246,44 @@ describe('hostile JSON', () => {
   });
 });
 
+describe('without ALERT_WEBHOOK_TOKEN: programs on this machine only', () => {
+  const body = JSON.stringify({ text: PASTE });
+
+  it.each([
+    ['a cross-site browser post (Origin)', { origin: 'https://evil.example', 'content-type': 'text/plain' }, 'Origin'],
+    ['a browser post with Sec-Fetch-Site only', { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' }, 'Sec-Fetch-Site'],
+    ['a request through a reverse proxy (Forwarded)', { forwarded: 'for=198.51.100.7;proto=https' }, 'Forwarded'],
+    ['a request through a reverse proxy (X-Forwarded-For)', { 'x-forwarded-for': '198.51.100.7' }, 'X-Forwarded-For'],
+    ['a request through nginx (X-Real-IP)', { 'x-real-ip': '198.51.100.7' }, 'X-Real-IP'],
+    ['a URL-encoded form post', { 'content-type': 'application/x-www-form-urlencoded' }, 'form posts'],
+    ['a multipart form post', { 'content-type': 'multipart/form-data; boundary=x' }, 'form posts'],
+  ])('refuses %s with 403 and says why, and posts nothing', async (_name, headers, words) => {
+    bot = await startBot({});
+    await bot.post(teamsMessage('subscribe', { serviceUrl: bot.connector.url, from: ADMIN, scope: 'channel' }));
+    bot.connector.clear();
+    const res = await bot.alert(body, headers);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('ALERT_WEBHOOK_TOKEN is not set');
+    expect(res.body.error.message.toLowerCase()).toContain(words.toLowerCase());
+    expect((await bot.alert(body)).status).toBe(202); // the same alert from a program on this machine
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alertPosts(bot)).toHaveLength(1);
+  });
+
+  it('says at start which requests are accepted', async () => {
+    bot = await startBot({});
+    expect(bot.logs.join('\n')).toContain('accepts only programs on this machine');
+    expect(bot.logs.join('\n')).toContain('X-Forwarded-For');
+  });
+
+  it('still accepts a form post, a proxied post and an Origin when the token is set', async () => {
+    bot = await subscribed();
+    const headers = { ...auth, 'x-forwarded-for': '198.51.100.7', origin: 'https://monitoring.example', 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await bot.alert(PASTE, headers)).status).toBe(202);
+  });
+});
+
 describe('storms, limits and outages', () => {
   it("folds 300 identical alerts in a second into one card that counts 300, within Teams' limits", async () => {
     bot = await subscribed({}, { connector: { enforceRateLimits: true } });
