@@ -10,6 +10,7 @@ import type { DiagnoseDeps } from './chat/diagnose';
 import { startupWarnings, type Config } from './config';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 import { registerAlertRoutes } from './http/alert-routes';
+import { registerHostCheck } from './http/host-check';
 import { createServer } from './http/server';
 import { loadKnowledge } from './knowledge/load-knowledge';
 import { createLogger, type Logger } from './log/logger';
@@ -149,6 +150,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     }),
   });
+  registerHostCheck(server, { config, logger });
 
   registerAlertRoutes(server, {
     token: config.alerts.token,
