@@ -230,7 +230,9 @@ async function send(activity) {
 }
 
 function postActivity(activity) {
-  return fetch('/api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  // The token from /playground/session: the bot refuses a browser's POST without it (another site's page could send one).
+  const headers = { 'content-type': 'application/json', [state.session.pageTokenHeader]: state.session.pageToken };
+  return fetch('/api/messages', { method: 'POST', headers, body: JSON.stringify(activity) });
 }
 
 function failureText(status, body) {

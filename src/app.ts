@@ -11,6 +11,7 @@ import { startupWarnings, type Config } from './config';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 import { registerAlertRoutes } from './http/alert-routes';
 import { createBodyBudget } from './http/body-budget';
+import { registerHostCheck } from './http/host-check';
 import { createServer } from './http/server';
 import { loadKnowledge } from './knowledge/load-knowledge';
 import { createLogger, type Logger } from './log/logger';
@@ -163,6 +164,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       };
     },
   });
+  registerHostCheck(server, { config, logger });
 
   registerAlertRoutes(server, {
     token: config.alerts.token,

@@ -64,6 +64,11 @@ export interface Config {
   readonly maxMessageBytes: number;
   /** Serve the playground page at GET / (local mode by default; PLAYGROUND=true|false decides). */
   readonly playground: boolean;
+  /**
+   * ALLOWED_HOSTS: Host names (besides localhost, 127.0.0.1 and [::1]) that the unauthenticated routes answer
+   * to: everything in local mode, the playground otherwise. Any other Host is a DNS rebinding attempt (421).
+   */
+  readonly allowedHosts: readonly string[];
   /** POST /api/alerts: empty token = loopback senders only. */
   readonly alerts: { readonly token: string; readonly groupWindowMs: number; readonly maxBodyBytes: number };
   /** Live diagnostics (diagnose <host>, Run diagnostics). */
@@ -85,6 +90,8 @@ export class ConfigError extends Error {
   }
 }
 
+/** A DNS name or IPv4 address as it appears in a Host header (no port): labels of letters, digits and hyphens. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads and validates the environment once; throws one ConfigError that lists every problem. */
@@ -166,6 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push(`PLAYGROUND is "${playgroundRaw}"; use true or false (empty = on in local mode only).`);
   }
   const playground = playgroundRaw ? ['true', '1', 'yes'].includes(playgroundRaw) : localMode;
+  const allowedHosts = str('ALLOWED_HOSTS')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  const badHosts = allowedHosts.filter((h) => !HOST_NAME.test(h) && !/^\[[0-9a-f:.]+\]$/.test(h));
+  if (badHosts.length)
+    problems.push(
+      `ALLOWED_HOSTS has entries that are not host names: ${badHosts.slice(0, 5).join(', ')}. List names or addresses without scheme or port, e.g. ALLOWED_HOSTS=devbox.contoso.com,192.0.2.10,[2001:db8::1].`,
+    );
 
   const botFrameworkAuth: Record<string, string | undefined> = {
     MicrosoftAppId: appId || undefined,
@@ -301,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     invokeDeadlineMs,
     maxMessageBytes,
     playground,
+    allowedHosts: Object.freeze(allowedHosts),
     alerts: Object.freeze({ token: alertToken, groupWindowMs, maxBodyBytes: 1024 * 1024 }),
     probe: Object.freeze({
       timeoutMs: probeTimeoutMs,
@@ -364,7 +381,7 @@ export function startupWarnings(config: Config): string[] {
   }
   if (!config.alerts.token) {
     lines.push(
-      'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts requests from this machine (loopback) only. Set it to accept monitoring systems elsewhere.',
+      'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts only programs on this machine: loopback senders whose requests carry no Origin, Sec-Fetch-Site, Forwarded, X-Forwarded-For or X-Real-IP header and are not form posts (no web page, nothing through a proxy). Set it to accept monitoring systems elsewhere.',
     );
   }
   if (config.probe.allowPrivate) {

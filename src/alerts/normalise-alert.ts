@@ -3,6 +3,8 @@
  * Formats: text/plain; JSON with text|message|error|body; Prometheus Alertmanager webhook v4;
  * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation).
  */
+import { nestsDeeperThan } from './json-depth';
+
 export interface IncomingAlert {
   source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
@@ -19,9 +21,12 @@ export interface IncomingAlert {
 export type Normalised =
   | { kind: 'alerts'; alerts: IncomingAlert[] }
   | { kind: 'validation'; token: string }
-  | { kind: 'error'; status: 400 | 415 | 422; message: string };
+  | { kind: 'error'; status: 400 | 413 | 415 | 422; message: string };
 
-const MAX_ALERTS = 500;
+/** Alerts in one request at most; a payload with more is refused whole (413), so what is answered 202 is all kept. */
+export const MAX_ALERTS = 500;
+/** Nesting of a JSON alert at most; real payloads (Azure Monitor's alertContext) stay under ten levels. */
+export const MAX_JSON_DEPTH = 64;
 const MAX_TEXT = 64 * 1024;
 
 export function normaliseAlert(contentType: string, raw: Buffer, query: URLSearchParams): Normalised {
@@ -37,6 +42,9 @@ export function normaliseAlert(contentType: string, raw: Buffer, query: URLSearc
       return { kind: 'error', status: 415, message: `Content-Type ${contentType} is not accepted: send text/plain or application/json.` };
     }
     return { kind: 'alerts', alerts: [plain('text', firstLine(text), text)] };
+  }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    return { kind: 'error', status: 422, message: `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; no alert format needs that many.` };
   }
   let json: unknown;
   try {
@@ -106,8 +114,23 @@ function plain(source: 'text' | 'json', title: string, text: string): IncomingAl
   return { source, status: 'firing', title: clip(title, 200), text: clip(text, MAX_TEXT) };
 }
 
+/** The 413 for a payload with more alerts than one request may carry; `advice` says how the sender splits it. */
+function tooManyAlerts(count: number, advice: string): Normalised {
+  return {
+    kind: 'error',
+    status: 413,
+    message: `The payload holds ${count} alerts; at most ${MAX_ALERTS} are accepted in one request, so none of them was kept. ${advice}`,
+  };
+}
+
 function alertmanager(o: Record<string, any>): Normalised {
-  const alerts: IncomingAlert[] = o.alerts.slice(0, MAX_ALERTS).map((a: any) => {
+  if (o.alerts.length > MAX_ALERTS) {
+    return tooManyAlerts(
+      o.alerts.length,
+      `Group them more finely in Alertmanager (group_by), or set max_alerts: ${MAX_ALERTS} in its webhook_config (it then sends the first ${MAX_ALERTS} and counts the rest in truncatedAlerts).`,
+    );
+  }
+  const alerts: IncomingAlert[] = o.alerts.map((a: any) => {
     const labels = (a?.labels ?? {}) as Record<string, string>;
     const ann = (a?.annotations ?? {}) as Record<string, string>;
     const title = ann.summary || labels.alertname || 'Alertmanager alert';
@@ -151,9 +174,10 @@ function azureMonitor(o: Record<string, any>): Normalised {
 }
 
 function graph(values: any[]): Normalised {
+  if (values.length > MAX_ALERTS) return tooManyAlerts(values.length, 'Send the notifications in smaller batches.');
   return {
     kind: 'alerts',
-    alerts: values.slice(0, MAX_ALERTS).map((v) => ({
+    alerts: values.map((v) => ({
       source: 'graph' as const,
       externalId: typeof v.id === 'string' ? v.id : undefined,
       status: 'firing' as const,

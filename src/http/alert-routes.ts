@@ -25,7 +25,7 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
       const now = clock();
       const verdict = verifyAlert({ token: deps.token, rawBody: raw, headers: req.headers, query, remoteAddress: req.socket.remoteAddress, now });
-      if (!verdict.ok) throw new HttpError(401, 'unauthorized', `Alert not accepted: ${verdict.reason}.`);
+      if (!verdict.ok) throw new HttpError(verdict.status, verdict.status === 403 ? 'forbidden' : 'unauthorized', `Alert not accepted: ${verdict.reason}.`);
       if (verdict.via === 'signature') {
         // A signed request is good for one use: the digest (case folded) is remembered past the replay window.
         const digest = String(req.headers['x-signature-256'])

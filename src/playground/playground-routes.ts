@@ -8,6 +8,7 @@ import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { streamEvents } from './event-stream';
 import { createLocalConnector, type LocalConnector } from './local-connector';
+import { newPageToken, PAGE_TOKEN_HEADER, pageTokenProblem } from './page-token';
 import { loadAdaptiveCardsBundle, loadAssets, type Asset } from './playground-assets';
 
 export interface PlaygroundDeps {
@@ -55,8 +56,14 @@ const CONVERSATION_ID = /^[\w:.@;=+-]{1,300}$/;
  *   PUT  /playground/connector/v3/conversations/:id/activities/:activityId    bot calls at serviceUrl
  * The page posts Teams-shaped activities to the bot's own /api/messages with serviceUrl pointing here,
  * so the bot runs exactly as it does for Teams. Transport only: no bot logic here.
+ *
+ * Nothing authenticates these routes, nor /api/messages in local mode, so a request a web page sends
+ * (anything but GET) must carry the token /playground/session gave this page (see requirePageToken).
  */
 export function registerPlayground(server: restify.Server, deps: PlaygroundDeps): Playground {
+  const pageToken = newPageToken();
+  // In local mode with the playground off the token is given to no page, so no page can post at all.
+  if (deps.enabled || deps.localMode) server.pre(requirePageToken(pageToken, deps.logger));
   if (!deps.enabled) return { close() {} };
   const { logger, exchange, audit } = deps;
   const connector = deps.connector ?? createLocalConnector();
@@ -88,6 +95,9 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
       bot: PLAYGROUND_BOT,
       tenantId: PLAYGROUND_TENANT_ID,
       botRequiresToken: !deps.localMode,
+      // Readable only by a page of this origin (no CORS), and sent back with every POST it makes.
+      pageToken,
+      pageTokenHeader: PAGE_TOKEN_HEADER,
     });
   });
 
@@ -177,6 +187,27 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
     },
   };
 }
+
+/**
+ * A pre-routing handler: a request from a web page (Origin or Sec-Fetch-Site) with a method other than GET,
+ * HEAD or OPTIONS must carry the page token, so a page of another site cannot drive the bot or its
+ * connector even where a browser would send the request (a form, text/plain, a preflight-free fetch).
+ * /api/alerts has its own rules (alerts/verify-alert.ts). Programs (curl, the Bot Framework Emulator, the
+ * bot calling its own connector) send neither header and pass.
+ */
+function requirePageToken(token: string, logger: Logger) {
+  return (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (SAFE_METHODS.has(req.method ?? 'GET') || new URL(req.url ?? '/', 'http://localhost').pathname === '/api/alerts') return next();
+    const problem = pageTokenProblem(req.headers, token);
+    if (!problem) return next();
+    logger.info('request refused: no playground token', { path: req.url, origin: req.headers.origin });
+    req.resume();
+    fail(res, new HttpError(403, 'forbidden', `Request refused: ${problem}. Only the playground page served by this bot may post from a browser.`));
+    return next(false);
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The page is ours alone: scripts and styles from this origin only, no framing, no referrer. */
 const PAGE_HEADERS = {

@@ -49,6 +49,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_USERS: other, REMEDIATION_ALLOWED_USERS: GUID }).adminUsers).toEqual([other]);
   });
 
+  it('reads ALLOWED_HOSTS as host names without port, and refuses URLs and ports with how to write them', () => {
+    expect(loadConfig({}).allowedHosts).toEqual([]);
+    expect(loadConfig({ ALLOWED_HOSTS: 'DevBox.contoso.com, 192.0.2.10,[2001:db8::1]' }).allowedHosts).toEqual([
+      'devbox.contoso.com',
+      '192.0.2.10',
+      '[2001:db8::1]',
+    ]);
+    expect(() => loadConfig({ ALLOWED_HOSTS: 'http://devbox.contoso.com,devbox:3978' })).toThrow(
+      /ALLOWED_HOSTS has entries that are not host names: http:\/\/devbox\.contoso\.com, devbox:3978\. List names or addresses without scheme or port/,
+    );
+  });
+
   it('lists every problem in one error, each with how to fix it', () => {
     let error: unknown;
     try {

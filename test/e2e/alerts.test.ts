@@ -185,6 +185,105 @@ describe('alert webhook authentication and bad input', () => {
   });
 });
 
+describe('what is answered 202 is kept', () => {
+  const alertmanagerWith = (count: number, alert: (i: number) => object) =>
+    JSON.stringify({ version: '4', status: 'firing', alerts: Array.from({ length: count }, (_, i) => alert(i)) });
+  const queueAlert = (i: number) => ({
+    status: 'firing',
+    labels: { alertname: 'MailQueueBuilding' },
+    annotations: { summary: 'Outbound queue building', description: PASTE },
+    fingerprint: `fp-${i}`,
+  });
+
+  it('refuses an Alertmanager payload of 10,000 alerts whole with 413 and the limit in words, and keeps none', async () => {
+    bot = await subscribed();
+    const body = alertmanagerWith(10_000, (i) => ({ status: 'firing', labels: { alertname: `A${i}` } }));
+    expect(body.length).toBeLessThan(1024 * 1024); // under the body limit: the count is what is refused
+    const res = await bot.alert(body, auth);
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toContain('holds 10000 alerts; at most 500 are accepted in one request, so none of them was kept');
+    expect(res.body.error.message).toContain('max_alerts');
+    const graph = await bot.alert(JSON.stringify({ value: Array.from({ length: 501 }, (_, i) => ({ changeType: 'updated', resource: `r/${i}` })) }), auth);
+    expect(graph.status).toBe(413);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(alertPosts(bot)).toHaveLength(0);
+  });
+
+  it('keeps all 500 alerts of a payload at the limit: one card counts 500 occurrences', async () => {
+    bot = await subscribed();
+    const res = await bot.alert(alertmanagerWith(500, queueAlert), auth);
+    expect(res.status).toBe(202);
+    expect(res.body.accepted).toBe(500);
+    await bot.connector.waitFor(() => {
+      const last = bot!.connector.calls.filter((c) => c.body?.attachments).at(-1);
+      return !!last && text(last).includes('Occurrences: 500');
+    }, 20_000);
+    expect(alertPosts(bot)).toHaveLength(1);
+  }, 30_000);
+});
+
+describe('hostile JSON', () => {
+  const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+
+  it.each([
+    ['an Azure Monitor alertContext', `{"schemaId":"azureMonitorCommonAlertSchema","data":{"essentials":{"alertRule":"r"},"alertContext":${nested(100_000)}}}`],
+    ['an Alertmanager label', `{"version":"4","alerts":[{"labels":{"alertname":${nested(100_000)}}}]}`],
+    ['a Graph resourceData', `{"value":[{"changeType":"updated","resourceData":${nested(100_000)}}]}`],
+  ])('answers %s nested 100,000 levels deep with 422, and the bot keeps serving', async (_name, body) => {
+    bot = await subscribed();
+    const res = await bot.alert(body, auth);
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toContain('nested more than 64 levels deep');
+    expect((await bot.alert(JSON.stringify({ text: PASTE }), auth)).status).toBe(202);
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+  });
+
+  it('still accepts an Azure Monitor alert whose alertContext nests ten levels', async () => {
+    bot = await subscribed();
+    const context = JSON.parse(`${'{"a":'.repeat(10)}"450 4.4.316"${'}'.repeat(10)}`);
+    const body = JSON.stringify({ schemaId: 'azureMonitorCommonAlertSchema', data: { essentials: { alertRule: 'Queue' }, alertContext: context } });
+    expect((await bot.alert(body, auth)).status).toBe(202);
+  });
+});
+
+describe('without ALERT_WEBHOOK_TOKEN: programs on this machine only', () => {
+  const body = JSON.stringify({ text: PASTE });
+
+  it.each([
+    ['a cross-site browser post (Origin)', { origin: 'https://evil.example', 'content-type': 'text/plain' }, 'Origin'],
+    ['a browser post with Sec-Fetch-Site only', { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' }, 'Sec-Fetch-Site'],
+    ['a request through a reverse proxy (Forwarded)', { forwarded: 'for=198.51.100.7;proto=https' }, 'Forwarded'],
+    ['a request through a reverse proxy (X-Forwarded-For)', { 'x-forwarded-for': '198.51.100.7' }, 'X-Forwarded-For'],
+    ['a request through nginx (X-Real-IP)', { 'x-real-ip': '198.51.100.7' }, 'X-Real-IP'],
+    ['a URL-encoded form post', { 'content-type': 'application/x-www-form-urlencoded' }, 'form posts'],
+    ['a multipart form post', { 'content-type': 'multipart/form-data; boundary=x' }, 'form posts'],
+  ])('refuses %s with 403 and says why, and posts nothing', async (_name, headers, words) => {
+    bot = await startBot({});
+    await bot.post(teamsMessage('subscribe', { serviceUrl: bot.connector.url, from: ADMIN, scope: 'channel' }));
+    bot.connector.clear();
+    const res = await bot.alert(body, headers);
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('ALERT_WEBHOOK_TOKEN is not set');
+    expect(res.body.error.message.toLowerCase()).toContain(words.toLowerCase());
+    expect((await bot.alert(body)).status).toBe(202); // the same alert from a program on this machine
+    await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alertPosts(bot)).toHaveLength(1);
+  });
+
+  it('says at start which requests are accepted', async () => {
+    bot = await startBot({});
+    expect(bot.logs.join('\n')).toContain('accepts only programs on this machine');
+    expect(bot.logs.join('\n')).toContain('X-Forwarded-For');
+  });
+
+  it('still accepts a form post, a proxied post and an Origin when the token is set', async () => {
+    bot = await subscribed();
+    const headers = { ...auth, 'x-forwarded-for': '198.51.100.7', origin: 'https://monitoring.example', 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await bot.alert(PASTE, headers)).status).toBe(202);
+  });
+});
+
 describe('storms, limits and outages', () => {
   it("folds 300 identical alerts in a second into one card that counts 300, within Teams' limits", async () => {
     bot = await subscribed({}, { connector: { enforceRateLimits: true } });
