@@ -170,6 +170,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     token: config.alerts.token,
     seenSignatures: createSeenKeys(store, 'alert-signatures'),
     maxBodyBytes: config.alerts.maxBodyBytes,
+    bodyBudget,
     accept: (alerts) => dispatcher.accept(alerts),
     logger,
   });

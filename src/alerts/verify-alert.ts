@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 export interface AlertRequest {
   /** ALERT_WEBHOOK_TOKEN; empty = only loopback senders are accepted. */
   token: string;
-  rawBody: Buffer;
+  /** Undefined when deciding from the headers alone, before the body is read. */
+  rawBody?: Buffer;
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
   remoteAddress: string | undefined;
@@ -11,13 +12,19 @@ export interface AlertRequest {
 }
 
 /** 401: the credentials are missing or wrong; 403: with no token configured, this request cannot be accepted at all. */
-export type Verdict = { ok: true; via: 'bearer' | 'signature' | 'query' | 'loopback' } | { ok: false; status: 401 | 403; reason: string };
+export type Verdict =
+  | { ok: true; via: 'bearer' | 'signature' | 'query' | 'loopback' }
+  | { ok: false; status: 401 | 403; reason: string }
+  /** The headers are in order and only the body can tell (a signature): call again with the body. */
+  | { ok: 'body-needed' };
 
 /** How far a signed request's timestamp may be from now, either way. */
 export const REPLAY_WINDOW_MS = 5 * 60 * 1000;
 
 /**
- * Authenticates an alert webhook request. Pure: the caller passes the clock and the body as received.
+ * Authenticates an alert webhook request. Pure: the caller passes the clock and the body as received. Called
+ * first without the body, so that whatever the headers decide (no credentials, a wrong Bearer or ?token=, a
+ * stale timestamp) is answered before the body is read; only a signature needs the body.
  *   1. No token configured: only a program on this machine is accepted: a loopback sender (127.0.0.0/8, ::1)
  *      whose request carries none of the marks of a browser or a proxy. Behind a reverse proxy every sender
  *      arrives from loopback, so a request with `Forwarded`, `X-Forwarded-For` or `X-Real-IP` is refused; a
@@ -61,6 +68,7 @@ export function verifyAlert(req: AlertRequest): Verdict {
     const ts = Number(tsRaw.trim());
     const tsMs = ts < 1e11 ? ts * 1000 : ts;
     if (Math.abs(req.now - tsMs) > REPLAY_WINDOW_MS) return refuse(401, 'X-Timestamp is more than 5 minutes from now');
+    if (!req.rawBody) return { ok: 'body-needed' };
     const given = Buffer.from(m[1].toLowerCase(), 'hex');
     const withTs = hmac(req.token, Buffer.concat([Buffer.from(`${tsRaw.trim()}.`), req.rawBody]));
     const bodyOnly = hmac(req.token, req.rawBody);

@@ -2,13 +2,17 @@ import type restify from 'restify';
 import type { Logger } from '../log/logger';
 import { normaliseAlert, type IncomingAlert } from '../alerts/normalise-alert';
 import { verifyAlert } from '../alerts/verify-alert';
+import type { BodyBudget } from './body-budget';
 import { HttpError, readBody } from './read-body';
+import { BODY_IDLE_MS, refuse } from './server';
 
 export interface AlertRouteDeps {
   token: string;
   /** Signed requests already accepted (teams/seen-activities.ts: shared by every instance on Azure Blob). */
   seenSignatures: { firstTime(key: string): Promise<boolean> };
   maxBodyBytes: number;
+  /** Bytes held at once for bodies not yet authenticated (signed alerts, loopback senders), shared with /api/messages. */
+  bodyBudget: BodyBudget;
   /** Stores the alerts durably; the 202 is sent only after it resolves. */
   accept(alerts: IncomingAlert[]): Promise<string[]>;
   logger: Logger;
@@ -21,11 +25,24 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
 
   server.post('/api/alerts', async (req, res) => {
     try {
-      const raw = await readBody(req, deps.maxBodyBytes);
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
       const now = clock();
-      const verdict = verifyAlert({ token: deps.token, rawBody: raw, headers: req.headers, query, remoteAddress: req.socket.remoteAddress, now });
-      if (!verdict.ok) throw new HttpError(verdict.status, verdict.status === 403 ? 'forbidden' : 'unauthorized', `Alert not accepted: ${verdict.reason}.`);
+      const request = { token: deps.token, headers: req.headers, query, remoteAddress: req.socket.remoteAddress, now };
+      // What the headers decide is answered before the body is read; a body whose sender is not yet known to
+      // hold the token counts against the shared budget while it arrives.
+      const first = verifyAlert(request);
+      if (first.ok === false) throw new HttpError(first.status, first.status === 403 ? 'forbidden' : 'unauthorized', `Alert not accepted: ${first.reason}.`);
+      const unproven = first.ok === 'body-needed' || first.via === 'loopback';
+      const raw = await readBody(req, deps.maxBodyBytes, { idleMs: BODY_IDLE_MS, budget: unproven ? deps.bodyBudget : undefined });
+      const verdict = first.ok === 'body-needed' ? verifyAlert({ ...request, rawBody: raw }) : first;
+      if (verdict.ok !== true) {
+        const status = verdict.ok === false ? verdict.status : 401;
+        throw new HttpError(
+          status,
+          status === 403 ? 'forbidden' : 'unauthorized',
+          `Alert not accepted: ${verdict.ok === false ? verdict.reason : 'no signature'}.`,
+        );
+      }
       if (verdict.via === 'signature') {
         // A signed request is good for one use: the digest (case folded) is remembered past the replay window.
         const digest = String(req.headers['x-signature-256'])
@@ -48,7 +65,7 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
     } catch (err) {
       if (err instanceof HttpError) {
         deps.logger.info('alert refused', { status: err.status, reason: err.message });
-        if (!res.headersSent) res.json(err.status, { error: { code: err.code, message: err.message } });
+        if (!res.headersSent) refuse(req, res, err);
         return;
       }
       deps.logger.error('alert intake failed', { err: err as Error });
