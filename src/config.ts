@@ -51,7 +51,6 @@ export interface Config {
   readonly remediationDryRun: boolean;
   /** REMEDIATION_VERIFY_AFTER: when to re-run diagnostics after a fix and update its card. */
   readonly remediationVerifyAfterMs: number;
-  /** AAD object ids allowed to press Fix now and Undo; '*' = everyone. */
   /** ADMIN_USERS (older name REMEDIATION_ALLOWED_USERS): Entra object ids that may Fix now, Undo, subscribe, unsubscribe, acknowledge and mute. */
   readonly adminUsers: '*' | readonly string[];
   /** READER_USERS: Entra object ids that may read connectors, audit and subscriptions (admins may too). */
@@ -286,6 +285,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     'tenant ids (GUIDs)',
     problems,
   );
+  if (!localMode && ownTenant && !GUID.test(ownTenant) && !(env.ALLOWED_TENANTS ?? '').trim()) {
+    problems.push(
+      `MicrosoftAppTenantId "${ownTenant}" is a name, and Teams names tenants by id: set ALLOWED_TENANTS to the tenant id (GUID) from the Entra admin center's Overview.`,
+    );
+  }
   if (!localMode && appType === 'MultiTenant' && Array.isArray(allowedTenants) && !allowedTenants.length && !(env.ALLOWED_TENANTS ?? '').trim()) {
     problems.push(
       'ALLOWED_TENANTS is missing while MicrosoftAppType is MultiTenant: any Microsoft 365 organization could talk to the bot. Set it to your tenant id (GUID), several separated by commas, or * to serve every tenant.',

@@ -1,14 +1,14 @@
 import type restify from 'restify';
 import type { Logger } from '../log/logger';
 import { normaliseAlert, type IncomingAlert } from '../alerts/normalise-alert';
-import { verifyAlert } from '../alerts/verify-alert';
+import { type Verdict, verifyAlert } from '../alerts/verify-alert';
 import type { BodyBudget } from './body-budget';
 import { HttpError, readBody } from './read-body';
 import { BODY_IDLE_MS, refuse } from './server';
 
 export interface AlertRouteDeps {
   token: string;
-  /** Signed requests already accepted (teams/seen-activities.ts: shared by every instance on Azure Blob). */
+  /** Signed requests already accepted (store/seen-keys.ts: shared by every instance on Azure Blob). */
   seenSignatures: { firstTime(key: string): Promise<boolean> };
   maxBodyBytes: number;
   /** Bytes held at once for bodies not yet authenticated (signed alerts, loopback senders), shared with /api/messages. */
@@ -33,8 +33,13 @@ export function registerAlertRoutes(server: restify.Server, deps: AlertRouteDeps
       const first = verifyAlert(request);
       if (first.ok === false) throw new HttpError(first.status, first.status === 403 ? 'forbidden' : 'unauthorized', `Alert not accepted: ${first.reason}.`);
       const unproven = first.ok === 'body-needed' || first.via === 'loopback';
-      const raw = await readBody(req, deps.maxBodyBytes, { idleMs: BODY_IDLE_MS, budget: unproven ? deps.bodyBudget : undefined });
-      const verdict = first.ok === 'body-needed' ? verifyAlert({ ...request, rawBody: raw }) : first;
+      const raw = await readBody(req, deps.maxBodyBytes, { idleMs: BODY_IDLE_MS, budget: unproven ? deps.bodyBudget : undefined, holdBudget: unproven });
+      let verdict: Verdict;
+      try {
+        verdict = first.ok === 'body-needed' ? verifyAlert({ ...request, rawBody: raw }) : first;
+      } finally {
+        if (unproven) deps.bodyBudget.give(raw.length); // checked now: its bytes are no longer a stranger's
+      }
       if (verdict.ok !== true) {
         const status = verdict.ok === false ? verdict.status : 401;
         throw new HttpError(

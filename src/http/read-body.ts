@@ -18,6 +18,11 @@ export interface ReadBodyOptions {
   budget?: BodyBudget;
   /** A body that sends nothing for this long is given up (408): a slow sender holds no socket for long. */
   idleMs?: number;
+  /**
+   * Keep the body's bytes taken from the budget once it has arrived: its sender is still unproven until the
+   * caller checks it, and the caller gives `body.length` back then. A failed read always gives them back.
+   */
+  holdBudget?: boolean;
 }
 
 /** How long a refused-for-load sender is asked to wait. */
@@ -32,7 +37,7 @@ export function readBody(req: IncomingMessage, limit: number, options: ReadBodyO
   if (Number.isFinite(declared) && declared > limit) {
     return Promise.reject(new HttpError(413, 'payload_too_large', `The request body is ${declared} bytes; the limit is ${limit} bytes.`));
   }
-  const { budget, idleMs } = options;
+  const { budget, idleMs, holdBudget } = options;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -44,7 +49,7 @@ export function readBody(req: IncomingMessage, limit: number, options: ReadBodyO
       if (settled) return;
       settled = true;
       clearTimeout(idle);
-      budget?.give(taken);
+      if (err || !holdBudget) budget?.give(taken);
       if (err) reject(err);
       else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };

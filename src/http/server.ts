@@ -63,26 +63,40 @@ export function createServer(deps: ServerDeps): restify.Server {
         const problem = checkBearer(req.headers.authorization, config.appId);
         if (problem) throw new HttpError(401, 'unauthorized', `Bot Framework authentication failed: ${problem}.`);
       }
-      // Not authenticated yet (botbuilder checks the signature): the body counts against the shared budget.
-      const body = parseJsonObject(await readBody(req, config.maxMessageBytes, { budget: deps.bodyBudget, idleMs: BODY_IDLE_MS }));
-      if (typeof body.type !== 'string' || !body.type) {
-        throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
+      // Not authenticated until botbuilder has checked the token's signature: the body's bytes stay counted
+      // against the shared budget until CloudAdapter.process returns.
+      const raw = await readBody(req, config.maxMessageBytes, { budget: deps.bodyBudget, idleMs: BODY_IDLE_MS, holdBudget: true });
+      try {
+        await processActivity(req, res, raw);
+      } finally {
+        deps.bodyBudget.give(raw.length);
       }
-      if (body.serviceUrl !== undefined && !isHttpUrl(body.serviceUrl)) {
-        throw new HttpError(400, 'bad_activity', 'The activity\'s "serviceUrl" must be an http or https URL.');
-      }
-      req.body = body;
-      await adapter.process(req, res, (context) => bot.run(context));
     } catch (err) {
-      if (err instanceof HttpError) {
-        logger.info('request refused', { status: err.status, code: err.code, reason: err.message });
-        if (!res.headersSent) refuse(req, res, err);
-        return;
-      }
-      logger.error('request failed', { err: err as Error });
-      if (!res.headersSent) res.json(500, { error: { code: 'internal', message: 'Internal error; see the bot log.' } });
+      answerError(req, res, err);
     }
   });
+
+  async function processActivity(req: restify.Request, res: restify.Response, raw: Buffer): Promise<void> {
+    const body = parseJsonObject(raw);
+    if (typeof body.type !== 'string' || !body.type) {
+      throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
+    }
+    if (body.serviceUrl !== undefined && !isHttpUrl(body.serviceUrl)) {
+      throw new HttpError(400, 'bad_activity', 'The activity\'s "serviceUrl" must be an http or https URL.');
+    }
+    req.body = body;
+    await adapter.process(req, res, (context) => bot.run(context));
+  }
+
+  function answerError(req: restify.Request, res: restify.Response, err: unknown): void {
+    if (err instanceof HttpError) {
+      logger.info('request refused', { status: err.status, code: err.code, reason: err.message });
+      if (!res.headersSent) refuse(req, res, err);
+      return;
+    }
+    logger.error('request failed', { err: err as Error });
+    if (!res.headersSent) res.json(500, { error: { code: 'internal', message: 'Internal error; see the bot log.' } });
+  }
 
   return server;
 }
@@ -94,7 +108,12 @@ export function createServer(deps: ServerDeps): restify.Server {
 export function refuse(req: restify.Request, res: restify.Response, err: HttpError): void {
   res.setHeader('connection', 'close');
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-  res.once('finish', () => req.socket.destroy());
+  // Ending (not resetting) lets the answer reach a sender still writing; a sender that keeps the socket
+  // open anyway is cut off shortly after.
+  res.once('finish', () => {
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), 2000).unref();
+  });
   res.json(err.status, { error: { code: err.code, message: err.message } });
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../project-root';
+import { isChangeKind } from '../remediation/kinds';
 import type { KnowledgeFile } from './types';
 
 export type Locale = 'en' | 'ru';
@@ -23,7 +24,13 @@ export type KnowledgeBase = Readonly<Record<Locale, KnowledgeFile>>;
 export function loadKnowledge(dir = projectPath('src', 'knowledge', 'locales')): KnowledgeBase {
   const kb = {} as Record<Locale, KnowledgeFile>;
   for (const locale of LOCALES) {
-    kb[locale] = JSON.parse(fs.readFileSync(path.join(dir, `${locale}.json`), 'utf8')) as KnowledgeFile;
+    const file = JSON.parse(fs.readFileSync(path.join(dir, `${locale}.json`), 'utf8')) as KnowledgeFile;
+    // A kind the table does not have would fail on a user's press; it fails here, at start-up, instead.
+    for (const [code, entry] of Object.entries(file.codes)) {
+      const unknown = (entry.remediations ?? []).filter((kind) => !isChangeKind(kind));
+      if (unknown.length) throw new Error(`${locale}.json: ${code} names Fix now kinds that remediation/kinds does not have: ${unknown.join(', ')}`);
+    }
+    kb[locale] = file;
   }
   return kb;
 }

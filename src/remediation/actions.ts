@@ -100,7 +100,7 @@ const str = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0, max) 
 function sourceOf(data: Record<string, unknown>): Operation['source'] {
   const port = Number(data.port);
   return {
-    code: str(data.code, 20) || '4.4.316',
+    code: str(data.code, 20),
     server: str(data.server) || undefined,
     ip: str(data.ip, 100) || undefined,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
@@ -281,7 +281,9 @@ async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'app
   if (refused) return refused;
 
   const from: Operation['status'][] = mode === 'apply' ? ['proposed', 'failed'] : ['applied'];
-  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { card: ctx.card } : {});
+  // Who pressed, and on which card, is kept with the claim: settling after a crash credits and updates them.
+  const claim: Partial<Operation> = mode === 'apply' ? { appliedBy: ctx.actor } : { undoneBy: ctx.actor };
+  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { ...claim, card: ctx.card } : claim);
   if (!claimed.won) return currentStateCard(claimed.op ?? existing, deps, ui);
 
   const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);

@@ -39,6 +39,9 @@ export interface CardRef {
 }
 
 const COLLECTION = 'operations';
+/** The ids of operations half-way through (applying, undoing), for settling them after a crash. */
+const IN_FLIGHT = 'operations-in-flight';
+const HALF_WAY: readonly Operation['status'][] = ['applying', 'undoing'];
 /**
  * An apply that has not finished after this long is taken to have died with its process. Longer than any
  * backend attempt can take (Exchange Online: 5 tries of up to 60 s each, plus backoff and re-reads).
@@ -56,10 +59,11 @@ export function createOperations(store: Store, clock: () => Date = () => new Dat
     async get(id: string): Promise<Operation | undefined> {
       return (await get(id))?.value;
     },
-    /** Operations caught half-way (applying or undoing), e.g. by a crash; at most `limit`. */
-    async unsettled(limit = 1000): Promise<Operation[]> {
-      const all = await store.list<Operation>(COLLECTION, { limit });
-      return all.map((s) => s.value).filter((op) => op.status === 'applying' || op.status === 'undoing');
+    /** Operations caught half-way (applying or undoing), e.g. by a crash: kept in a list of their own, so none is missed. */
+    async unsettled(): Promise<Operation[]> {
+      const inFlight = await store.list(IN_FLIGHT, { limit: 10_000 });
+      const ops = await Promise.all(inFlight.map((entry) => this.get(entry.key)));
+      return ops.filter((op): op is Operation => !!op && (op.status === 'applying' || op.status === 'undoing'));
     },
     /**
      * Moves the operation from one of `from` to `to` if it is still there (compare-and-swap on the etag).
@@ -70,17 +74,25 @@ export function createOperations(store: Store, clock: () => Date = () => new Dat
       from: Operation['status'][],
       to: Operation['status'],
       patch: Partial<Operation> = {},
+      /** Compare with the stored status as it is: settling after a restart must not read a stale apply as proposed. */
+      options: { exact?: boolean } = {},
     ): Promise<{ won: boolean; op: Operation | undefined }> {
       for (let attempt = 0; attempt < 5; attempt++) {
         const stored = await get(id);
         if (!stored) return { won: false, op: undefined };
         const op = stored.value;
-        const stale = (op.status === 'applying' || op.status === 'undoing') && op.since !== undefined && clock().getTime() - Date.parse(op.since) > STALE_MS;
+        const stale =
+          !options.exact &&
+          (op.status === 'applying' || op.status === 'undoing') &&
+          op.since !== undefined &&
+          clock().getTime() - Date.parse(op.since) > STALE_MS;
         const effective = stale ? (op.status === 'applying' ? 'proposed' : 'applied') : op.status;
         if (!from.includes(effective)) return { won: false, op };
         const next: Operation = { ...op, ...patch, status: to, since: clock().toISOString() };
         try {
           await store.put(COLLECTION, id, next, { ifMatch: stored.etag });
+          if (HALF_WAY.includes(to)) await store.put(IN_FLIGHT, id, { since: next.since });
+          else if (HALF_WAY.includes(op.status)) await store.delete(IN_FLIGHT, id);
           return { won: true, op: next };
         } catch (err) {
           if (!(err instanceof PreconditionFailedError)) throw err;

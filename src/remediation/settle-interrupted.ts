@@ -31,6 +31,8 @@ export interface SettleDeps {
  * before); otherwise it failed, with Try again. An undo whose old value is back is undone; otherwise the
  * change stays applied. Each card is updated, so none stays at "Working on it…". Returns how many were settled.
  */
+const EXACT = { exact: true };
+
 export async function settleInterrupted(deps: SettleDeps): Promise<number> {
   let settled = 0;
   for (const op of await deps.operations.unsettled()) {
@@ -48,16 +50,17 @@ async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
   const current = await readSetting(deps.exchange, op.change);
   const locale = pickLocale(op.card?.locale);
   const ui = deps.ui[locale];
-  const actor = op.appliedBy ?? op.proposedBy;
+  const actor = (op.status === 'undoing' ? op.undoneBy : op.appliedBy) ?? op.appliedBy ?? op.proposedBy;
   const at = deps.clock().toISOString();
   let outcome: 'applied' | 'failed' | 'undone';
+  let won = false;
   let done: Operation | undefined;
   let reason = '';
   if (op.status === 'applying') {
     if (current === op.change.to && op.before !== undefined) {
-      ({ op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { after: current, appliedBy: actor, appliedAt: at }));
+      ({ won, op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { after: current, appliedBy: actor, appliedAt: at }, EXACT));
       outcome = 'applied';
-      if (done)
+      if (won)
         await deps.audit.record({
           actor,
           verb: 'applyFix',
@@ -71,9 +74,9 @@ async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
         });
     } else {
       reason = ui.notMadeAfterRestart;
-      ({ op: done } = await deps.operations.transition(op.id, ['applying'], 'failed', { error: reason }));
+      ({ won, op: done } = await deps.operations.transition(op.id, ['applying'], 'failed', { error: reason }, EXACT));
       outcome = 'failed';
-      if (done)
+      if (won)
         await deps.audit.record({
           actor,
           verb: 'applyFix',
@@ -86,9 +89,9 @@ async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
     }
   } else {
     if (current === op.before) {
-      ({ op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: op.undoneBy ?? actor, undoneAt: at }));
+      ({ won, op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: op.undoneBy ?? actor, undoneAt: at }, EXACT));
       outcome = 'undone';
-      if (done)
+      if (won)
         await deps.audit.record({
           actor,
           verb: 'undoFix',
@@ -101,12 +104,22 @@ async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
           conversationId: op.conversationId,
         });
     } else {
-      ({ op: done } = await deps.operations.transition(op.id, ['undoing'], 'applied'));
+      ({ won, op: done } = await deps.operations.transition(op.id, ['undoing'], 'applied', {}, EXACT));
       outcome = 'applied';
       reason = ui.undoNotMadeAfterRestart;
+      if (won)
+        await deps.audit.record({
+          actor: op.undoneBy ?? actor,
+          verb: 'undoFix',
+          change: op.change,
+          result: 'failed',
+          detail: 'undo not made: the bot restarted before Exchange confirmed it; the change stays applied',
+          operationId: op.id,
+          conversationId: op.conversationId,
+        });
     }
   }
-  if (!done) return false; // another instance settled it first
+  if (!won || !done) return false; // another instance settled it first
   deps.logger.info('settled a change interrupted by a restart', { operationId: op.id, outcome });
   if (op.card) {
     const note = outcome === 'failed' ? '' : reason || ui.settledAfterRestart;

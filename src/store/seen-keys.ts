@@ -3,8 +3,11 @@ import { PreconditionFailedError, type Store } from './store';
 
 /** Keys live in ten-minute buckets; the previous bucket is checked too, so a key is kept 10 to 20 minutes. */
 const BUCKET_MS = 10 * 60 * 1000;
-/** Keys up to this long are stored as they are; a longer one (a request can send anything) as its SHA-256. */
-const MAX_PLAIN_KEY = 400;
+/**
+ * Keys up to this long are stored as they are; a longer one (a request can send anything) as its SHA-256.
+ * Azure Blob names hold 1,024 characters and the store escapes punctuation to three: 300 always fits.
+ */
+const MAX_PLAIN_KEY = 300;
 
 export interface SeenKeys {
   /** True the first time a key is seen within the window; false for a repeat. */
@@ -66,7 +69,8 @@ function bucketPruner(store: Store, collection: string) {
   let prunedIn = -1;
   async function prune(bucket: number): Promise<void> {
     const keepFrom = `${bucketName(bucket - 1)}:`;
-    for (let round = 0; round < 20; round++) {
+    // Until nothing older is left, however many keys a bucket holds (oldest first: keys sort by bucket).
+    for (;;) {
       const old = (await store.list(collection, { limit: 500 })).filter((o) => o.key < keepFrom);
       if (!old.length) break;
       // Fifty at a time: a bounded number of requests in flight on Azure.

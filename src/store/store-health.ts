@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Store } from './store';
 
 export interface StoreHealth {
@@ -13,7 +14,7 @@ const REMEMBER_MS = 5000;
  * Checks that the store can be read and written (a read-only, full or corrupt store fails here, not on a
  * user's message): one small document is written and read back, at most once per REMEMBER_MS.
  */
-export function createStoreHealth(store: Store, onFailure: (err: unknown) => void, clock: () => number = Date.now, instance = String(process.pid)) {
+export function createStoreHealth(store: Store, onFailure: (err: unknown) => void, clock: () => number = Date.now, instance = randomUUID()) {
   let last: { at: number; result: Promise<StoreHealth> } | undefined;
   const check = async (): Promise<StoreHealth> => {
     try {

@@ -23,8 +23,9 @@ export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
         }),
       ]);
     } catch (err) {
-      if (err instanceof AuthenticationError) throw err;
-      throw new AuthenticationError(`Bot Framework authentication failed: ${String((err as Error).message).slice(0, 200)}`, 401);
+      // CloudAdapter sends the message as the 401's body: callers learn that, not our network's details.
+      // The cause stays on the error, for botbuilder's own log line.
+      throw Object.assign(new AuthenticationError('Bot Framework authentication failed.', 401), { cause: err });
     } finally {
       clearTimeout(timer);
     }

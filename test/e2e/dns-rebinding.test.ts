@@ -78,6 +78,7 @@ describe('DNS rebinding: the local bot answers only to its own names', () => {
     bot = await startBot({
       PLAYGROUND: 'true',
       MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      ALLOWED_TENANTS: '*',
       MicrosoftAppPassword: 'not-used-by-this-test',
       MicrosoftAppType: 'MultiTenant',
     });

@@ -288,6 +288,27 @@ describe('Fix now interrupted by a crash', () => {
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
   });
 
+  it('settles a change for real when the bot was down longer than an apply can take', async () => {
+    const { state, decorate } = crashingOnce(true);
+    let now = Date.now();
+    bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: decorate, clock: () => new Date(now) });
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard).find((a) => a.title.includes('Disable'));
+    await press(bot, 'applyFix', disable.data, messageId);
+
+    state.crash = false;
+    now += 25 * 60_000; // down for 25 minutes: the apply looks stale
+    bot.connector.clear();
+    await bot.restart();
+    await bot.connector.waitFor(() => bot!.connector.updates().length > 0, 5000);
+    const undo = cardActions(bot.connector.updates().at(-1)!.body.attachments[0].content).find((a) => a.verb === 'undoFix');
+    // The stored state is applied too: Undo undoes, and a second Confirm changes nothing.
+    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Done: Disable');
+    expect(textOf(cardOf(await press(bot, 'undoFix', undo!.data, messageId)))).toContain('Undone');
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
+  });
+
   it('marks a change Exchange never made as failed, with Try again, and the audit shows it was being applied', async () => {
     const { state, decorate } = crashingOnce(false);
     bot = await startBot({ INVOKE_DEADLINE_MS: '150' }, { decorateExchange: decorate });

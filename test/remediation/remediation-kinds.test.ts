@@ -140,3 +140,16 @@ describe('the knowledge files name the kinds each code offers', () => {
     expect(explainCode(knowledge, 'en', '9.9.9').remediations).toEqual([]);
   });
 });
+
+describe('a knowledge file naming a kind the table does not have', () => {
+  it('stops start-up with the code and the kind, instead of failing on a press', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-kb-'));
+    const real = path.join(__dirname, '../../src/knowledge/locales');
+    for (const locale of LOCALES) {
+      const file = JSON.parse(fs.readFileSync(path.join(real, `${locale}.json`), 'utf8'));
+      file.codes['4.4.316'].remediations = ['connector-enabled', 'reboot-the-server'];
+      fs.writeFileSync(path.join(dir, `${locale}.json`), JSON.stringify(file));
+    }
+    expect(() => loadKnowledge(dir)).toThrow(/4\.4\.316 names Fix now kinds that remediation\/kinds does not have: reboot-the-server/);
+  });
+});

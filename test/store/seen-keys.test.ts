@@ -28,6 +28,19 @@ describe('seen keys (each one a conditional create in the store)', () => {
     await store.close();
   });
 
+  it('prunes every old key, however many a busy bucket held', async () => {
+    const store = openSqliteStore(tempDir());
+    let now = Date.UTC(2026, 0, 1, 10, 0, 0);
+    const seen = createSeenKeys(store, 'busy', 3 * 60_000, () => now);
+    await Promise.all(Array.from({ length: 12_000 }, (_, i) => seen.firstTime(`k${i}`))); // 20 messages a second for 10 minutes
+    now += 30 * 60_000;
+    expect(await seen.firstTime('new')).toBe(true);
+    const deadline = Date.now() + 20_000;
+    while ((await store.list('busy', { limit: 2 })).length > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await store.list('busy', { limit: 20_000 })).map((o) => o.key.split(':')[1])).toEqual(['new']);
+    await store.close();
+  }, 30_000);
+
   it('catches a copy that another instance on the same store saw first', async () => {
     const store = openSqliteStore(tempDir());
     const a = createSeenActivities(store);
@@ -50,6 +63,7 @@ describe('seen keys (each one a conditional create in the store)', () => {
 
   it('answers a repeat within the window once, whatever the order of calls and gaps', async () => {
     const store = openSqliteStore(tempDir());
+    let run = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(
@@ -61,13 +75,13 @@ describe('seen keys (each one a conditional create in the store)', () => {
         ),
         async (steps) => {
           let now = Date.UTC(2026, 0, 1, 10, 0, 0);
-          const conversation = `a:${Math.random()}`; // one property run, one conversation
-          const seen = createSeenActivities(store, () => now);
+          // One collection per property run: runs restart the clock, and one run's pruning must not reach another's keys.
+          const seen = createSeenKeys(store, `seen-${++run}`, WINDOW, () => now);
           const firstSeen = new Map<string, number>();
           for (const [id, gap] of steps) {
             now += gap;
             const key = String(id);
-            const answer = await seen.firstTime(conversation, key);
+            const answer = await seen.firstTime(key);
             const t = firstSeen.get(key);
             if (t !== undefined && now - t < WINDOW) expect(answer).toBe(false); // a repeat within the window
             if (t === undefined || now - t >= 3 * WINDOW + 20 * 60_000) expect(answer).toBe(true); // new, or long forgotten
