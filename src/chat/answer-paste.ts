@@ -1,6 +1,7 @@
 import { explainCode, type Explanation } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { ParsedError } from '../parse/types';
+import { deliveredCardData, deliveredLine } from '../render/delivered-card';
 import { diagnosisCardData } from '../render/diagnosis-card';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, truncate } from '../render/text';
@@ -64,12 +65,19 @@ function severity(g: Group, x: Explanation): number {
 /**
  * The cards that answer a paste holding one or more delivery errors: a card per distinct error, or for a
  * long paste (a trace export) a summary grouped by code and destination, worst first, followed by cards
- * for the worst few. Every distinct code in the paste appears on some card.
+ * for the worst few. Every distinct code in the paste appears on some card. Success lines
+ * (`outcome: 'delivered'`) are no failures: a paste of only those gets the delivered card, and otherwise
+ * the first card says in one line what was delivered.
  */
-export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDeps): AdaptiveCard[] {
+export function answerPaste(parsed: ParsedError[], locale: Locale, deps: PasteDeps): AdaptiveCard[] {
   const ui = deps.ui[locale];
+  const errors = parsed.filter((e) => e.outcome === undefined);
+  const delivered = parsed.filter((e) => e.outcome === 'delivered');
+  if (errors.length === 0) return [deps.renderCard('delivered', deliveredCardData(delivered, ui))];
+  const alsoDelivered = deliveredLine(delivered, ui);
+
   const groups = groupErrors(errors);
-  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g) => errorCard(g, locale, deps));
+  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g, i) => errorCard(g, locale, deps, i === 0 ? alsoDelivered : ''));
 
   const ranked = groups
     .map((g) => ({ g, x: explainCode(deps.knowledge, locale, g.best.enhancedCode) }))
@@ -88,15 +96,16 @@ export function answerPaste(errors: ParsedError[], locale: Locale, deps: PasteDe
       count: String(g.count),
     })),
     more: otherCodes.length ? escapeMarkdown(fill(ui.summaryMore, { count: ranked.length - listed.length, codes: otherCodes.join(', ') })) : '',
+    delivered: alsoDelivered,
   });
-  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(g, locale, deps))];
+  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(g, locale, deps, ''))];
 }
 
-function errorCard(g: Group, locale: Locale, deps: PasteDeps): AdaptiveCard {
+function errorCard(g: Group, locale: Locale, deps: PasteDeps, delivered: string): AdaptiveCard {
   const explanation = explainCode(deps.knowledge, locale, g.best.enhancedCode);
   const underlyingCode = explanation.expiredFormOf ?? g.best.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
   const underlying = underlyingCode && underlyingCode !== g.best.enhancedCode ? explainCode(deps.knowledge, locale, underlyingCode) : undefined;
   const error = g.count > 1 ? { ...g.best, occurrences: g.count } : g.best;
   const data = diagnosisCardData({ error, explanation, underlying, knowledge: deps.knowledge[locale], ui: deps.ui[locale], now: deps.now() });
-  return deps.renderCard('diagnosis', data);
+  return deps.renderCard('diagnosis', { ...data, delivered });
 }

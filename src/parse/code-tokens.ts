@@ -20,6 +20,15 @@ export interface CodeToken {
   inferred?: true;
 }
 
+/**
+ * A success that tells of a delivery (see ParsedError.outcome): a positive completion reply, 250 or 251
+ * (RFC 5321 §4.2.1), with its 2.x.x code; not the sender's 2.1.0 (MAIL FROM accepted) nor 2.7.x
+ * (authentication, TLS), which are steps of a session, not its outcome.
+ */
+export function isDeliveryReply(token: CodeToken): boolean {
+  return (token.reply === '250' || token.reply === '251') && token.code !== '2.1.0' && !token.code.startsWith('2.7.');
+}
+
 export function isEnhancedCode(value: string): boolean {
   return WHOLE_CODE.test(value);
 }

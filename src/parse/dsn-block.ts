@@ -60,6 +60,8 @@ export class DsnBlock {
   /** Postfix's `Diagnostic-Code: X-Postfix; connect to X[ip]:25: …` names the destination when there is no Remote-MTA. */
   private diagnosticDestination?: { server?: string; ip?: string; port?: number };
   private lastAttempt?: string;
+  /** RFC 3464 §2.3.3: `delivered`, `relayed` and `expanded` are successes; `failed` and `delayed` are not. */
+  private delivered = false;
   /** A Diagnostic-Code that is a bare reply (`smtp; 550 user unknown`) gives the reply code of the Status. */
   private diagnosticReply?: string;
   private end: number;
@@ -99,6 +101,9 @@ export class DsnBlock {
         this.diagnosticDestination ??= findDestination(afterType);
         this.diagnosticReply ??= /^([245]\d\d)(?:[ \t-]|$)/.exec(afterType)?.[1];
         break;
+      case 'action':
+        this.delivered = /^(?:delivered|relayed|expanded)\b/i.test(value.trim());
+        break;
       case 'last-attempt-date':
         if (value.trim()) this.lastAttempt = value.trim().slice(0, 100);
         break;
@@ -137,8 +142,9 @@ export class DsnBlock {
   finish(text: string, destinations?: ReadonlyMap<string, { server?: string; ip?: string; port?: number }>): { error: ParsedError; position: number }[] {
     const excerpt = text.slice(this.start, Math.min(this.end, this.start + MAX_EXCERPT_CHARS)).trim();
     const out = [...this.errors];
-    if (out.length === 0 && this.status && this.status.code[0] !== '2') {
+    if (out.length === 0 && this.status && (this.status.code[0] !== '2' || this.delivered)) {
       const error: ParsedError = { enhancedCode: this.status.code, quotedCodes: [], format: 'dsn', excerpt };
+      if (this.status.code[0] === '2') error.outcome = 'delivered';
       if (this.diagnosticReply && this.diagnosticReply[0] === this.status.code[0]) error.replyCode = this.diagnosticReply;
       out.push({ error, position: this.status.position });
     }

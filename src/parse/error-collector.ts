@@ -59,7 +59,9 @@ export class ErrorCollector {
 
   result(): ParsedError[] {
     const entries = [...this.byKey.values()].sort((a, b) => a.position - b.position);
-    return dropRefinedGeneric(mergeCopiesOfOneFailure(entries)).map((entry) => (entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error));
+    return dropRefinedGeneric(dropStepsOfFailedSessions(mergeCopiesOfOneFailure(entries))).map((entry) =>
+      entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error,
+    );
   }
 }
 
@@ -139,6 +141,28 @@ function agree(a: string | undefined, b: string | undefined): boolean {
 }
 
 /**
+ * A success followed by a failure to the same destination was a step of a session that then failed
+ * (`250 2.1.5 Recipient OK`, then `554 5.7.1` after DATA): only a success that nothing later contradicts
+ * is reported as delivered. A failure before it (a deferral, then the retry that got through) leaves it.
+ */
+function dropStepsOfFailedSessions(entries: Entry[]): Entry[] {
+  if (!entries.some((e) => e.error.outcome === 'delivered')) return entries;
+  const laterFailures: ParsedError[] = [];
+  const kept: Entry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const { error } = entries[i];
+    if (error.outcome === undefined) laterFailures.push(error);
+    else if (laterFailures.some((failure) => sameDestination(failure, error))) continue;
+    kept.push(entries[i]);
+  }
+  return kept.reverse();
+}
+
+function sameDestination(a: ParsedError, b: ParsedError): boolean {
+  return agree(a.recipient?.toLowerCase(), b.recipient?.toLowerCase()) && agree(a.server?.toLowerCase(), b.server?.toLowerCase()) && agree(a.ip, b.ip);
+}
+
+/**
  * `X.0.0` says only "permanent" or "transient" (RFC 3463 §3.1). When the same paste holds a specific
  * code of the same class for the same recipient, the generic one is a follow-on, not a failure of its
  * own: sendmail's `554 5.0.0 Service unavailable` summary, the `503 5.0.0 Need RCPT (recipient)` after a
@@ -160,8 +184,9 @@ function dropRefinedGeneric(entries: Entry[]): Entry[] {
   });
 }
 
+/** A failure's `X.0.0`; a delivery's `2.0.0` (`250 2.0.0 Ok: queued as …`) is a step of its own, never a follow-on. */
 function isGeneric(code: string): boolean {
-  return code.endsWith('.0.0');
+  return code.endsWith('.0.0') && code[0] !== '2';
 }
 
 /** How many facts an error carries: every field that is set, except the excerpt, format and count. */

@@ -147,6 +147,7 @@ export class ErrorReading implements ErrorCopy {
     const error: ParsedError = { enhancedCode: token.code, quotedCodes: this.readQuotedCodes(), format: 'plain', excerpt: '' };
     if (this.replyCode) error.replyCode = this.replyCode;
     if (token.inferred) error.enhancedCodeInferred = true;
+    if (token.code[0] === '2') error.outcome = 'delivered';
     if (this.description) error.description = this.description;
     if (this.remoteReply) error.remoteReply = this.remoteReply;
     if (this.server) error.server = this.server;
@@ -191,7 +192,9 @@ export class ErrorReading implements ErrorCopy {
 
   private readRecipient(): string | null {
     if (this.recipient === undefined) {
-      const candidate = this.prefix.recipient ?? this.around.recipient ?? findBracketedAddress(this.body.description);
+      // After a success code the `<…>` is the Message-ID (`250 2.6.0 <id@host> Queued mail for delivery`), not a recipient.
+      const inText = this.token.code[0] === '2' ? undefined : findBracketedAddress(this.body.description);
+      const candidate = this.prefix.recipient ?? this.around.recipient ?? inText;
       this.recipient = candidate && isEmailAddress(candidate) ? candidate : null;
     }
     return this.recipient;

@@ -11,7 +11,8 @@ import { MAX_ADDRESS_LINE_CHARS, MAX_DSN_BLOCK_ERRORS, MAX_FIELD_CHARS, MAX_HOST
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
-import { readBareReply } from './read-bare-reply';
+import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
+import { RegexCursor } from './regex-cursor';
 import { scanRange, type ErrorSink } from './scan-range';
 import type { ParsedError } from './types';
 
@@ -55,10 +56,10 @@ function startsWithCode(text: string, from: number, end: number): boolean {
 const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 /**
  * Any phrase readContextLine looks for, in any case (the Kelvin sign lower-cases to `k`). Most
- * lines have none, and one test is cheaper than lower-casing every line to find that out.
+ * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 const CONTEXT_PHRASES =
-  /tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our /i;
+  'tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our ';
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
 const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
@@ -71,6 +72,8 @@ const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server return
 class PasteReader {
   private readonly cursor: CodeTokenCursor;
   private readonly atSigns: CharCursor;
+  private readonly contextPhrases: RegexCursor;
+  private readonly bareReplies: RegexCursor;
   private recipient?: string;
   private remoteHost?: string;
   /** qmail names the server by IP on the lines around its reply ("203.0.113.77 does not like recipient."). */
@@ -95,6 +98,8 @@ class PasteReader {
     this.cursor = new CodeTokenCursor(text);
     this.listCursor = new CodeTokenCursor(text);
     this.atSigns = new CharCursor(text, '@');
+    this.contextPhrases = new RegexCursor(text, CONTEXT_PHRASES, 'i');
+    this.bareReplies = new RegexCursor(text, BARE_REPLY_SOURCE, 'm');
   }
 
   readLine(start: number, end: number, nextEnd: number): void {
@@ -158,7 +163,7 @@ class PasteReader {
     const around = { recipient: this.recipient, remoteHost: this.remoteHost, ip: this.relayIp };
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
-    if (found > 0 || readBareReply(text, first, end, hints, around, this.collector)) {
+    if (found > 0 || readBareReply(text, this.bareReplies, first, end, hints, around, this.collector)) {
       this.heldHost = undefined;
       return;
     }
@@ -179,8 +184,16 @@ class PasteReader {
 
   /** Lines without a code can still set context for the lines below (sendmail and Gmail bounce shapes). */
   private readContextLine(first: number, end: number): void {
-    const window = this.text.slice(first, Math.min(end, first + 300));
-    if (window.endsWith(']')) {
+    const windowEnd = Math.min(end, first + 300);
+    // Most lines end here, before any slice: no wrapped Postfix host, no Exim host line, no phrase.
+    const wrappedHost = this.text.charCodeAt(windowEnd - 1) === 93; /* ] */
+    const eximHost = startsWithIgnoreCase(this.text, first, 'host ');
+    if (!wrappedHost && !eximHost && !this.contextPhrases.firstIn(first, windowEnd)) {
+      this.forgetNdrContext();
+      return;
+    }
+    const window = this.text.slice(first, windowEnd);
+    if (wrappedHost) {
       // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`.
       const wrapped = WRAPPED_RELAY_HOST.exec(window.slice(-400));
       if (wrapped) {
@@ -188,14 +201,14 @@ class PasteReader {
         return;
       }
     }
-    if (startsWithIgnoreCase(this.text, first, 'host ')) {
+    if (eximHost) {
       const held = EXIM_HOST_LINE.exec(window.trimEnd());
       if (held) {
         this.heldHost = { host: held[1], ip: held[2] };
         return;
       }
     }
-    if (!CONTEXT_PHRASES.test(window)) {
+    if (!this.contextPhrases.firstIn(first, windowEnd)) {
       this.forgetNdrContext();
       return;
     }

@@ -3,6 +3,7 @@ import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
+import type { RegexCursor } from './regex-cursor';
 import type { ErrorSink } from './scan-range';
 
 /**
@@ -14,20 +15,27 @@ import type { ErrorSink } from './scan-range';
  * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read.
  * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
  */
-const REPLY = /(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"])/g;
+export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"])`;
 
-export function readBareReply(text: string, first: number, end: number, hints: PrefixHints, around: SurroundingFacts, sink: ErrorSink): boolean {
+/** Reads with a RegexCursor over BARE_REPLY_SOURCE (flag `m`: `$` is a line end), so most lines, which hold none, cost no slice. */
+export function readBareReply(
+  text: string,
+  replies: RegexCursor,
+  first: number,
+  end: number,
+  hints: PrefixHints,
+  around: SurroundingFacts,
+  sink: ErrorSink,
+): boolean {
   if (sink.full) return false;
-  const window = text.slice(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
-  REPLY.lastIndex = 0;
-  const m = REPLY.exec(window);
+  const m = replies.firstIn(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
   if (!m) return false;
-  const at = first + m.index;
+  const at = m.index;
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
   if (prefix.kind !== 'relay' && !pythonTuple) return false;
   if (pythonTuple) prefix.replyIsRemote = true;
-  const reply = window.slice(m.index, m.index + 3);
+  const reply = text.slice(at, at + 3);
   const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${m[1]}.0.0`, reply, inferred: true };
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);

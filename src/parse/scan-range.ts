@@ -1,5 +1,5 @@
 import { startsWithIgnoreCase } from './char-classes';
-import type { CodeTokenCursor } from './code-tokens';
+import { isDeliveryReply, type CodeTokenCursor } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
 import { readErrorBody } from './read-error-body';
@@ -33,8 +33,8 @@ export function scanRange(
     const token = cursor.next(pos, to);
     if (!token) break;
     pos = token.end;
-    // 2.x.x is success (RFC 3463 §3.1), e.g. "250 2.0.0 OK" in a pasted SMTP transcript.
-    if (token.code[0] === '2') continue;
+    // 2.x.x is success (RFC 3463 §3.1): read only when it tells of a delivery ("250 2.1.5 Recipient OK"), see ParsedError.outcome.
+    if (token.code[0] === '2' && !isDeliveryReply(token)) continue;
     // Old NDRs lead with the code and then quote the full reply: "#5.7.1 smtp;550 5.7.1 …"; read the reply.
     if (!token.reply && isFollowedBySmtpReply(text, token.end, to)) continue;
 

@@ -36,6 +36,17 @@ export interface ParsedError {
   recipient?: string;
   /** How many times the same error (code, server, IP, reply) appears in the paste, when more than once. */
   occurrences?: number;
+  /**
+   * `'delivered'`: not a failure but a success the paste shows for a recipient or a message: a positive
+   * completion reply (RFC 5321 §4.2.1, 250 or 251) with its 2.x.x code, such as `250 2.1.5 Recipient OK`,
+   * `250 2.0.0 Ok: queued as …`, Exchange's `250 2.6.0 <id> Queued mail for delivery`, or a DSN block with
+   * `Action: delivered`. Absent on every failure, so a caller that only wants failures filters on it.
+   * Not reported at all: the other successes of a session (`220 2.0.0 Ready to start TLS`, the sender's
+   * `250 2.1.0 Sender OK`, `235 2.7.0 Authentication successful`), a bare `2.x.x` without a reply code (as
+   * often a version as a code), and a success followed by a failure to the same destination (a step of the
+   * session that then failed, such as `250 2.1.5` before `554 5.7.1` at DATA).
+   */
+  outcome?: 'delivered';
   /** Which shape it was read from. */
   format: ParsedFormat;
   /** The snippet of the paste this error was read from, at most 500 characters. */

@@ -78,6 +78,7 @@ function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
     ipRangesUrl: '',
     fixNow: null,
     diagnose: null,
+    delivered: '',
     alert: null,
     t: diagnosisLabels(ui),
   };

@@ -44,6 +44,19 @@ export interface SummaryCardData {
   t: { code: string; destination: string; count: string };
   rows: { code: string; color: 'attention' | 'warning'; destination: string; count: string }[];
   more: string;
+  /** The successes of the same paste in one line ("Delivered in the same paste: …"), or ''. */
+  delivered: string;
+}
+
+/** A paste of success lines only (ParsedError.outcome 'delivered'): delivered, and where to. */
+export interface DeliveredCardData {
+  title: string;
+  text: string;
+  deliveries: { code: string; destination: string }[];
+  more: string;
+  /** The first success line as pasted, shown as plain text (a TextRun). */
+  pasted: string;
+  t: { code: string; destination: string; pastedTitle: string };
 }
 
 export interface ConnectorsCardData {
@@ -60,6 +73,7 @@ export interface ConnectorsCardData {
 export interface CardData {
   diagnosis: DiagnosisCardData;
   summary: SummaryCardData;
+  delivered: DeliveredCardData;
   help: HelpCardData;
   'no-code': NoCodeCardData;
   connectors: ConnectorsCardData;
@@ -77,6 +91,7 @@ export type CardName = keyof CardData;
 export const CARD_NAMES = Object.keys({
   diagnosis: true,
   summary: true,
+  delivered: true,
   help: true,
   'no-code': true,
   connectors: true,

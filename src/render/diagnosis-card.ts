@@ -30,6 +30,8 @@ export interface DiagnosisCardData {
   fixNow: null | { title: string; hint: string; data: Record<string, unknown> };
   /** Probe the destination named in the paste, for connector errors. */
   diagnose: null | { title: string; data: Record<string, unknown> };
+  /** The successes of the same paste in one line ("Delivered in the same paste: …"), or ''. */
+  delivered: string;
   /** Set on alert cards: the alert's own header and its Acknowledge / Mute buttons. */
   alert: null | AlertHeader;
   t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & {
@@ -146,6 +148,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
           },
         }
       : null,
+    delivered: '',
     alert: null,
     diagnose:
       (x.connector || underlying?.connector) && (error.server || error.ip)

@@ -194,6 +194,37 @@ describe('group chats, channels and languages', () => {
   });
 });
 
+describe('success lines in a paste', () => {
+  it('answers a paste of only success lines with a delivered card naming the server and recipient, not "no error code"', async () => {
+    const log = [
+      'Jan 23 03:30:03 mx1 postfix/smtp[21388]: 4JhJXC248TzgB0: to=<jane@contoso.com>, relay=mx.contoso.com[203.0.113.9]:25, delay=0.51, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 4JhJXC5F4CzgB6)',
+      'Jan 23 03:30:03 mx1 postfix/qmgr[11964]: 4JhJXC248TzgB0: removed',
+    ].join('\n');
+    const { texts } = await paste(log, { expectCards: 1 });
+    expect(texts[0]).toContain('Delivered');
+    expect(texts[0]).toContain('250 2.0.0');
+    expect(texts[0]).toContain('mx.contoso.com (203.0.113.9) · jane@contoso.com');
+    expect(texts[0]).not.toContain('I did not find a delivery error code');
+  });
+
+  it('gives the failures of a mixed paste their cards and mentions what was delivered', async () => {
+    const trace = [
+      '<jane@contoso.com>: host mx.contoso.com[203.0.113.9] said: 250 2.1.5 Recipient OK',
+      '<joe@contoso.com>: host mx.contoso.com[203.0.113.9] said: 550 5.1.1 <joe@contoso.com>: Recipient address rejected: User unknown',
+    ].join('\n');
+    const { texts } = await paste(trace, { expectCards: 1 });
+    expect(texts[0]).toContain('5.1.1');
+    expect(texts[0]).toContain('Delivered in the same paste: 250 2.1.5 to mx.contoso.com (203.0.113.9) · jane@contoso.com');
+  });
+
+  it('does not call a session that failed after its recipient was accepted delivered', async () => {
+    const session = 'RCPT TO:<jane@contoso.com>\n250 2.1.5 Recipient OK\nDATA\n354 Start mail input\n554 5.7.1 Message rejected as spam';
+    const { texts } = await paste(session, { expectCards: 1 });
+    expect(texts[0]).toContain('5.7.1');
+    expect(texts[0]).not.toContain('Delivered');
+  });
+});
+
 describe('text without an error code, and commands', () => {
   it('answers text with no code with what to paste and an example', async () => {
     const { texts } = await paste('mail to our on-prem server is stuck, help?', { expectCards: 1 });

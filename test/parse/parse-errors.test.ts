@@ -131,8 +131,12 @@ describe('parseErrors', () => {
     expect(dsn).toMatchObject({ enhancedCode: '5.4.316', recipient: 'user@contoso.com', format: 'dsn' });
   });
 
-  it('ignores success codes', () => {
-    expect(parseErrors('250 2.0.0 OK queued\n250 2.1.5 Recipient OK')).toEqual([]);
+  it('reports success replies as delivered, never as failures (see test/parse/delivered.test.ts)', () => {
+    const errors = parseErrors('250 2.0.0 OK queued\n250 2.1.5 Recipient OK');
+    expect(errors.map((e) => [e.enhancedCode, e.outcome])).toEqual([
+      ['2.0.0', 'delivered'],
+      ['2.1.5', 'delivered'],
+    ]);
   });
 
   it('bounds every field to 1000 characters and the excerpt to 500', () => {

@@ -82,6 +82,45 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
       }
     });
 
+    it(`the delivered card, and the delivered line on error and summary cards, in ${locale}`, () => {
+      const delivered = (i: number): ParsedError => ({
+        enhancedCode: i % 2 ? '2.1.5' : '2.0.0',
+        replyCode: '250',
+        outcome: 'delivered',
+        description: 'Ok: queued as 4JhJXC5F4CzgB6 *not bold*',
+        quotedCodes: [],
+        server: `mx${i}.contoso.com`,
+        ip: '203.0.113.9',
+        recipient: 'jane_doe@contoso.com',
+        format: 'plain',
+        excerpt: 'status=sent (250 2.0.0 Ok: queued as 4JhJXC5F4CzgB6)',
+      });
+      const deps = { knowledge, ui, renderCard, now: () => now };
+      const [only] = answerPaste([delivered(0)], locale, deps);
+      expectValid(only);
+      const onlyText = visibleTexts(only).join('\n');
+      expect(onlyText).toContain(ui[locale].deliveredTitle);
+      expect(onlyText).toContain('250 2.0.0');
+      expect(onlyText).toContain('mx0.contoso.com (203.0.113.9) · jane_doe@contoso.com');
+      expect(onlyText).not.toContain(ui[locale].noCodeTitle);
+      const longTrace = answerPaste(
+        Array.from({ length: 20 }, (_, i) => delivered(i)),
+        locale,
+        deps,
+      );
+      expect(longTrace).toHaveLength(1);
+      expectValid(longTrace[0]);
+
+      const mixed = answerPaste([richError('5.1.1'), delivered(1)], locale, deps);
+      expect(mixed).toHaveLength(1);
+      expectValid(mixed[0]);
+      expect(visibleTexts(mixed[0]).join('\n')).toContain('250 2.1.5');
+      const many = Array.from({ length: 30 }, (_, i) => ({ ...richError('4.4.316'), server: `host${i}.contoso.com` }));
+      const [summary] = answerPaste([...many, delivered(3)], locale, deps);
+      expectValid(summary);
+      expect(visibleTexts(summary).join('\n')).toContain('mx3.contoso.com');
+    });
+
     it(`the summary, help, no-code and command cards in ${locale}`, () => {
       const many = Array.from({ length: 30 }, (_, i) => ({ ...richError(i % 2 ? '4.4.316' : '5.1.1'), server: `host${i}.contoso.com` }));
       const cards = answerPaste(many, locale, { knowledge, ui, renderCard, now: () => now });
