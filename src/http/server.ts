@@ -102,17 +102,18 @@ export function createServer(deps: ServerDeps): restify.Server {
 }
 
 /**
- * Answers a refused request and closes its connection: whatever is left of its body is never read, so a
- * sender trickling a large body gets its answer at once and holds no memory or socket afterwards.
+ * Answers a refused request and closes its connection: whatever is left of its body is dropped unread, so a
+ * sender trickling a large body gets its answer at once and the bot holds none of it.
  */
 export function refuse(req: restify.Request, res: restify.Response, err: HttpError): void {
-  res.setHeader('connection', 'close');
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-  // Ending (not resetting) lets the answer reach a sender still writing; a sender that keeps the socket
-  // open anyway is cut off shortly after.
+  // The rest of the body is read and dropped, never kept, and the connection ended (FIN), not reset: a
+  // reset throws away the answer on its way to a sender still writing. (A "Connection: close" answer makes
+  // Node destroy the socket right after it, which resets it.) A sender that keeps writing anyway is cut off
+  // by the request time limit.
   res.once('finish', () => {
+    req.resume();
     req.socket.end();
-    setTimeout(() => req.socket.destroy(), 2000).unref();
   });
   res.json(err.status, { error: { code: err.code, message: err.message } });
 }

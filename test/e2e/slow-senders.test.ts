@@ -40,6 +40,16 @@ function slowPost(url: string, path: string, headers: Record<string, string>, fi
 }
 
 /** The middle of five /healthz answer times while the attack goes on (one sample can catch a GC pause). */
+/** How the senders were answered so far (status line, or still open / closed without one), for a failure message. */
+function answers(senders: Slow[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of senders) {
+    const key = s.answer.slice(0, 12) || (s.closed ? 'closed' : 'open');
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
 async function healthMs(url: string): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -88,7 +98,7 @@ describe('senders that trickle large bodies without being authenticated', () => 
     // depends on the machine's load, so wait for a good share, not all).
     await until(() => senders.filter((s) => s.answer.startsWith('HTTP/1.1 503')).length >= CONNECTIONS / 4, 15_000);
     const busy = senders.filter((s) => s.answer.startsWith('HTTP/1.1 503'));
-    expect(busy.length).toBeGreaterThanOrEqual(CONNECTIONS / 4);
+    expect(busy.length, JSON.stringify(answers(senders))).toBeGreaterThanOrEqual(CONNECTIONS / 4);
     expect(busy[0]!.answer.toLowerCase()).toContain('retry-after: 5');
     expect(await healthMs(bot.url)).toBeLessThan(100);
     expect(rssMb(bot.pid) - before).toBeLessThan(100);
@@ -133,7 +143,7 @@ describe('alert senders that trickle large bodies', () => {
     // depends on the machine's load, so wait for a good share, not all).
     await until(() => senders.filter((s) => s.answer.startsWith('HTTP/1.1 503')).length >= CONNECTIONS / 4, 15_000);
     const busy = senders.filter((s) => s.answer.startsWith('HTTP/1.1 503'));
-    expect(busy.length).toBeGreaterThanOrEqual(CONNECTIONS / 4);
+    expect(busy.length, JSON.stringify(answers(senders))).toBeGreaterThanOrEqual(CONNECTIONS / 4);
     expect(busy[0]!.answer.toLowerCase()).toContain('retry-after: 5');
     expect(await healthMs(bot.url)).toBeLessThan(100);
     expect(rssMb(bot.pid) - before).toBeLessThan(100);
