@@ -3,8 +3,13 @@
 //
 //   MicrosoftAppId=<bot app id GUID> npm run package            (BOT_ID is accepted too)
 //   APP_VERSION=1.2.3 MicrosoftAppId=... npm run package -- --out /tmp/app.zip
+//   PRIVACY_URL=https://contoso.com/privacy TERMS_URL=https://contoso.com/terms MicrosoftAppId=... npm run package
 //
-// The bot id placeholder "${{BOT_ID}}" in manifest/manifest.json is replaced by the GUID from the environment.
+// The placeholder "${{BOT_ID}}" in manifest/manifest.json (the app's `id` and `bots[0].botId`) is replaced by
+// the GUID from the environment, so no fixed id is committed: each deployment's package carries its own
+// bot's id, and the app id stays the same across uploads of that bot (Teams updates the app in place).
+// PRIVACY_URL / TERMS_URL replace developer.privacyUrl / termsOfUseUrl (default: docs/privacy.md and
+// docs/terms.md on the project's GitHub page).
 // The manifest is validated against the official schema (node_modules/@microsoft/app-manifest) when that
 // package and ajv-draft-04 are installed (they are devDependencies); otherwise only basic checks run.
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -37,7 +42,7 @@ function parseArgs(argv) {
     } else if (arg.startsWith('--out=')) {
       out = resolve(arg.slice('--out='.length));
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: MicrosoftAppId=<GUID> node scripts/package-app.mjs [--out <path>]');
+      console.log('usage: MicrosoftAppId=<GUID> [APP_VERSION=x.y.z] [PRIVACY_URL=https://…] [TERMS_URL=https://…] node scripts/package-app.mjs [--out <path>]');
       process.exit(0);
     } else {
       fail(`unknown argument ${arg}; usage: node scripts/package-app.mjs [--out <path>]`);
@@ -66,6 +71,14 @@ function substitute(value, botId) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, botId)]));
   }
   return value;
+}
+
+function isHttpsUrl(value) {
+  try {
+    return new URL(value).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function pngSize(buf) {
@@ -116,6 +129,16 @@ async function main() {
   if (version) {
     if (!SEMVER.test(version)) fail(`APP_VERSION must be MAJOR.MINOR.PATCH, e.g. 1.0.3 (got "${version}")`);
     manifest.version = version;
+  }
+
+  for (const [name, key] of [
+    ['PRIVACY_URL', 'privacyUrl'],
+    ['TERMS_URL', 'termsOfUseUrl'],
+  ]) {
+    const url = process.env[name]?.trim();
+    if (!url) continue;
+    if (!isHttpsUrl(url) || url.length > 2048) fail(`${name} must be an https URL of at most 2048 characters, e.g. https://contoso.com/privacy (got "${url}")`);
+    manifest.developer[key] = url;
   }
 
   const leftover = JSON.stringify(manifest).match(/\$\{\{[^}]*\}\}/);

@@ -12,7 +12,6 @@ const root = resolve(__dirname, '..', '..');
 const manifestDir = join(root, 'manifest');
 const schemaPath = join(root, 'node_modules/@microsoft/app-manifest/build/json-schemas/teams/v1.29/MicrosoftTeams.schema.json');
 const SAMPLE_BOT_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const GUID = /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/;
 
 type Json = Record<string, any>;
 
@@ -185,7 +184,7 @@ describe('manifest/manifest.json', () => {
     expect(m.$schema).toBe('https://developer.microsoft.com/en-us/json-schemas/teams/v1.29/MicrosoftTeams.schema.json');
     expect(m.manifestVersion).toBe('1.29');
     expect(m.version).toBe('0.1.0');
-    expect(m.id).toMatch(GUID);
+    expect(m.id).toBe('${{BOT_ID}}');
     expect(m.developer.name).toBe('Mail Flow Doctor');
     for (const k of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) {
       expect(m.developer[k]).toMatch(/^https:\/\/github\.com\/mail-flow-doctor/);
@@ -204,6 +203,23 @@ describe('manifest/manifest.json', () => {
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
     expect(bot.supportsFiles).toBe(false);
     expect(bot.isNotificationOnly).toBe(false);
+  });
+
+  it('commits no fixed app or bot id: the only ids are the ${{BOT_ID}} placeholder the package fills in', () => {
+    const text = readFileSync(join(manifestDir, 'manifest.json'), 'utf8');
+    expect(text.match(/[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}/g)).toBeNull();
+    expect(text.match(/\$\{\{[^}]*\}\}/g)).toEqual(['${{BOT_ID}}', '${{BOT_ID}}']);
+  });
+
+  it('points privacyUrl and termsOfUseUrl at the privacy and terms pages shipped in this repository', () => {
+    const { developer } = rawManifest();
+    for (const [key, file] of [
+      ['privacyUrl', 'docs/privacy.md'],
+      ['termsOfUseUrl', 'docs/terms.md'],
+    ]) {
+      expect(developer[key]).toBe(`https://github.com/mail-flow-doctor/mail-flow-doctor/blob/main/${file}`);
+      expect(readFileSync(join(root, file), 'utf8')).toMatch(/^# /);
+    }
   });
 
   it('lists the same commands for every scope, titles <= 32 and descriptions <= 128 chars', () => {
@@ -291,9 +307,10 @@ describe('scripts/package-app.mjs', () => {
       expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
 
       const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+      expect(manifest.id).toBe(SAMPLE_BOT_ID);
       expect(manifest.bots[0].botId).toBe(SAMPLE_BOT_ID);
       expect(manifest.$schema).toBe(rawManifest().$schema);
-      expect(manifest.id).toBe(rawManifest().id);
+      expect(manifest.developer).toEqual(rawManifest().developer);
       expect(manifest.version).toBe('0.1.0');
       expect(JSON.stringify(manifest)).not.toContain('${{');
       const validate = makeValidator();
@@ -314,8 +331,32 @@ describe('scripts/package-app.mjs', () => {
       runPackage(['--out', out], { ...envWithout('MicrosoftAppId'), BOT_ID: SAMPLE_BOT_ID, APP_VERSION: '2.3.4' });
       const entries = readZip(readFileSync(out));
       const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+      expect(manifest.id).toBe(SAMPLE_BOT_ID);
       expect(manifest.bots[0].botId).toBe(SAMPLE_BOT_ID);
       expect(manifest.version).toBe('2.3.4');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('puts PRIVACY_URL and TERMS_URL into the package, still valid against the schema', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfd-pkg-'));
+    try {
+      const out = join(dir, 'app.zip');
+      runPackage(['--out', out], {
+        ...envWithout('BOT_ID', 'APP_VERSION'),
+        MicrosoftAppId: SAMPLE_BOT_ID,
+        PRIVACY_URL: 'https://contoso.example/mail-flow-doctor/privacy',
+        TERMS_URL: 'https://contoso.example/mail-flow-doctor/terms',
+      });
+      const manifest = JSON.parse(
+        readZip(readFileSync(out))
+          .find((e) => e.name === 'manifest.json')!
+          .data.toString('utf8'),
+      );
+      expect(manifest.developer.privacyUrl).toBe('https://contoso.example/mail-flow-doctor/privacy');
+      expect(manifest.developer.termsOfUseUrl).toBe('https://contoso.example/mail-flow-doctor/terms');
+      expect(makeValidator()(manifest)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -345,6 +386,11 @@ describe('scripts/package-app.mjs', () => {
 
   it('exits non-zero when the bot id is not a GUID', () => {
     expectFailure({ ...envWithout('BOT_ID'), MicrosoftAppId: 'not-a-guid' }, /MicrosoftAppId.*GUID/);
+  });
+
+  it('exits non-zero when PRIVACY_URL or TERMS_URL is not an https URL', () => {
+    expectFailure({ ...envWithout('BOT_ID'), MicrosoftAppId: SAMPLE_BOT_ID, PRIVACY_URL: 'http://contoso.example/privacy' }, /PRIVACY_URL.*https/);
+    expectFailure({ ...envWithout('BOT_ID'), MicrosoftAppId: SAMPLE_BOT_ID, TERMS_URL: 'terms.md' }, /TERMS_URL.*https/);
   });
 
   it('exits non-zero on a malformed APP_VERSION', () => {
