@@ -10,7 +10,8 @@ export function splitHostPort(value: string | undefined): { host: string; port?:
   if (colon > 0 && v.indexOf(':') === colon) {
     const portText = v.slice(colon + 1);
     if (/^\d{1,5}$/.test(portText) && Number(portText) <= 65535) {
-      const host = v.slice(0, colon).trim();
+      // `72.x.x.x.:25`: an anonymised address with a full stop typed before the port.
+      const host = v.slice(0, colon).trim().replace(/\.$/, '');
       // `:25` alone names no host; the next candidate is read instead.
       return host ? { host, port: Number(portText) } : undefined;
     }

@@ -50,6 +50,9 @@ const KNOWN_TAGS = new Set([
   'sup',
   'hr',
 ]);
+/** After a `<br>`: more breaks and blanks, then `[Key=` (bounded: at most 80 characters are looked at). */
+const BRACKET_FIELD_AFTER_BREAKS = /^(?:\s|<br\s?\/?>){0,20}\[[A-Za-z][A-Za-z0-9]{0,40}\s{0,2}=/i;
+
 /** Tags that start a new line; consecutive ones give one line break (`</p><p>` is one break, not two). */
 const BLOCK_TAGS = new Set(['p', 'div', 'li', 'tr', 'ul', 'ol', 'table', 'tbody', 'thead', 'pre', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr']);
 const CELL_TAGS = new Set(['td', 'th']);
@@ -90,6 +93,8 @@ function normalizeLfText(text: string): string | undefined {
   let visible = false;
   let mentionChecked = false;
   let cellGap = false;
+  /** The last thing written is a `<br>` turned into a space between bracket fields. */
+  let fieldGap = false;
   // `&nbsp;` is written as the space the clean-up would make of it; `last` and `visible` still see what was pasted.
   const push = (s: string, written = s): void => {
     if (!s) return;
@@ -98,6 +103,7 @@ function normalizeLfText(text: string): string | undefined {
       if (last !== ' ' && last !== '\n' && !/^\s/.test(s)) out.push(' ');
     }
     cellGap = false;
+    fieldGap = false;
     out.push(written);
     last = s[s.length - 1];
     if (!visible && /\S/.test(s)) visible = true;
@@ -150,7 +156,11 @@ function normalizeLfText(text: string): string | undefined {
       if (close && close.index - tag.end <= MAX_MENTION_CHARS && close[1].toLowerCase() === tag.name) next = close.index + close[0].length;
     }
     if (tag.name === 'br') {
-      push('\n');
+      // `[LastAttemptedServerName=…]<br><br>[LastAttemptedIP=…]`: breaks between one error's bracket fields
+      // (as web pages and tables write them) keep the fields on one line, where the parser reads them together.
+      const between: boolean = (last === ']' || (fieldGap && last === ' ')) && BRACKET_FIELD_AFTER_BREAKS.test(text.slice(next, next + 80));
+      push(between ? ' ' : '\n');
+      fieldGap = between;
     } else if (BLOCK_TAGS.has(tag.name)) {
       if (out.length > 0 && last !== '\n') push('\n');
     } else if (CELL_TAGS.has(tag.name) && tag.closing) {

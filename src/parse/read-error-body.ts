@@ -217,9 +217,33 @@ export function isCloseQuoteAt(text: string, i: number, limit: number, closers: 
   return i < limit && isQuoteChar(c) && isOneOf(c, closers) && (i + 1 >= limit || !isWordChar(text.charCodeAt(i + 1)));
 }
 
+/**
+ * Spaces and tabs between the parts of an error, and the `<br>` line breaks that pastes from web pages
+ * and Teams' HTML keep between bracket fields (`[LastAttemptedServerName=…]<br><br>[LastAttemptedIP=…]`),
+ * also as line ends once the HTML is text. At most 64 characters are looked at: linear in the paste.
+ */
 function skipBlanks(text: string, from: number, limit: number): number {
   let j = from;
   const cap = Math.min(limit, from + 64);
-  while (j < cap && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
-  return j;
+  for (;;) {
+    while (j < cap && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+    const br = lineBreakTagEnd(text, j, cap);
+    if (br >= 0) {
+      j = br;
+      continue;
+    }
+    // The same breaks once HTML is turned into text: line ends, but only when a `[Key=` field follows.
+    let k = j;
+    while (k < cap && (text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13 || text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    return k > j && matchFieldKey(text, k) ? k : j;
+  }
+}
+
+/** Where `<br>`, `<br/>` or `<br />` (any case) at `at` ends, or -1. */
+function lineBreakTagEnd(text: string, at: number, cap: number): number {
+  if (text.charCodeAt(at) !== 60 /* < */ || (text.charCodeAt(at + 1) | 0x20) !== 98 /* b */ || (text.charCodeAt(at + 2) | 0x20) !== 114 /* r */) return -1;
+  let k = at + 3;
+  if (text.charCodeAt(k) === 32) k++;
+  if (text.charCodeAt(k) === 47 /* / */) k++;
+  return text.charCodeAt(k) === 62 /* > */ && k < cap ? k + 1 : -1;
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { normalizeText } from '../../src/parse/normalize-text';
+import { parseErrors } from '../../src/parse/parse-errors';
+
+const LED =
+  '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail]<br><br>[LastAttemptedServerName=mail.contoso.com]<br/>[LastAttemptedIP=72.x.x.x.:25]';
+
+const destination = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, server: e.server, ip: e.ip, port: e.port }));
+
+describe('an error whose bracket fields are split by <br> (web pages, tables, Teams HTML)', () => {
+  it('reads the fields after the breaks, as pasted and once the HTML is text', () => {
+    const expected = [{ code: '4.4.317', server: 'mail.contoso.com', ip: '72.x.x.x', port: 25 }];
+    expect(destination(LED)).toEqual(expected);
+    expect(destination(normalizeText(LED))).toEqual(expected);
+  });
+
+  it('keeps a <br> that does not lead to another field as a line break', () => {
+    expect(normalizeText('[LastAttemptedIP=203.0.113.5:25]<br>Next line')).toBe('[LastAttemptedIP=203.0.113.5:25]\nNext line');
+  });
+
+  it('reads an anonymised address written with a full stop before its port', () => {
+    expect(destination('450 4.4.316 Connection refused [LastAttemptedIP=72.x.x.x.:25]')).toEqual([
+      { code: '4.4.316', server: undefined, ip: '72.x.x.x', port: 25 },
+    ]);
+  });
+});
