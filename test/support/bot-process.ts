@@ -12,10 +12,10 @@ export interface BotProcess {
   kill(): Promise<void>;
 }
 
-/** The bot as users run it: its own process (src/index.ts through tsx), port 0, settings from the environment. */
+/** The bot as users run it: its own process (src/index.ts, compiled on the fly by tsx), port 0, settings from the environment. */
 export async function startBotProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<BotProcess> {
-  const cli = require.resolve('tsx/cli');
-  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', cli, path.join(ROOT, 'src', 'index.ts')], {
+  // tsx as a loader in this very process (not its CLI, which runs the bot in a child): `pid` is the bot's.
+  const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', path.join(ROOT, 'src', 'index.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
