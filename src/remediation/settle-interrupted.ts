@@ -3,8 +3,9 @@ import type { Logger } from '../log/logger';
 import { pickLocale } from '../knowledge/load-knowledge';
 import { fixResultCardData } from '../render/fix-cards';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
-import type { UiCatalog } from '../render/ui-strings';
-import type { AuditLog } from './audit-log';
+import type { UiCatalog, UiStrings } from '../render/ui-strings';
+import type { Actor } from './actor';
+import type { AuditLog, AuditResult } from './audit-log';
 import type { ExchangeBackend } from './backends/exchange-backend';
 import { readSetting } from './kinds';
 import type { Operation, Operations } from './operations';
@@ -46,84 +47,69 @@ export async function settleInterrupted(deps: SettleDeps): Promise<number> {
   return settled;
 }
 
-async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
-  const current = await readSetting(deps.exchange, op.change);
-  const locale = pickLocale(op.card?.locale);
-  const ui = deps.ui[locale];
-  const actor = (op.status === 'undoing' ? op.undoneBy : op.appliedBy) ?? op.appliedBy ?? op.proposedBy;
-  const at = deps.clock().toISOString();
-  let outcome: 'applied' | 'failed' | 'undone';
-  let won = false;
-  let done: Operation | undefined;
-  let reason = '';
+/** What a half-way operation becomes, from what Exchange shows now. */
+interface Settlement {
+  to: Operation['status'];
+  card: 'applied' | 'failed' | 'undone';
+  patch: Partial<Operation>;
+  audit: { verb: 'applyFix' | 'undoFix'; result: AuditResult; detail: string; before?: unknown; after?: unknown };
+  /** Shown on the card: why, in the user's language. */
+  reason: string;
+}
+
+function settlementOf(op: Operation, current: unknown, actor: Actor, at: string, ui: UiStrings): Settlement {
   if (op.status === 'applying') {
     if (current === op.change.to && op.before !== undefined) {
-      ({ won, op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { after: current, appliedBy: actor, appliedAt: at }, EXACT));
-      outcome = 'applied';
-      if (won)
-        await deps.audit.record({
-          actor,
-          verb: 'applyFix',
-          change: op.change,
-          result: 'applied',
-          before: op.before,
-          after: current,
-          detail: 'applied, confirmed after a restart',
-          operationId: op.id,
-          conversationId: op.conversationId,
-        });
-    } else {
-      reason = ui.notMadeAfterRestart;
-      ({ won, op: done } = await deps.operations.transition(op.id, ['applying'], 'failed', { error: reason }, EXACT));
-      outcome = 'failed';
-      if (won)
-        await deps.audit.record({
-          actor,
-          verb: 'applyFix',
-          change: op.change,
-          result: 'failed',
-          detail: 'not made: the bot restarted before Exchange confirmed it',
-          operationId: op.id,
-          conversationId: op.conversationId,
-        });
+      return {
+        to: 'applied',
+        card: 'applied',
+        patch: { after: current, appliedBy: actor, appliedAt: at },
+        audit: { verb: 'applyFix', result: 'applied', detail: 'applied, confirmed after a restart', before: op.before, after: current },
+        reason: ui.settledAfterRestart,
+      };
     }
-  } else {
-    if (current === op.before) {
-      ({ won, op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: op.undoneBy ?? actor, undoneAt: at }, EXACT));
-      outcome = 'undone';
-      if (won)
-        await deps.audit.record({
-          actor,
-          verb: 'undoFix',
-          change: op.change,
-          result: 'undone',
-          before: op.after,
-          after: current,
-          detail: 'undone, confirmed after a restart',
-          operationId: op.id,
-          conversationId: op.conversationId,
-        });
-    } else {
-      ({ won, op: done } = await deps.operations.transition(op.id, ['undoing'], 'applied', {}, EXACT));
-      outcome = 'applied';
-      reason = ui.undoNotMadeAfterRestart;
-      if (won)
-        await deps.audit.record({
-          actor: op.undoneBy ?? actor,
-          verb: 'undoFix',
-          change: op.change,
-          result: 'failed',
-          detail: 'undo not made: the bot restarted before Exchange confirmed it; the change stays applied',
-          operationId: op.id,
-          conversationId: op.conversationId,
-        });
-    }
+    return {
+      to: 'failed',
+      card: 'failed',
+      patch: { error: ui.notMadeAfterRestart },
+      audit: { verb: 'applyFix', result: 'failed', detail: 'not made: the bot restarted before Exchange confirmed it' },
+      reason: ui.notMadeAfterRestart,
+    };
   }
+  if (current === op.before) {
+    return {
+      to: 'undone',
+      card: 'undone',
+      patch: { undoneBy: op.undoneBy ?? actor, undoneAt: at },
+      audit: { verb: 'undoFix', result: 'undone', detail: 'undone, confirmed after a restart', before: op.after, after: current },
+      reason: ui.settledAfterRestart,
+    };
+  }
+  return {
+    to: 'applied',
+    card: 'applied',
+    patch: {},
+    audit: { verb: 'undoFix', result: 'failed', detail: 'undo not made: the bot restarted before Exchange confirmed it; the change stays applied' },
+    reason: ui.undoNotMadeAfterRestart,
+  };
+}
+
+async function settle(op: Operation, deps: SettleDeps): Promise<boolean> {
+  const current = await readSetting(deps.exchange, op.change);
+  const ui = deps.ui[pickLocale(op.card?.locale)];
+  const actor = (op.status === 'undoing' ? op.undoneBy : op.appliedBy) ?? op.appliedBy ?? op.proposedBy;
+  const settlement = settlementOf(op, current, actor, deps.clock().toISOString(), ui);
+  const { won, op: done } = await deps.operations.transition(op.id, [op.status], settlement.to, settlement.patch, EXACT);
+  if (won) await deps.audit.record({ actor, change: op.change, operationId: op.id, conversationId: op.conversationId, ...settlement.audit });
   if (!won || !done) return false; // another instance settled it first
+  const { card: outcome, reason } = settlement;
   deps.logger.info('settled a change interrupted by a restart', { operationId: op.id, outcome });
   if (op.card) {
-    const note = outcome === 'failed' ? '' : reason || ui.settledAfterRestart;
-    const card = deps.renderCard('fix-result', fixResultCardData(done, outcome, ui, outcome === 'failed' ? reason : '', { note }));
+    // A failure's reason is the headline; otherwise it is the note under the result.
+    const card = deps.renderCard(
+      'fix-result',
+      fixResultCardData(done, outcome, ui, outcome === 'failed' ? reason : '', { note: outcome === 'failed' ? '' : reason }),
+    );
     await deps
       .update(op.card.reference, op.card.messageId, card)
       .catch((err) => deps.logger.warn('could not update the card of a settled change', { operationId: op.id, err: err as Error }));
