@@ -122,7 +122,7 @@ function readFieldValue(text: string, from: number, limit: number, frame: BodyFr
       if (depth === 0) return { end: j, next: j + 1 };
       depth--;
     } else if (c === 91 /* [ */) {
-      // `[LastAttemptedIP=203.0.113.5:25 [XXX.eop-APC01.prod.protection.outlook.com]`: the `]` is missing before the EOP tag.
+      // `[LastAttemptedIP=203.0.113.5:25 [SG2PR01MB1234.eop-APC01.prod.protection.outlook.com]`: the `]` is missing before the EOP tag.
       if (matchFieldKey(text, j) || (depth === 0 && eopHostEnd(text, j, limit) > 0)) return { end: j, next: j };
       depth++;
     } else if (depth === 0 && c === 125 /* } */ && frame.inTraceGroup) {

@@ -1,0 +1,229 @@
+import { fixResultCardData, type FixOutcome } from '../render/fix-cards';
+import type { AdaptiveCard } from '../render/render-card';
+import { fill, formatUtc } from '../render/text';
+import type { UiStrings } from '../render/ui-strings';
+import { ExchangeError } from './backends/exchange-backend';
+import { inverseOf, type Change } from './change';
+import { applySetting, describeChange, powershellFor, readSetting } from './kinds';
+import type { Operation } from './operations';
+import { type ActionContext, type ActionDeps, type ActionResult, notice, refuseUnlessAllowed, str } from './action-support';
+
+// Confirm and Undo: claim the operation, change Exchange, record the outcome, answer within the deadline.
+
+/**
+ * An operation is pressed only on the card it was proposed on: an id copied into another conversation (by
+ * a crafted invoke) is refused and audited.
+ */
+export async function refuseFromElsewhere(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<ActionResult | undefined> {
+  if (op.conversationId === undefined || op.conversationId === ctx.conversationId) return undefined;
+  const ui = deps.ui[ctx.locale];
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    change: op.change,
+    result: 'refused',
+    detail: 'pressed in another conversation than the one the change was proposed in',
+    operationId: op.id,
+    conversationId: ctx.conversationId,
+  });
+  deps.logger.warn('operation pressed from another conversation', { verb: ctx.verb, operationId: op.id, user: ctx.actor.aadObjectId });
+  return notice(deps, ui.elsewhereTitle, ui.elsewhereText, 'attention');
+}
+
+/**
+ * Apply and Undo share one shape: claim the operation with a compare-and-swap (so a double press or a
+ * Teams retry runs the change once), do the work against Exchange, record the result and the audit,
+ * and answer within the deadline, finishing in the background when Exchange is slow.
+ */
+export async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'apply' | 'undo'): Promise<ActionResult> {
+  const ui = deps.ui[ctx.locale];
+  const id = str(ctx.data.operationId, 100);
+  const existing = id ? await deps.operations.get(id) : undefined;
+  if (!existing) return notice(deps, ui.operationMissing, '', 'warning');
+  const refused = (await refuseUnlessAllowed(ctx, deps, existing.change, id)) ?? (await refuseFromElsewhere(existing, ctx, deps));
+  if (refused) return refused;
+
+  const from: Operation['status'][] = mode === 'apply' ? ['proposed', 'failed'] : ['applied'];
+  // Who pressed, and on which card, is kept with the claim: settling after a crash credits and updates them.
+  const claim: Partial<Operation> = mode === 'apply' ? { appliedBy: ctx.actor } : { undoneBy: ctx.actor };
+  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { ...claim, card: ctx.card } : claim);
+  if (!claimed.won) return currentStateCard(claimed.op ?? existing, deps, ui);
+
+  const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);
+  const outcome = await Promise.race([work, delay(deps.deadlineMs).then(() => undefined)]);
+  if (outcome) {
+    const card = resultCard(outcome.op, outcome.outcome, deps, ui, outcome.reason, outcome);
+    // A dry run is shown to the presser only; a real change replaces the card for everyone.
+    if (outcome.outcome !== 'dry-run') await updateForAll(ctx, deps, card);
+    return { card };
+  }
+  void work
+    .then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason, done)))
+    .catch((err) => deps.logger.error('finishing a slow fix failed', { operationId: id, err: err as Error }));
+  return { card: resultCard(claimed.op!, 'working', deps, ui) };
+}
+
+interface Done {
+  op: Operation;
+  outcome: FixOutcome;
+  reason?: string;
+  call?: string;
+  note?: string;
+}
+
+async function performApply(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
+  const now = new Date().toISOString();
+  try {
+    const before = await readSetting(deps.exchange, op.change);
+    if (before === undefined) throw new ExchangeError('not_found', `"${op.change.target}" was not found in the tenant.`);
+    if (before === op.change.to) {
+      const { op: done } = await deps.operations.transition(op.id, ['applying'], 'unchanged', { before, after: before, appliedBy: ctx.actor, appliedAt: now });
+      await deps.audit.record({
+        actor: ctx.actor,
+        verb: ctx.verb,
+        change: op.change,
+        result: 'unchanged',
+        before,
+        after: before,
+        operationId: op.id,
+        conversationId: ctx.conversationId,
+      });
+      return { op: done ?? op, outcome: 'unchanged' };
+    }
+    if (deps.dryRun) {
+      const call = deps.describeCall(op.change);
+      const { op: back } = await deps.operations.transition(op.id, ['applying'], 'proposed');
+      await deps.audit.record({
+        actor: ctx.actor,
+        verb: ctx.verb,
+        change: op.change,
+        powershell: powershellFor(op.change),
+        result: 'dry-run',
+        before,
+        detail: call,
+        operationId: op.id,
+        conversationId: ctx.conversationId,
+      });
+      return { op: back ?? op, outcome: 'dry-run', call };
+    }
+    // Before anything is sent: the value to undo to, and an audit entry, so that a crash between Exchange's
+    // answer and the record below still leaves both (settle-interrupted.ts finishes the operation at start-up).
+    await deps.operations.transition(op.id, ['applying'], 'applying', { before, appliedBy: ctx.actor });
+    await deps.audit.record({
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: op.change,
+      powershell: powershellFor(op.change),
+      result: 'applying',
+      before,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
+    });
+    const after = await applySetting(deps.exchange, op.change);
+    const { op: done } = await deps.operations.transition(op.id, ['applying'], 'applied', { before, after, appliedBy: ctx.actor, appliedAt: now });
+    await deps.audit.record({
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: op.change,
+      powershell: powershellFor(op.change),
+      result: 'applied',
+      before,
+      after,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
+    });
+    deps.logger.info('remediation applied', { operationId: op.id, change: describeChange(op.change, deps.ui.en), user: ctx.actor.aadObjectId });
+    const recheckAt = await ctx.scheduleRecheck(op.id).catch((err) => {
+      deps.logger.warn('could not schedule the re-check', { err: err as Error });
+      return undefined;
+    });
+    const ui = deps.ui[ctx.locale];
+    const notes = [after !== op.change.to ? ui.resultNotVisible : '', recheckAt ? fill(ui.recheckScheduled, { time: formatUtc(recheckAt) }) : ''];
+    return { op: done ?? op, outcome: 'applied', note: notes.filter(Boolean).join(' ') };
+  } catch (err) {
+    return failed(op, ctx, deps, err, 'applying');
+  }
+}
+
+async function performUndo(op: Operation, ctx: ActionContext, deps: ActionDeps): Promise<Done> {
+  const now = new Date().toISOString();
+  const restore = inverseOf(op.change, op.before as Change['to']);
+  try {
+    const after = await applySetting(deps.exchange, restore);
+    const { op: done } = await deps.operations.transition(op.id, ['undoing'], 'undone', { undoneBy: ctx.actor, undoneAt: now });
+    await deps.cancelRecheck(op.id);
+    await deps.audit.record({
+      actor: ctx.actor,
+      verb: ctx.verb,
+      change: restore,
+      powershell: powershellFor(restore),
+      result: 'undone',
+      before: op.after,
+      after,
+      operationId: op.id,
+      conversationId: ctx.conversationId,
+    });
+    return { op: done ?? op, outcome: 'undone' };
+  } catch (err) {
+    return failed(op, ctx, deps, err, 'undoing');
+  }
+}
+
+async function failed(op: Operation, ctx: ActionContext, deps: ActionDeps, err: unknown, from: 'applying' | 'undoing'): Promise<Done> {
+  const known = err instanceof ExchangeError;
+  const reason = known ? err.message : deps.ui[ctx.locale].errorTitle;
+  if (!known) deps.logger.error('remediation failed', { operationId: op.id, err: err as Error });
+  // A failed undo leaves the change applied; a failed apply may be tried again.
+  const { op: now } = await deps.operations.transition(op.id, [from], from === 'applying' ? 'failed' : 'applied', { error: reason });
+  await deps.audit.record({
+    actor: ctx.actor,
+    verb: ctx.verb,
+    change: op.change,
+    result: 'failed',
+    detail: reason,
+    operationId: op.id,
+    conversationId: ctx.conversationId,
+  });
+  return { op: now ?? op, outcome: 'failed', reason };
+}
+
+export function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings): ActionResult {
+  switch (op.status) {
+    case 'applied':
+      return { card: resultCard(op, 'applied', deps, ui) };
+    case 'undone':
+      return { card: resultCard(op, 'undone', deps, ui) };
+    case 'unchanged':
+      return { card: resultCard(op, 'unchanged', deps, ui) };
+    case 'applying':
+    case 'undoing':
+      return { card: resultCard(op, 'working', deps, ui) };
+    case 'cancelled':
+      return notice(deps, ui.cancelled, '');
+    case 'failed':
+      return { card: resultCard(op, 'failed', deps, ui, op.error) };
+    default:
+      return notice(deps, ui.operationMissing, '', 'warning');
+  }
+}
+
+function resultCard(
+  op: Operation,
+  outcome: FixOutcome,
+  deps: ActionDeps,
+  ui: UiStrings,
+  reason = '',
+  extra: { call?: string; note?: string } = {},
+): AdaptiveCard {
+  return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason, extra));
+}
+
+async function updateForAll(ctx: ActionContext, deps: ActionDeps, card: AdaptiveCard): Promise<void> {
+  try {
+    await ctx.updateCardForAll(card);
+  } catch (err) {
+    deps.logger.warn('could not update the card for everyone', { err: err as Error });
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
