@@ -81,6 +81,11 @@ export function createServer(deps: ServerDeps): restify.Server {
     if (typeof body.type !== 'string' || !body.type) {
       throw new HttpError(400, 'bad_activity', 'The activity has no "type"; send a Bot Framework activity.');
     }
+    // Every activity Teams sends names its conversation; without one botbuilder could not answer it.
+    const conversation = body.conversation as { id?: unknown } | undefined;
+    if (typeof conversation !== 'object' || conversation === null || typeof conversation.id !== 'string' || !conversation.id) {
+      throw new HttpError(400, 'bad_activity', 'The activity has no "conversation.id"; send a Bot Framework activity.');
+    }
     if (body.serviceUrl !== undefined && !isHttpUrl(body.serviceUrl)) {
       throw new HttpError(400, 'bad_activity', 'The activity\'s "serviceUrl" must be an http or https URL.');
     }

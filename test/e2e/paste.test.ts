@@ -291,6 +291,19 @@ describe('bad and hostile input', () => {
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
   });
 
+  it('refuses an activity without a conversation with 400, also one nested 100,000 levels deep, and keeps serving', async () => {
+    bot.connector.clear();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const body of ['{"type":"message","text":"hi"}', `{"type":"message","text":"hi","value":${deep}}`, '{"type":"message","conversation":{"id":42}}']) {
+      const res = await bot.postRaw(body);
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.text).error.code).toBe('bad_activity');
+    }
+    expect(bot.connector.calls).toHaveLength(0);
+    expect((await bot.post(teamsMessage('help', { serviceUrl: bot.connector.url }))).status).toBe(200);
+    expect(bot.connector.cards()).toHaveLength(1);
+  });
+
   it('answers errors as JSON with a length', async () => {
     const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(res.status).toBe(415);
