@@ -18,6 +18,7 @@ import { loadKnowledge } from '../src/knowledge/load-knowledge';
 import { parseErrors } from '../src/parse/parse-errors';
 import { diagnosisCardData } from '../src/render/diagnosis-card';
 import { loadUiStrings } from '../src/render/ui-strings';
+import { SAMPLE_TENANT } from '../src/remediation/backends/simulated-exchange';
 
 const ROOT = path.join(__dirname, '..');
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -33,14 +34,18 @@ const PASTE =
   '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mx-[<id>].contoso.com] [LastAttemptedIP=203.0.113.5:25]';
 
 /** The card data the bot makes for the bench paste: the conventional bot sends a card of the same size. */
-function sampleCardData(): string {
+async function sampleCardData(): Promise<string> {
   const knowledge = loadKnowledge();
   const ui = loadUiStrings();
   const [error] = parseErrors(PASTE.replace('[<id>]', '1234'));
   if (!error) throw new Error('the bench paste has no error');
-  const data = diagnosisCardData({ error, explanation: explainCode(knowledge, 'en', error.enhancedCode), knowledge: knowledge.en, ui: ui.en, now: new Date() });
+  // The bot reads its simulated tenant for every card; the conventional bot is handed the same reading.
+  const tenant = { view: { connectors: SAMPLE_TENANT.connectors, domains: SAMPLE_TENANT.acceptedDomains } };
+  const explanation = explainCode(knowledge, 'en', error.enhancedCode);
+  const data = diagnosisCardData({ error, explanation, knowledge: knowledge.en, ui: ui.en, now: new Date(), origin: 'paste', tenant });
   // Sanity: the same answer as the bot's own, so the two cards have the same size.
-  if (answerPaste([error], 'en', { knowledge, ui, renderCard: () => ({ type: 'AdaptiveCard', version: '1.5' }), now: () => new Date() }).length !== 1) {
+  const renderCard = () => ({ type: 'AdaptiveCard' as const, version: '1.5' });
+  if ((await answerPaste([error], 'en', { knowledge, ui, renderCard, now: () => new Date(), readTenant: async () => tenant })).length !== 1) {
     throw new Error('the bench paste should get one card');
   }
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-card-')), 'card-data.json');
@@ -169,7 +174,7 @@ async function main() {
   };
   const conventional: Server = {
     name: 'conventional bot',
-    ...(await startProcess(process.execPath, [...NODE_FLAGS, path.join(ROOT, 'bench', 'conventional-bot.js'), '0', sampleCardData()], quiet, ready)),
+    ...(await startProcess(process.execPath, [...NODE_FLAGS, path.join(ROOT, 'bench', 'conventional-bot.js'), '0', await sampleCardData()], quiet, ready)),
   };
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" profiles the bot under load (written when it stops).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -26,6 +26,9 @@ import { createRecheckScheduler } from './remediation/recheck-scheduler';
 import { runRecheck } from './remediation/run-recheck';
 import { settleInterrupted } from './remediation/settle-interrupted';
 import { alertCardData } from './render/alert-card';
+import type { DiagnosisCardData } from './render/diagnosis-card';
+import { pastedErrorCard, type PasteDeps } from './chat/answer-paste';
+import { createTenantReader } from './remediation/read-tenant';
 import { createCardRenderer } from './render/render-card';
 import { loadUiStrings } from './render/ui-strings';
 import { createSeenActivities, createSeenKeys } from './store/seen-keys';
@@ -78,7 +81,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const audit = createAuditLog(store, clock);
   const subscriptions = createSubscriptions(store);
   const sender = createProactiveSender(adapter, config.appId);
-  const renderAlert = (group: AlertGroup) => renderCard('diagnosis', alertCardData(group, knowledge, ui, clock()));
+  // Simulated: the store is read per card (cheap, and a change shows at once); Exchange Online: once per 30 s.
+  const readTenant = createTenantReader(exchange, logger, exchange.kind === 'simulated' ? 0 : 30_000);
+  const renderAlert = async (group: AlertGroup, banner: DiagnosisCardData['banner'] = null) =>
+    renderCard('diagnosis', { ...alertCardData(group, knowledge, ui, clock(), await readTenant()), banner });
+  const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant };
   const dispatcher = createAlertDispatcher({
     store,
     sender,
@@ -107,7 +114,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     run: (r) => runRecheck(r, { operations, exchange, probe, update: sender.update, renderCard, knowledge, ui, clock }),
   });
   const bot = new MailFlowDoctorBot({
-    paste: { knowledge, ui, renderCard, now: clock },
+    paste,
     commands: { knowledge, ui, renderCard, exchange, audit, now: clock, subscriptions, groupWindowMs: config.alerts.groupWindowMs, roles },
     actions: {
       exchange,
@@ -124,6 +131,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       cancelRecheck: (id) => rechecks.cancel(id),
       alertControls: createAlertControls(store, clock),
       renderAlert,
+      showError: (error, locale, banner) => pastedErrorCard(error, locale, paste, banner),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
     },
     diagnose: {

@@ -29,7 +29,7 @@ export interface DispatcherDeps {
   sender: ProactiveSender;
   subscriptions: Subscriptions;
   rateLimit: ConversationRateLimit;
-  render(group: AlertGroup): AdaptiveCard;
+  render(group: AlertGroup): Promise<AdaptiveCard>;
   /** The chat parser, picking the alert's main error (undefined when its text has no code). */
   parse(text: string): ParsedError | undefined;
   groupWindowMs: number;
@@ -188,7 +188,7 @@ export function createAlertDispatcher(deps: DispatcherDeps) {
         continue;
       }
       try {
-        const card = deps.render(group);
+        const card = await deps.render(group);
         const messageId = group.messageId
           ? (await deps.sender.update(sub.reference, group.messageId, card), group.messageId)
           : await deps.sender.post(sub.reference, card);

@@ -171,20 +171,29 @@ async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<Adapti
   });
 }
 
-const CODE_ARG = /^(?:(\d{3})[ -])?([245]\.\d{1,3}\.\d{1,3})$/;
+/** class.subject.detail as RFC 3463 defines them: class 2, 4 or 5; subject 0-7; detail 0-999. */
+const CODE_ARG = /^(?:(\d{3})[ -])?([245]\.[0-7]\.\d{1,3})$/;
+const SHAPED_LIKE_CODE = /^(?:\d{3}[ -])?(\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 
 async function explain(args: string, locale: Locale, deps: CommandDeps): Promise<AdaptiveCard[]> {
   const m = CODE_ARG.exec(args.trim());
-  if (!m) return [helpCard(locale, deps, 'no-code')];
-  const explanation = explainCode(deps.knowledge, locale, m[2]);
+  if (!m) {
+    // Shaped like a code but outside RFC 3463 (9.9.9, 4.8.1): say so, rather than the generic help.
+    const shaped = SHAPED_LIKE_CODE.exec(args.trim());
+    if (!shaped) return [helpCard(locale, deps, 'no-code')];
+    const ui = deps.ui[locale];
+    return [notice(deps, fill(ui.explainInvalidTitle, { code: shaped[1]! }), ui.explainInvalidText, 'warning')];
+  }
+  const explanation = explainCode(deps.knowledge, locale, m[2]!);
   const data = diagnosisCardData({
-    error: { enhancedCode: m[2], replyCode: m[1], quotedCodes: [], format: 'plain', excerpt: '' },
+    error: { enhancedCode: m[2]!, replyCode: m[1], quotedCodes: [], format: 'plain', excerpt: '' },
     explanation,
     knowledge: deps.knowledge[locale],
     ui: deps.ui[locale],
     now: deps.now(),
+    origin: 'explain',
   });
-  return [deps.renderCard('diagnosis', { ...data, fixNow: null, diagnose: null })];
+  return [deps.renderCard('diagnosis', data)];
 }
 
 /**

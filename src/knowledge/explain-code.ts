@@ -7,6 +7,8 @@ export interface Explanation {
   /** True when the knowledge base has this code (or its range); false = RFC 3463 fallback. */
   known: boolean;
   name: string;
+  /** The card's first sentence, with {destination} and {port} to fill; absent: open with `meaning`. */
+  headline?: string;
   meaning: string;
   causes: readonly string[];
   fixes: readonly string[];
@@ -58,6 +60,7 @@ export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Ex
       code,
       known: true,
       name: entry.name,
+      headline: entry.headline,
       meaning: entry.meaning,
       causes: [...entry.causes],
       fixes: [...entry.fixes],

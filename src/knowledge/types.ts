@@ -28,11 +28,34 @@ export interface KnowledgeFile {
   };
   /** Winsock / Win32 error number (e.g. "10061") → name and meaning. */
   socketErrors: Record<string, { name: string; meaning: string }>;
+  /**
+   * What Microsoft 365's own error detail (`[Message=SubjectMismatch]`) or a remote server's reply means.
+   * The first entry whose `match` occurs in the text (ignoring case) wins.
+   */
+  details: {
+    /** Stands for the destination in a headline when the paste names no server ("" in English). */
+    destinationUnknown: string;
+    entries: DetailKnowledge[];
+  };
+}
+
+export interface DetailKnowledge {
+  /** A token or phrase, e.g. "SubjectMismatch", "STARTTLS is required". */
+  match: string;
+  /** What it means, as the end of a sentence ("the name does not exist in DNS"). */
+  meaning: string;
+  /** The causes this detail leaves, in place of the code's general ones (a name mismatch is not an expiry). */
+  causes?: string[];
 }
 
 export interface CodeKnowledge {
   /** Short name, e.g. "Connection refused". */
   name: string;
+  /**
+   * The first line of the card, one plain sentence: what is wrong, with {destination} (server and IP) and
+   * {port}. Codes without one open with the first sentence of `meaning`.
+   */
+  headline?: string;
   /** What it means, one or two sentences. */
   meaning: string;
   /** Likely causes, one sentence each. */

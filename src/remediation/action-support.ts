@@ -12,6 +12,10 @@ import type { Change } from './change';
 import type { CardRef, Operation, Operations } from './operations';
 import type { AlertControls } from '../alerts/alert-controls';
 import type { AlertGroup } from '../alerts/alert-group';
+import { channelOf } from '../alerts/subscriptions';
+import type { ParsedError } from '../parse/types';
+import { errorFromData } from '../render/card-error';
+import type { DiagnosisCardData } from '../render/diagnosis-card';
 
 /** What every card action handler shares: its context, its dependencies, its result, and how it refuses. */
 
@@ -27,6 +31,8 @@ export interface ActionContext {
   startDiagnosis(target: string): void;
   /** The card message the press came from, when Teams says (kept on the operation, to settle it after a crash). */
   card?: CardRef;
+  /** Posts a new card in the conversation (a summary row's error card). */
+  postCard(card: AdaptiveCard): Promise<void>;
   /** Schedules the re-check of an applied fix on this card; returns when it will run (ISO). */
   scheduleRecheck(operationId: string): Promise<string | undefined>;
 }
@@ -50,7 +56,9 @@ export interface ActionDeps {
   describeCall(change: Change): string;
   cancelRecheck(operationId: string): Promise<void>;
   alertControls: AlertControls;
-  renderAlert(group: AlertGroup): AdaptiveCard;
+  renderAlert(group: AlertGroup, banner?: DiagnosisCardData['banner']): Promise<AdaptiveCard>;
+  /** An error's card as a paste would get it (the tenant read afresh), with an optional line on top. */
+  showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner']): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
 }
@@ -69,16 +77,49 @@ export const str = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0
 /** The error a Fix now press is about, from its data (bounded; the card data is not trusted). */
 export function sourceOf(data: Record<string, unknown>): Operation['source'] {
   const port = Number(data.port);
-  return {
+  const source: Operation['source'] = {
     code: str(data.code, 20),
     server: str(data.server) || undefined,
     ip: str(data.ip, 100) || undefined,
     port: Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined,
+    recipient: str(data.recipient, 320) || undefined,
   };
+  const error = errorFromData(data.error);
+  if (error && error.enhancedCode === source.code) source.error = error;
+  const groupKey = str(data.groupKey, 100);
+  if (groupKey) source.groupKey = groupKey;
+  return source;
 }
 
-/** Refuses, audits the refusal, and says why; undefined when the actor may proceed. */
-export async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, change?: Change, operationId?: string): Promise<ActionResult | undefined> {
+/**
+ * The card a Fix now press came from, as it is now, with a line on top: after Cancel, a refusal, or to go
+ * back. An alert's card only in the conversation it belongs to. Undefined when there is nothing to show.
+ */
+export async function originalCard(
+  source: Operation['source'],
+  ctx: ActionContext,
+  deps: ActionDeps,
+  banner: NonNullable<DiagnosisCardData['banner']>,
+): Promise<AdaptiveCard | undefined> {
+  if (source.groupKey) {
+    const group = await deps.alertControls.get(source.groupKey);
+    if (group && group.conversationId === channelOf(ctx.conversationId)) return deps.renderAlert(group, banner);
+    return undefined;
+  }
+  return source.error ? deps.showError(source.error, ctx.locale, banner) : undefined;
+}
+
+/**
+ * Refuses, audits the refusal, and says why and who may; undefined when the actor may proceed. With the
+ * source of a Fix now press, the answer is the card pressed on, kept, with the refusal on top.
+ */
+export async function refuseUnlessAllowed(
+  ctx: ActionContext,
+  deps: ActionDeps,
+  change?: Change,
+  operationId?: string,
+  source?: Operation['source'],
+): Promise<ActionResult | undefined> {
   if (mayAct(deps.roles, ctx.actor, 'admin')) return undefined;
   const ui = deps.ui[ctx.locale];
   await deps.audit.record({
@@ -91,5 +132,22 @@ export async function refuseUnlessAllowed(ctx: ActionContext, deps: ActionDeps, 
     conversationId: ctx.conversationId,
   });
   deps.logger.warn('remediation refused', { verb: ctx.verb, user: ctx.actor.aadObjectId });
-  return notice(deps, ui.refusedTitle, fill(ui.refusedText, { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' }), 'attention');
+  const vars = { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' };
+  if (source) {
+    const names = await adminsSeen(deps);
+    const text = fill(ui.refusedOnCard, { ...vars, who: names.length ? fill(ui.refusedWho, { names: names.join(', ') }) : '' });
+    const card = await originalCard(source, ctx, deps, { text: escapeMarkdown(text), style: 'attention' });
+    if (card) return { card };
+  }
+  return notice(deps, ui.refusedTitle, fill(ui.refusedText, vars), 'attention');
+}
+
+/** Who has fixed things here lately (by name, from the audit): the people a refused user can turn to. */
+async function adminsSeen(deps: ActionDeps): Promise<string[]> {
+  const names = new Set<string>();
+  for (const e of await deps.audit.recent(100)) {
+    if ((e.result === 'applied' || e.result === 'undone') && e.actor.name && mayAct(deps.roles, e.actor, 'admin')) names.add(e.actor.name);
+    if (names.size === 3) break;
+  }
+  return [...names];
 }

@@ -1,18 +1,29 @@
 import { explainCode } from '../knowledge/explain-code';
 import { chooseConnectorCardData, confirmCardData } from '../render/fix-cards';
-import { fill } from '../render/text';
+import { errorFromData } from '../render/card-error';
+import { escapeMarkdown, fill } from '../render/text';
+import { fixesFor } from './route-of';
 import type { Change } from './change';
-import { planChanges, type PlanInput } from './kinds';
-import { connectorsFor } from './kinds/connector-routing';
+import { planChanges } from './kinds';
 import type { Operation } from './operations';
 import type { AlertGroup } from '../alerts/alert-group';
 import { channelOf } from '../alerts/subscriptions';
-import { type ActionContext, type ActionDeps, type ActionHandler, type ActionResult, notice, refuseUnlessAllowed, sourceOf, str } from './action-support';
+import {
+  type ActionContext,
+  type ActionDeps,
+  type ActionHandler,
+  type ActionResult,
+  notice,
+  originalCard,
+  refuseUnlessAllowed,
+  sourceOf,
+  str,
+} from './action-support';
 import { refuseFromElsewhere, transitionAndRun } from './run-fix';
 
 export type { ActionContext, ActionDeps, ActionHandler, ActionResult } from './action-support';
 
-export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics' | 'ackAlert' | 'muteAlert';
+export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics' | 'openError' | 'ackAlert' | 'muteAlert';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -22,6 +33,7 @@ export const actions = {
   undoFix,
   cancelFix,
   runDiagnostics,
+  openError,
   ackAlert,
   muteAlert,
 } satisfies Record<Verb, ActionHandler>;
@@ -73,7 +85,7 @@ async function changeAlert(
     detail: `alert "${group.title.slice(0, 120)}" ${what}`,
     conversationId: ctx.conversationId,
   });
-  const card = deps.renderAlert(group);
+  const card = await deps.renderAlert(group);
   await deps.touchAlert(group);
   return { card };
 }
@@ -94,21 +106,22 @@ function kindsFor(source: Operation['source'], ctx: ActionContext, deps: ActionD
   return explainCode(deps.knowledge, ctx.locale, source.code).remediations;
 }
 
+/**
+ * Fix now: reads the tenant afresh and proposes what Microsoft's steps change for this destination, only
+ * where a connector of the tenant routes there or the recipient's domain is Internal Relay. Anyone else's
+ * press keeps the card it was on, with who may fix it.
+ */
 async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
-  const refused = await refuseUnlessAllowed(ctx, deps);
+  const source = sourceOf(ctx.data);
+  const refused = await refuseUnlessAllowed(ctx, deps, undefined, undefined, source);
   if (refused) return refused;
   const ui = deps.ui[ctx.locale];
-  const source = sourceOf(ctx.data);
-  const kinds = kindsFor(source, ctx, deps);
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
-  const input: PlanInput = { destination: { ...source, recipient: str(ctx.data.recipient) }, connectors, domains };
-  // Disabling a connector needs to know which one: with no smart host matching the destination, ask.
-  const enabled = connectors.filter((c) => c.enabled).map((c) => c.name);
-  if (kinds.includes('connector-enabled') && !connectorsFor(input).length && enabled.length) {
-    return { card: deps.renderCard('choose-connector', chooseConnectorCardData(enabled, source, ui)) };
+  const changes = fixesFor(kindsFor(source, ctx, deps), { server: source.server, ip: source.ip, recipient: source.recipient }, { connectors, domains });
+  if (!changes.length) {
+    const card = await originalCard(source, ctx, deps, { text: escapeMarkdown(ui.noFixText), style: 'warning' });
+    return card ? { card } : notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
   }
-  const changes = planChanges(kinds, input);
-  if (!changes.length) return notice(deps, ui.noFixTitle, ui.noFixText, 'warning');
   return confirm(changes, source, ctx, deps);
 }
 
@@ -150,15 +163,28 @@ async function undoFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResu
   return transitionAndRun(ctx, deps, 'undo');
 }
 
+/** Cancel: nothing changes, and the card pressed on comes back with its buttons. */
 async function cancelFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
   const refused = await refuseUnlessAllowed(ctx, deps);
   if (refused) return refused;
   const ids = Array.isArray(ctx.data.operationIds) ? ctx.data.operationIds.filter((x): x is string => typeof x === 'string').slice(0, 20) : [];
+  let source: Operation['source'] | undefined;
   for (const id of ids) {
     const op = await deps.operations.get(id);
     if (!op || (await refuseFromElsewhere(op, ctx, deps))) continue;
-    await deps.operations.transition(id, ['proposed'], 'cancelled');
+    const { won } = await deps.operations.transition(id, ['proposed'], 'cancelled');
+    if (won) source ??= op.source;
   }
   const ui = deps.ui[ctx.locale];
-  return notice(deps, ui.cancelled, '');
+  const card = source && (await originalCard(source, ctx, deps, { text: escapeMarkdown(ui.cancelled), style: 'good' }));
+  return card ? { card } : notice(deps, ui.cancelled, '');
+}
+
+/** A summary row: that error's card, posted below the summary, which stays as it is. */
+async function openError(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const ui = deps.ui[ctx.locale];
+  const error = errorFromData(ctx.data.error);
+  if (!error) return notice(deps, ui.unknownActionTitle, fill(ui.unknownActionText, { verb: ctx.verb }), 'warning');
+  await ctx.postCard(await deps.showError(error, ctx.locale));
+  return { message: fill(ui.openedBelow, { code: error.enhancedCode }) };
 }

@@ -3,6 +3,7 @@ import type { ConversationReference } from 'botbuilder';
 import { PreconditionFailedError, type Store } from '../store/store';
 import type { Actor } from './actor';
 import type { Change } from './change';
+import type { ParsedError } from '../parse/types';
 
 /**
  * A proposed change, from the confirmation card to its Undo. The card carries only the operation id;
@@ -13,7 +14,7 @@ export interface Operation {
   id: string;
   change: Change;
   status: 'proposed' | 'applying' | 'applied' | 'unchanged' | 'failed' | 'undoing' | 'undone' | 'cancelled';
-  source: { code: string; server?: string; ip?: string; port?: number };
+  source: OperationSource;
   proposedBy: Actor;
   proposedAt: string;
   /** The conversation the confirmation was shown in: only a press from there may apply or undo it. */
@@ -29,6 +30,19 @@ export interface Operation {
   undoneBy?: Actor;
   undoneAt?: string;
   error?: string;
+}
+
+/** The error a change is for: where the mail was going, and the error as its card showed it (to show it again). */
+export interface OperationSource {
+  code: string;
+  server?: string;
+  ip?: string;
+  port?: number;
+  recipient?: string;
+  /** The error the Fix now button carried: Cancel and a refused press show its card again. */
+  error?: ParsedError;
+  /** Set when Fix now was pressed on an alert card: that card is shown again instead. */
+  groupKey?: string;
 }
 
 /** Where a card message is: its conversation, its id, and the language it was shown in. */

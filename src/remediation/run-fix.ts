@@ -30,37 +30,77 @@ export async function refuseFromElsewhere(op: Operation, ctx: ActionContext, dep
   return notice(deps, ui.elsewhereTitle, ui.elsewhereText, 'attention');
 }
 
+/** The operations a press names: `operationIds` ("Do both", an Undo of both) or one `operationId`. */
+export function operationIdsOf(data: Record<string, unknown>): string[] {
+  const many = Array.isArray(data.operationIds) ? data.operationIds.filter((x): x is string => typeof x === 'string' && x.length <= 100) : [];
+  const one = str(data.operationId, 100);
+  return [...new Set(many.length ? many.slice(0, 5) : one ? [one] : [])];
+}
+
 /**
- * Apply and Undo share one shape: claim the operation with a compare-and-swap (so a double press or a
- * Teams retry runs the change once), do the work against Exchange, record the result and the audit,
- * and answer within the deadline, finishing in the background when Exchange is slow.
+ * Apply and Undo share one shape: claim each operation with a compare-and-swap (so a double press or a
+ * Teams retry runs a change once), do the work against Exchange, record the result and the audit, and
+ * answer within the deadline, finishing in the background when Exchange is slow. A press naming several
+ * operations ("Do both") runs them in the order given and stops at the first failure.
  */
 export async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mode: 'apply' | 'undo'): Promise<ActionResult> {
   const ui = deps.ui[ctx.locale];
-  const id = str(ctx.data.operationId, 100);
-  const existing = id ? await deps.operations.get(id) : undefined;
-  if (!existing) return notice(deps, ui.operationMissing, '', 'warning');
-  const refused = (await refuseUnlessAllowed(ctx, deps, existing.change, id)) ?? (await refuseFromElsewhere(existing, ctx, deps));
-  if (refused) return refused;
+  const ids = operationIdsOf(ctx.data);
+  const ops: Operation[] = [];
+  for (const id of ids) {
+    const op = await deps.operations.get(id);
+    if (op) ops.push(op);
+  }
+  if (!ops.length || ops.length !== ids.length) return notice(deps, ui.operationMissing, '', 'warning');
+  for (const op of ops) {
+    const refused = (await refuseUnlessAllowed(ctx, deps, op.change, op.id)) ?? (await refuseFromElsewhere(op, ctx, deps));
+    if (refused) return refused;
+  }
 
   const from: Operation['status'][] = mode === 'apply' ? ['proposed', 'failed'] : ['applied'];
   // Who pressed, and on which card, is kept with the claim: settling after a crash credits and updates them.
   const claim: Partial<Operation> = mode === 'apply' ? { appliedBy: ctx.actor } : { undoneBy: ctx.actor };
-  const claimed = await deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { ...claim, card: ctx.card } : claim);
-  if (!claimed.won) return currentStateCard(claimed.op ?? existing, deps, ui);
+  const claimOne = (id: string) =>
+    deps.operations.transition(id, from, mode === 'apply' ? 'applying' : 'undoing', ctx.card ? { ...claim, card: ctx.card } : claim);
+  const first = await claimOne(ops[0]!.id);
+  if (!first.won) return currentStateCard(first.op ?? ops[0]!, deps, ui);
 
-  const work = (mode === 'apply' ? performApply : performUndo)(claimed.op!, ctx, deps);
+  const perform = mode === 'apply' ? performApply : performUndo;
+  const work = (async () => {
+    const done: Done[] = [await perform(first.op!, ctx, deps)];
+    for (const op of ops.slice(1)) {
+      if (done.at(-1)!.outcome === 'failed' || done.at(-1)!.outcome === 'dry-run') break;
+      const claimed = await claimOne(op.id);
+      if (!claimed.won) break; // pressed elsewhere meanwhile: that press reports it
+      done.push(await perform(claimed.op!, ctx, deps));
+    }
+    return done;
+  })();
   const outcome = await Promise.race([work, delay(deps.deadlineMs).then(() => undefined)]);
   if (outcome) {
-    const card = resultCard(outcome.op, outcome.outcome, deps, ui, outcome.reason, outcome);
+    const card = resultOfPress(outcome, deps, ui, mode);
     // A dry run is shown to the presser only; a real change replaces the card for everyone.
-    if (outcome.outcome !== 'dry-run') await updateForAll(ctx, deps, card);
+    if (outcome.at(-1)!.outcome !== 'dry-run') await updateForAll(ctx, deps, card);
     return { card };
   }
   void work
-    .then(async (done) => updateForAll(ctx, deps, resultCard(done.op, done.outcome, deps, ui, done.reason, done)))
-    .catch((err) => deps.logger.error('finishing a slow fix failed', { operationId: id, err: err as Error }));
-  return { card: resultCard(claimed.op!, 'working', deps, ui) };
+    .then(async (done) => updateForAll(ctx, deps, resultOfPress(done, deps, ui, mode)))
+    .catch((err) => deps.logger.error('finishing a slow fix failed', { operationIds: ids, err: err as Error }));
+  return { card: resultCard(first.op!, 'working', deps, ui) };
+}
+
+/** One card for a press: the last change as the result, the ones before it above, Undo for all applied. */
+function resultOfPress(done: Done[], deps: ActionDeps, ui: UiStrings, mode: 'apply' | 'undo'): AdaptiveCard {
+  const last = done.at(-1)!;
+  const earlier = done.slice(0, -1).map((d) => ({
+    headline: fixResultCardData(d.op, d.outcome, ui, d.reason).headline,
+    powershell: powershellFor(mode === 'undo' ? inverseOf(d.op.change) : d.op.change),
+  }));
+  const undoIds = done
+    .filter((d) => d.outcome === 'applied')
+    .map((d) => d.op.id)
+    .reverse();
+  return resultCard(last.op, last.outcome, deps, ui, last.reason, { ...last, earlier, undoIds });
 }
 
 interface Done {
@@ -213,7 +253,7 @@ function resultCard(
   deps: ActionDeps,
   ui: UiStrings,
   reason = '',
-  extra: { call?: string; note?: string } = {},
+  extra: { call?: string; note?: string; earlier?: { headline: string; powershell: string }[]; undoIds?: string[] } = {},
 ): AdaptiveCard {
   return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason, extra));
 }

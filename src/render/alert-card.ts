@@ -2,6 +2,7 @@ import type { AlertGroup } from '../alerts/alert-group';
 import { explainCode } from '../knowledge/explain-code';
 import { pickLocale, type KnowledgeBase } from '../knowledge/load-knowledge';
 import { diagnosisCardData, diagnosisLabels, type AlertHeader, type DiagnosisCardData, type Fact } from './diagnosis-card';
+import type { TenantReading } from '../remediation/read-tenant';
 import { escapeMarkdown, formatUtc, truncate } from './text';
 import type { UiCatalog, UiStrings } from './ui-strings';
 
@@ -17,7 +18,7 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
  * An alert card is the chat card for the same error (diagnosis, Fix now, Run diagnostics) under the
  * alert's own header: status, occurrences, first and last seen, acknowledgement and mute, with buttons.
  */
-export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catalog: UiCatalog, now: Date): DiagnosisCardData {
+export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catalog: UiCatalog, now: Date, tenant?: TenantReading): DiagnosisCardData {
   const locale = pickLocale(group.locale);
   const ui = catalog[locale];
   const base = group.parsed
@@ -27,9 +28,13 @@ export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catal
         knowledge: knowledge[locale],
         ui,
         now,
+        origin: 'alert',
+        tenant,
       })
     : plainAlert(group, ui);
-  return { ...base, alert: header(group, ui) };
+  // A press on Fix now names its alert, so that Cancel or a refusal shows this alert card again.
+  const fixNow = base.fixNow && { ...base.fixNow, data: { ...base.fixNow.data, groupKey: group.key } };
+  return { ...base, fixNow, alert: header(group, ui) };
 }
 
 function header(group: AlertGroup, ui: UiStrings): AlertHeader {
@@ -64,21 +69,29 @@ function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
     title: escapeMarkdown(truncate(group.title, 150)),
     kind: SOURCE_NAMES[group.source],
     color: 'warning',
-    meaning: escapeMarkdown(ui.alertNoCode),
-    note: '',
-    facts: [],
-    remoteReply: '',
-    retry: '',
-    causes: '',
-    fixes: '',
-    partner: '',
-    rfcFacts: [],
-    pasted: truncate(group.text, 1500),
-    docUrl: '',
-    ipRangesUrl: '',
+    headline: escapeMarkdown(ui.alertNoCode),
+    banner: null,
+    glance: [],
+    notYours: null,
     fixNow: null,
     diagnose: null,
     delivered: '',
+    details: {
+      meaning: '',
+      note: '',
+      factsTitle: '',
+      facts: [],
+      remoteReply: '',
+      causes: '',
+      fixes: '',
+      partner: '',
+      rfcFacts: [],
+      pasted: truncate(group.text, 1500),
+      pastedTitle: ui.factsTitleAlert,
+      fixNowHint: '',
+      docUrl: '',
+      ipRangesUrl: '',
+    },
     alert: null,
     t: diagnosisLabels(ui),
   };

@@ -42,7 +42,9 @@ export interface SummaryCardData {
   title: string;
   intro: string;
   t: { code: string; destination: string; count: string };
-  rows: { code: string; color: 'attention' | 'warning'; destination: string; count: string }[];
+  /** Ranked by impact; a tap on a row posts that error's card (verb openError, data `open`). */
+  rows: { code: string; color: 'attention' | 'warning'; scope: string; destination: string; count: string; open: { error: Record<string, unknown> } }[];
+  openTitle: string;
   more: string;
   /** The successes of the same paste in one line ("Delivered in the same paste: …"), or ''. */
   delivered: string;

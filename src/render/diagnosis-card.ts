@@ -2,41 +2,57 @@ import type { Explanation } from '../knowledge/explain-code';
 import type { KnowledgeFile } from '../knowledge/types';
 import type { ParsedError } from '../parse/types';
 import { offerOf } from '../remediation/kinds';
+import type { TenantReading } from '../remediation/read-tenant';
+import { fixesFor } from '../remediation/route-of';
+import { atAGlance } from './at-a-glance';
+import { fixNowButtonData } from './card-error';
 import type { Fact } from './card-data';
+import { readDetail } from './error-detail';
 import { bulletList, escapeMarkdown, fill, formatUtc, numberedList, truncate } from './text';
 import type { UiStrings } from './ui-strings';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 export type { Fact } from './card-data';
 
+/**
+ * An error card. The first screen decides (what is wrong, what it affects, when it bounces, the actions);
+ * everything else waits behind Details (`details`, hidden until the Details button toggles it).
+ */
 export interface DiagnosisCardData {
   title: string;
   kind: string;
   color: 'attention' | 'warning' | 'good';
-  meaning: string;
-  note: string;
-  facts: Fact[];
-  /** The remote server's own words, shown as plain text (a TextRun, never Markdown). */
-  remoteReply: string;
-  retry: string;
-  causes: string;
-  fixes: string;
-  partner: string;
-  rfcFacts: Fact[];
-  pasted: string;
-  docUrl: string;
-  ipRangesUrl: string;
-  fixNow: null | { title: string; hint: string; data: Record<string, unknown> };
+  headline: string;
+  /** A line above the facts: why a press was refused, or what just happened to this card. */
+  banner: null | { text: string; style: 'attention' | 'warning' | 'good' };
+  glance: Fact[];
+  notYours: null | { text: string; tell: string };
+  fixNow: null | { title: string; data: Record<string, unknown> };
   /** Probe the destination named in the paste, for connector errors. */
   diagnose: null | { title: string; data: Record<string, unknown> };
   /** The successes of the same paste in one line ("Delivered in the same paste: …"), or ''. */
   delivered: string;
+  details: {
+    meaning: string;
+    note: string;
+    /** "From your paste", "From the alert"; '' with no facts (explain). */
+    factsTitle: string;
+    facts: Fact[];
+    /** The remote server's own words, shown as plain text (a TextRun, never Markdown). */
+    remoteReply: string;
+    causes: string;
+    fixes: string;
+    partner: string;
+    rfcFacts: Fact[];
+    /** The paste (or the alert's text) as sent, plain text; '' on explain. */
+    pasted: string;
+    pastedTitle: string;
+    fixNowHint: string;
+    docUrl: string;
+    ipRangesUrl: string;
+  };
   /** Set on alert cards: the alert's own header and its Acknowledge / Mute buttons. */
   alert: null | AlertHeader;
-  t: Pick<UiStrings, 'whatHappened' | 'factsTitle' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'pastedTitle' | 'docLink' | 'ipRanges' | 'retryTitle'> & {
-    remoteReply: string;
-  };
+  t: Pick<UiStrings, 'details' | 'whatHappened' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'docLink' | 'ipRanges'> & { remoteReply: string };
 }
 
 export interface AlertHeader {
@@ -52,6 +68,9 @@ export interface AlertHeader {
   linkTitle: string;
 }
 
+/** Where the error came from: it decides how its facts are labelled. */
+export type ErrorOrigin = 'paste' | 'alert' | 'explain';
+
 export interface DiagnosisInput {
   error: ParsedError;
   explanation: Explanation;
@@ -60,11 +79,18 @@ export interface DiagnosisInput {
   knowledge: KnowledgeFile;
   ui: UiStrings;
   now: Date;
+  origin: ErrorOrigin;
+  /** The tenant as read for this card: which connector routes there, and whether Fix now applies. */
+  tenant?: TenantReading;
 }
 
 /** Everything one error card shows. Values from the paste are escaped and bounded. */
-export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now }: DiagnosisInput): DiagnosisCardData {
+export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now, origin, tenant }: DiagnosisInput): DiagnosisCardData {
   const major = error.enhancedCode[0];
+  const returned = !!x.expiredFormOf || isExpiredForm(error.enhancedCode) || major === '5';
+  const detail = readDetail(error, knowledge, ui);
+  const glance = atAGlance({ error, explanation: x, knowledge, ui, now, tenant, returned, detail: detail.detail ?? detail.remoteReply });
+
   const facts: Fact[] = [];
   const add = (title: string, value: string | number | undefined, max = 300) => {
     if (value === undefined || value === '') return;
@@ -79,107 +105,80 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
   add(ui['fact.server'], error.server);
   add(ui['fact.ip'], error.ip);
   add(ui['fact.port'], error.port);
-  if (error.socketError !== undefined) {
-    const s = knowledge.socketErrors[String(error.socketError)];
-    if (s) add(ui['fact.socketError'], `${error.socketError} (${s.name}): ${s.meaning}`, 500);
-    else add(ui['fact.socketError'], String(error.socketError), 500);
-  }
+  add(ui['fact.detail'], detail.detail, 600);
+  if (!detail.detail && error.socketError !== undefined) add(ui['fact.socketError'], socketWords(error.socketError, knowledge), 500);
   if (error.quotedCodes.length) add(ui['fact.quotedCodes'], error.quotedCodes.join(', '));
   add(ui['fact.recipient'], error.recipient);
   if (error.occurrences && error.occurrences > 1) add(ui['fact.occurrences'], error.occurrences);
   add(ui['fact.lastRetry'], error.lastRetryIso ? formatUtc(error.lastRetryIso) : error.lastRetryRaw);
 
-  const expired = !!x.expiredFormOf || isExpiredForm(error.enhancedCode);
-  let retry = '';
-  if (x.retried && !expired) {
-    if (error.lastRetryIso) {
-      const bounceBy = new Date(new Date(error.lastRetryIso).getTime() + DAY_MS);
-      const leftMs = bounceBy.getTime() - now.getTime();
-      const left =
-        leftMs > 0 ? fill(ui.retryLeft, { hours: Math.floor(leftMs / 3_600_000), minutes: Math.floor((leftMs % 3_600_000) / 60_000) }) : ui.retryEnded;
-      retry = fill(ui.retryEnds, { time: formatUtc(bounceBy.toISOString()), left });
-      add(ui['fact.expires'], `${formatUtc(bounceBy.toISOString())} (${left})`);
-    } else {
-      retry = ui.retryUnknown;
-    }
-  }
-
   const notes: string[] = [];
-  if (expired) notes.push(ui.expiredNote);
-  if (underlying) notes.push(`${ui.underlying}: ${underlying.code} ${underlying.name}. ${underlying.meaning}`);
+  if (x.expiredFormOf || isExpiredForm(error.enhancedCode)) notes.push(ui.expiredNote);
+  // Only the underlying code's name: its meaning speaks of mail still queued, which a returned message is not.
+  if (underlying) notes.push(`${ui.underlying}: ${underlying.code} ${underlying.name}.`);
   if (!x.known) notes.push(ui.unknownCode);
 
-  const texts = knowledgeTexts(x, underlying);
+  const [, subject, detailCode] = error.enhancedCode.split('.');
   const rfcFacts: Fact[] = [];
   if (x.rfc.class) rfcFacts.push({ title: `${ui.rfcClass} ${major}.x.x`, value: escapeMarkdown(x.rfc.class) });
-  const [, subject, detail] = error.enhancedCode.split('.');
   if (x.rfc.subject) rfcFacts.push({ title: `${ui.rfcSubject} x.${subject}.x`, value: escapeMarkdown(x.rfc.subject) });
-  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detail}`, value: escapeMarkdown(x.rfc.detail) });
+  if (x.rfc.detail) rfcFacts.push({ title: `${ui.rfcDetail} x.${subject}.${detailCode}`, value: escapeMarkdown(x.rfc.detail) });
 
-  // The Fix now kinds the knowledge file lists for this code.
-  const remediations = x.remediations;
+  const causes = detail.entry?.causes ?? (x.causes.length ? x.causes : (underlying?.causes ?? []));
+  const fixes = x.fixes.length ? x.fixes : (underlying?.fixes ?? []);
+  const destination = { server: error.server, ip: error.ip, recipient: error.recipient };
+  // Fix now only where it helps: a connector of this tenant routes there, or the domain is Internal Relay.
+  const offered = origin !== 'explain' && tenant && 'view' in tenant && fixesFor(x.remediations, destination, tenant.view).length > 0;
   return {
     title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
     color: major === '5' ? 'attention' : major === '4' ? 'warning' : 'good',
-    meaning: texts.meaning,
-    note: escapeMarkdown(notes.join(' ')),
-    facts,
-    remoteReply: error.remoteReply ? truncate(error.remoteReply, 1000) : '',
-    retry: escapeMarkdown(retry),
-    causes: texts.causes,
-    fixes: texts.fixes,
-    partner: texts.partner,
-    rfcFacts,
-    pasted: truncate(error.excerpt, 500),
-    docUrl: x.docUrl,
-    ipRangesUrl: x.connector && ['4.4.315', '4.4.316'].includes(x.code.replace(/^5\.4\./, '4.4.')) ? knowledge.ipRangesUrl : '',
-    fixNow: remediations.length
-      ? {
-          title: ui.fixNow,
-          hint: escapeMarkdown(fill(ui.fixNowHint, { what: offerOf(remediations, ui) })),
-          data: {
-            verb: 'fixNow',
-            code: error.enhancedCode,
-            server: error.server ?? '',
-            ip: error.ip ?? '',
-            port: error.port ?? 25,
-            recipient: error.recipient ?? '',
-          },
-        }
-      : null,
-    delivered: '',
-    alert: null,
+    headline: glance.headline,
+    banner: null,
+    glance: glance.facts,
+    notYours: glance.notYours,
+    fixNow: offered ? { title: ui.fixNow, data: fixNowButtonData({ code: error.enhancedCode, ...destination, port: error.port, error }) } : null,
     diagnose:
-      (x.connector || underlying?.connector) && (error.server || error.ip)
-        ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, port: error.port ?? 25 } }
+      origin !== 'explain' && (x.connector || underlying?.connector) && (error.server || error.ip)
+        ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, ip: error.server ? (error.ip ?? '') : '', port: error.port ?? 25 } }
         : null,
+    delivered: '',
+    details: {
+      meaning: escapeMarkdown(x.meaning),
+      note: escapeMarkdown(notes.join(' ')),
+      factsTitle: origin === 'explain' ? '' : origin === 'alert' ? ui.factsTitleAlert : ui.factsTitle,
+      facts: origin === 'explain' ? [] : facts,
+      remoteReply: detail.remoteReply ? truncate(detail.remoteReply, 1000) : '',
+      causes: bulletList(causes),
+      fixes: numberedList(fixes),
+      partner: x.partner && !glance.notYours ? escapeMarkdown(x.partner) : '',
+      rfcFacts,
+      pasted: origin === 'explain' ? '' : truncate(error.excerpt, 500),
+      pastedTitle: origin === 'alert' ? ui.factsTitleAlert : ui.pastedTitle,
+      fixNowHint: offered ? escapeMarkdown(fill(ui.fixNowHint, { what: offerOf(x.remediations, ui) })) : '',
+      docUrl: x.docUrl,
+      ipRangesUrl: x.connector && ['4.4.315', '4.4.316'].includes(x.code.replace(/^5\.4\./, '4.4.')) ? knowledge.ipRangesUrl : '',
+    },
+    alert: null,
     t: diagnosisLabels(ui),
   };
 }
 
-/** The knowledge base's texts for a code, escaped for the card; an expired form borrows what it lacks. */
-function knowledgeTexts(x: Explanation, underlying: Explanation | undefined): Pick<DiagnosisCardData, 'meaning' | 'causes' | 'fixes' | 'partner'> {
-  return {
-    meaning: escapeMarkdown(x.meaning),
-    causes: bulletList([...x.causes, ...(underlying && !x.causes.length ? underlying.causes : [])]),
-    fixes: numberedList([...x.fixes, ...(underlying && !x.fixes.length ? underlying.fixes : [])]),
-    partner: x.partner ? escapeMarkdown(x.partner) : '',
-  };
+function socketWords(code: number, knowledge: KnowledgeFile): string {
+  const s = knowledge.socketErrors[String(code)];
+  return s ? `${code} (${s.name}): ${s.meaning}` : String(code);
 }
 
 /** The headings of the diagnosis card, in the user's language. */
 export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
   return {
+    details: ui.details,
     whatHappened: ui.whatHappened,
-    factsTitle: ui.factsTitle,
     causesTitle: ui.causesTitle,
     fixesTitle: ui.fixesTitle,
     rfcTitle: ui.rfcTitle,
-    pastedTitle: ui.pastedTitle,
     docLink: ui.docLink,
     ipRanges: ui.ipRanges,
-    retryTitle: ui.retryTitle,
     remoteReply: ui['fact.remoteReply'],
   };
 }

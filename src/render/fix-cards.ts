@@ -1,8 +1,8 @@
 import { inverseOf } from '../remediation/change';
-import { describeChange, powershellFor, whyFor } from '../remediation/kinds';
-import type { Change } from '../remediation/change';
+import { buttonFor, describeChange, powershellFor, whyFor } from '../remediation/kinds';
 import type { Operation } from '../remediation/operations';
 import type { AuditEntry } from '../remediation/audit-log';
+import { fixNowButtonData } from './card-error';
 import { escapeMarkdown, fill, formatUtc } from './text';
 import type { UiStrings } from './ui-strings';
 
@@ -12,37 +12,42 @@ export function describeValue(value: unknown, ui: UiStrings): string {
   return value === undefined || value === null ? '—' : String(value);
 }
 
+/**
+ * The confirmation: each change written out in full above its own short button, and, when the changes
+ * are Microsoft's two steps (one of each kind), one button that makes both in order.
+ */
 export function confirmCardData(ops: Operation[], ui: UiStrings) {
   const src = ops[0]?.source ?? { code: '' };
+  const oneOfEachKind = ops.length > 1 && new Set(ops.map((o) => o.change.kind)).size === ops.length;
   return {
     intro: escapeMarkdown(fill(ui.confirmIntro, { code: src.code, server: src.server || src.ip || '?' })),
     operationIds: ops.map((o) => o.id),
-    options: ops.map((op) => {
-      const action = describeChange(op.change, ui);
-      return {
-        operationId: op.id,
-        action: escapeMarkdown(action),
-        confirmTitle: fill(ui.confirmButton, { action: shortAction(op.change, ui) }),
-        before: escapeMarkdown(describeValue(op.change.from, ui)),
-        after: escapeMarkdown(describeValue(op.change.to, ui)),
-        why: escapeMarkdown(whyFor(op.change, ui)),
-        powershell: powershellFor(op.change),
-      };
-    }),
+    both: oneOfEachKind
+      ? {
+          title: ui.confirmBoth,
+          text: escapeMarkdown(ui.confirmBothText),
+          steps: ops.map((op, i) => ({ text: escapeMarkdown(`${i + 1}. ${describeChange(op.change, ui)}`) })),
+          operationIds: ops.map((o) => o.id),
+        }
+      : null,
+    orOne: oneOfEachKind ? ui.confirmOr : '',
+    options: ops.map((op) => ({
+      operationId: op.id,
+      action: escapeMarkdown(describeChange(op.change, ui)),
+      confirmTitle: buttonFor(op.change, ui),
+      before: escapeMarkdown(describeValue(op.change.from, ui)),
+      after: escapeMarkdown(describeValue(op.change.to, ui)),
+      why: escapeMarkdown(whyFor(op.change, ui)),
+      powershell: powershellFor(op.change),
+    })),
     t: pick(ui, ['confirmTitle', 'confirmWillChange', 'confirmPowershell', 'takesEffect', 'cancel', 'resultBefore', 'resultAfter']),
   };
 }
 
-/** Button titles are short; the full sentence is on the card above the button. */
-function shortAction(change: Change, ui: UiStrings): string {
-  const full = describeChange(change, ui);
-  return full.length > 60 ? full.slice(0, 57) + '…' : full;
-}
-
+/** Which connector, when the press cannot tell: nothing is pre-selected, since every choice turns a connector off. */
 export function chooseConnectorCardData(connectors: string[], source: Operation['source'], ui: UiStrings) {
   return {
     intro: escapeMarkdown(fill(ui.chooseIntro, { server: source.server || source.ip || '?' })),
-    first: connectors[0] ?? '',
     choices: connectors.map((c) => ({ title: c, value: c })),
     source: { code: source.code, server: source.server ?? '', ip: source.ip ?? '', port: source.port ?? 25 },
     t: pick(ui, ['chooseTitle', 'chooseLabel', 'chooseButton', 'cancel']),
@@ -62,7 +67,15 @@ export function fixResultCardData(
   outcome: FixOutcome,
   ui: UiStrings,
   reason = '',
-  extra: { call?: string; verification?: Verification; note?: string } = {},
+  extra: {
+    call?: string;
+    verification?: Verification;
+    note?: string;
+    /** The changes made before this one in the same press ("Do both"), shown above it. */
+    earlier?: { headline: string; powershell: string }[];
+    /** Undo takes back every change of the press, the last first. */
+    undoIds?: string[];
+  } = {},
 ) {
   const action = describeChange(op.change, ui);
   const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
@@ -92,8 +105,20 @@ export function fixResultCardData(
       ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) }
       : null,
     powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
-    note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
-    undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
+    note: escapeMarkdown(
+      [
+        outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '',
+        outcome === 'undone' ? fill(ui.undoneFixAgain, { server: op.source.server || op.source.ip || '?' }) : '',
+        extra.note ?? '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    ),
+    // Already card text: each headline came out of this function.
+    earlier: extra.earlier ?? [],
+    undo: outcome === 'applied' ? { title: ui.undo, operationIds: extra.undoIds ?? [op.id] } : null,
+    // After Undo the error comes back while the server is down: the fix is offered again, on the same card.
+    fixAgain: outcome === 'undone' ? { title: ui.fixNow, data: fixNowButtonData(op.source) } : null,
     // A failed apply may be pressed again (the operation is back in a state Confirm accepts).
     retry: outcome === 'failed' && op.status === 'failed' ? { title: ui.retryFix, operationId: op.id } : null,
   };

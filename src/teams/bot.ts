@@ -116,7 +116,7 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
       await sendCards(context, [helpCard(locale, this.deps.commands, text ? 'no-code' : 'help')]);
       return;
     }
-    await sendCards(context, answerPaste(errors, locale, this.deps.paste));
+    await sendCards(context, await answerPaste(errors, locale, this.deps.paste));
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -142,6 +142,9 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
           conversationId: activity.conversation?.id ?? '',
           card: cardMessageId ? { reference, messageId: cardMessageId, locale } : undefined,
           startDiagnosis: (target) => this.startDiagnosis(activity, target, locale),
+          postCard: async (card) => {
+            await sender.post(reference, card);
+          },
           scheduleRecheck: async (operationId) => {
             if (!cardMessageId) return undefined;
             const due = new Date(now().getTime() + verifyAfterMs).toISOString();

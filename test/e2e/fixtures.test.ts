@@ -47,7 +47,7 @@ describe.each(scenarios)('the pasted scenario %s', (name) => {
 });
 
 describe('a whole message-trace export', () => {
-  it('becomes a summary grouped by code and destination, worst first, with counts, in a few messages', async () => {
+  it('becomes a summary grouped by code and destination, ranked by impact, with counts, in a few messages', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 200; i++) {
       const host = `mail${i % 50}.contoso.com`;
@@ -68,10 +68,21 @@ describe('a whole message-trace export', () => {
     const summary = cards[0];
     expect(summary).toMatch(/errors in this paste/);
     // 4.4.315 to relay.contoso.com is one group of 50; 5.1.10 (no destination) one group of 50.
-    expect(summary).toMatch(/4\.4\.315 [^\n]*\nrelay\.contoso\.com\n50/);
-    expect(summary).toMatch(/5\.1\.10 [^\n]*\n—\n50/);
-    // Permanent failures rank above transient ones.
-    expect(summary.indexOf('5.1.10')).toBeLessThan(summary.indexOf('4.4.315'));
+    expect(summary).toMatch(/4\.4\.315 [^\n]*\nall mail to this destination\nrelay\.contoso\.com\n50/);
+    // Connector errors (all mail to a destination) rank above per-recipient ones, permanent or not: the
+    // 101 connector groups fill the rows, and 5.1.10 is named on the line for the rest.
+    expect(summary).not.toMatch(/5\.1\.10 [^\n]*\nper recipient/);
+    expect(summary).toMatch(/more groups with these codes: [^\n]*5\.1\.10/);
+    // Each row opens that error's card.
+    const summaryCard = bot.connector.cards()[0].body.attachments[0].content;
+    const rows = summaryCard.body.filter((e: any) => e.type === 'ColumnSet' && e.selectAction);
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows)
+      expect(row.selectAction).toMatchObject({ type: 'Action.Execute', verb: 'openError', data: { error: { enhancedCode: expect.any(String) } } });
+    // The columns line up: every row splits the width the same way as the header.
+    const widths = (e: any) => e.columns.map((c: any) => c.width).join('/');
+    const header = summaryCard.body.find((e: any) => e.type === 'ColumnSet' && !e.selectAction);
+    for (const row of rows) expect(widths(row)).toBe(widths(header));
     for (const code of ['5.4.316', '4.4.316', '4.4.315', '5.1.10']) expect(cards.join('\n')).toContain(code);
   });
 });

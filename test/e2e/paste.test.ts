@@ -60,33 +60,52 @@ const CONNECTOR_CODES: Array<[string, string, string]> = [
 ];
 
 describe('a pasted connector error in a 1:1 chat', () => {
-  it('answers a pasted 4.4.316 with its meaning, the facts, the firewall cause and a Fix now button, as a reply', async () => {
+  it('answers a pasted 4.4.316 with what is wrong, the connector and domain it affects, the facts behind Details and Fix now, as a reply', async () => {
     const { activity, cards, texts } = await paste(CONNECTOR_CODES[2][1], { expectCards: 1 });
     const call = cards[0];
     expect(call.conversationId).toBe(activity.conversation.id);
     expect(call.activityId).toBe(activity.id);
     const text = texts[0];
     expect(text).toContain('450 4.4.316 Connection refused');
+    expect(text).toContain('The server mail.contoso.com (203.0.113.5) refuses connections on port 25, so Microsoft 365 queues mail for it.');
+    // The simulated tenant's connector routes there, and contoso.com is Internal Relay.
+    expect(text).toContain('Connector: Outbound to Contoso on-premises');
+    expect(text).toContain('Accepted domain: contoso.com · Internal Relay');
     expect(text).toMatch(/Destination server: mail\.contoso\.com/);
     expect(text).toMatch(/IP address: 203\.0\.113\.5/);
     expect(text).toMatch(/Port: 25/);
-    expect(text).toMatch(/Socket error: 10061 \(WSAECONNREFUSED\)/);
+    // Microsoft 365's own detail, labelled as such and in words; not "the remote server said".
+    expect(text).toMatch(/Error detail: Socket error code 10061: .*refused.*\(WSAECONNREFUSED\)/i);
+    expect(text).not.toContain('Remote server said');
     expect(text).toMatch(/SMTP reply code: 450/);
     expect(text.toLowerCase()).toContain('firewall');
     expect(text).toContain(en.partner);
     const fixNow = cardActions(call.body.attachments[0].content).find((a) => a.verb === 'fixNow');
     expect(fixNow?.type).toBe('Action.Execute');
-    expect(fixNow.data).toMatchObject({ code: '4.4.316', server: 'mail.contoso.com', ip: '203.0.113.5' });
+    expect(fixNow.data).toMatchObject({
+      code: '4.4.316',
+      server: 'mail.contoso.com',
+      ip: '203.0.113.5',
+      error: { enhancedCode: '4.4.316', socketError: 10061 },
+    });
   });
 
-  it.each(CONNECTOR_CODES)("explains %s with the article's causes and fixes and the partner guidance", async (code, text, server) => {
+  it.each(CONNECTOR_CODES)('explains %s with the causes the paste leaves, the fixes, and whose server it is', async (code, text, server) => {
     const { texts, cards } = await paste(text, { expectCards: 1 });
     const k = en.codes[code];
     expect(texts[0]).toContain(`${code} ${k.name}`);
     expect(texts[0]).toContain(`Destination server: ${server}`);
-    for (const cause of k.causes) expect(texts[0]).toContain(cause.slice(0, 40));
+    const remote = /\[Message=([^\]]*)\]/.exec(text)![1]!;
+    const detail = en.details.entries.find((e: { match: string }) => remote.toLowerCase().includes(e.match.toLowerCase()));
+    // A detail that says what went wrong leaves only its own causes (a name mismatch is not an expiry).
+    const causes: string[] = detail?.causes ?? k.causes;
+    for (const cause of causes) expect(texts[0]).toContain(cause.slice(0, 40));
+    if (detail?.causes) for (const cause of k.causes) expect(texts[0]).not.toContain(cause.slice(0, 40));
     for (const fix of k.fixes) expect(texts[0]).toContain(fix.slice(0, 40));
-    expect(texts[0]).toContain(en.partner);
+    // The sample tenant routes contoso.com and fabrikam.com; any other server is someone else's.
+    const ours = /contoso\.com|fabrikam\.com/.test(server);
+    if (ours) expect(texts[0]).toContain(en.partner);
+    else expect(texts[0]).toContain(`No connector of yours routes to ${server}`);
     const verbs = cardActions(cards[0].body.attachments[0].content)
       .map((a) => a.verb)
       .filter(Boolean);
@@ -116,7 +135,7 @@ describe('a pasted connector error in a 1:1 chat', () => {
     const { texts } = await paste(reason, { expectCards: 1 });
     expect(texts[0]).toMatch(/Last retry: 2023-06-14 09:41 UTC/);
     // LRT + 24 h = 2023-06-15 09:41 UTC; the clock says 15:00 on the 14th, so 18 h 41 min are left.
-    expect(texts[0]).toContain('no later than 2023-06-15 09:41 UTC (18 h 41 min left)');
+    expect(texts[0]).toContain('Bounces: 2023-06-15 09:41 UTC (18 h 41 min left)');
   });
 
   it('says the window has ended when the last retry is more than 24 hours old', async () => {

@@ -13,12 +13,14 @@ import { diagnosticsCardData } from '../../src/render/diagnostics-card';
 import { alertCardData } from '../../src/render/alert-card';
 import type { ProbeReport, ProbeStep } from '../../src/diagnostics/types';
 import { cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
+import { SAMPLE_TENANT } from '../../src/remediation/backends/simulated-exchange';
 
 const knowledge = loadKnowledge();
 const ui = loadUiStrings();
 const render = createCardRenderer();
 const now = new Date('2023-06-14T12:00:00Z');
 const rendered = new Set<CardName>();
+const tenant = { view: { connectors: SAMPLE_TENANT.connectors, domains: SAMPLE_TENANT.acceptedDomains } };
 /** Every card rendered here is remembered, so that a test can check each template was exercised. */
 const renderCard: RenderCard = (name, data) => {
   rendered.add(name);
@@ -75,6 +77,8 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
           knowledge: knowledge[locale],
           ui: ui[locale],
           now,
+          origin: 'paste',
+          tenant,
         });
         const card = renderCard('diagnosis', data);
         expectValid(card);
@@ -82,7 +86,7 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
       }
     });
 
-    it(`the delivered card, and the delivered line on error and summary cards, in ${locale}`, () => {
+    it(`the delivered card, and the delivered line on error and summary cards, in ${locale}`, async () => {
       const delivered = (i: number): ParsedError => ({
         enhancedCode: i % 2 ? '2.1.5' : '2.0.0',
         replyCode: '250',
@@ -95,15 +99,15 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         format: 'plain',
         excerpt: 'status=sent (250 2.0.0 Ok: queued as 4JhJXC5F4CzgB6)',
       });
-      const deps = { knowledge, ui, renderCard, now: () => now };
-      const [only] = answerPaste([delivered(0)], locale, deps);
+      const deps = { knowledge, ui, renderCard, now: () => now, readTenant: async () => tenant };
+      const [only] = await answerPaste([delivered(0)], locale, deps);
       expectValid(only);
       const onlyText = visibleTexts(only).join('\n');
       expect(onlyText).toContain(ui[locale].deliveredTitle);
       expect(onlyText).toContain('250 2.0.0');
       expect(onlyText).toContain('mx0.contoso.com (203.0.113.9) · jane_doe@contoso.com');
       expect(onlyText).not.toContain(ui[locale].noCodeTitle);
-      const longTrace = answerPaste(
+      const longTrace = await answerPaste(
         Array.from({ length: 20 }, (_, i) => delivered(i)),
         locale,
         deps,
@@ -111,19 +115,19 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
       expect(longTrace).toHaveLength(1);
       expectValid(longTrace[0]);
 
-      const mixed = answerPaste([richError('5.1.1'), delivered(1)], locale, deps);
+      const mixed = await answerPaste([richError('5.1.1'), delivered(1)], locale, deps);
       expect(mixed).toHaveLength(1);
       expectValid(mixed[0]);
       expect(visibleTexts(mixed[0]).join('\n')).toContain('250 2.1.5');
       const many = Array.from({ length: 30 }, (_, i) => ({ ...richError('4.4.316'), server: `host${i}.contoso.com` }));
-      const [summary] = answerPaste([...many, delivered(3)], locale, deps);
+      const [summary] = await answerPaste([...many, delivered(3)], locale, deps);
       expectValid(summary);
       expect(visibleTexts(summary).join('\n')).toContain('mx3.contoso.com');
     });
 
-    it(`the summary, help, no-code and command cards in ${locale}`, () => {
+    it(`the summary, help, no-code and command cards in ${locale}`, async () => {
       const many = Array.from({ length: 30 }, (_, i) => ({ ...richError(i % 2 ? '4.4.316' : '5.1.1'), server: `host${i}.contoso.com` }));
-      const cards = answerPaste(many, locale, { knowledge, ui, renderCard, now: () => now });
+      const cards = await answerPaste(many, locale, { knowledge, ui, renderCard, now: () => now, readTenant: async () => tenant });
       expect(cards).toHaveLength(4);
       cards.forEach(expectValid);
       expectValid(helpCard(locale, { ui, renderCard }, 'help'));

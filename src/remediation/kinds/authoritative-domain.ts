@@ -1,5 +1,5 @@
 import { fill } from '../../render/text';
-import { connectorsFor } from './connector-routing';
+import { connectorsFor, domainOf } from './connector-routing';
 import type { RemediationKind } from './remediation-kind';
 
 const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -7,18 +7,20 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /**
  * 4.4.316, the article's second fix: make the accepted domain behind the connector Authoritative instead of
  * Internal Relay, so Microsoft 365 answers for its recipients instead of relaying them on-premises
- * (Set-AcceptedDomain -DomainType Authoritative). The domains the connector serves, or the recipient's,
- * are proposed; with neither known, every Internal Relay domain.
+ * (Set-AcceptedDomain -DomainType Authoritative). The Internal Relay domains the connector serves, or the
+ * recipient's, are proposed; when a connector routes there but serves none of them, every Internal Relay
+ * domain (the admin picks). With no connector and no Internal Relay recipient domain, nothing.
  */
 export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
   plan(input) {
     const relay = input.domains.filter((d) => d.domainType === 'InternalRelay');
     const related = new Set<string>();
-    for (const c of connectorsFor(input)) for (const rd of c.recipientDomains) related.add(rd.toLowerCase().replace(/^\*\./, ''));
-    const recipientDomain = input.destination.recipient?.split('@')[1]?.toLowerCase();
+    const routed = connectorsFor(input);
+    for (const c of routed) for (const rd of c.recipientDomains) related.add(rd.toLowerCase().replace(/^\*\./, ''));
+    const recipientDomain = domainOf(input.destination.recipient);
     if (recipientDomain) related.add(recipientDomain);
     const preferred = relay.filter((d) => related.has(d.domainName.toLowerCase()));
-    return (preferred.length ? preferred : relay).map((d) => ({
+    return (preferred.length ? preferred : routed.length ? relay : []).map((d) => ({
       kind: 'accepted-domain-type',
       target: d.domainName,
       from: 'InternalRelay',
@@ -30,6 +32,7 @@ export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
   // The Exchange Online backend looks the domain up first and uses its Name as Identity (usually the domain name).
   cmdlet: (change) => ({ cmdletName: 'Set-AcceptedDomain', parameters: { Identity: change.target, DomainType: change.to } }),
   describe: (change, ui) => fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to }),
+  button: (_change, ui) => ui['button.accepted-domain-type'],
   why: (ui) => ui['change.domainWhy'],
   offer: (ui) => ui['offer.accepted-domain-type'],
 };

@@ -14,6 +14,7 @@ export const disableConnector: RemediationKind<'connector-enabled'> = {
   apply: async (exchange, change) => (await exchange.setOutboundConnectorEnabled(change.target, change.to)).enabled,
   cmdlet: (change) => ({ cmdletName: 'Set-OutboundConnector', parameters: { Identity: change.target, Enabled: change.to } }),
   describe: (change, ui) => fill(ui[change.to ? 'change.connector-enabled.true' : 'change.connector-enabled.false'], { target: change.target }),
+  button: (change, ui) => ui[change.to ? 'button.connector-enabled.true' : 'button.connector-enabled.false'],
   why: (ui) => ui['change.connectorWhy'],
   offer: (ui) => ui['offer.connector-enabled'],
 };

@@ -37,6 +37,7 @@ export const applySetting = (exchange: ExchangeBackend, change: Change): Promise
 export const cmdletFor = (change: Change): CmdletInput => kindOf(change).cmdlet(change as never);
 export const powershellFor = (change: Change): string => powershellLine(cmdletFor(change));
 export const describeChange = (change: Change, ui: UiStrings): string => kindOf(change).describe(change as never, ui);
+export const buttonFor = (change: Change, ui: UiStrings): string => kindOf(change).button(change as never, ui);
 export const whyFor = (change: Change, ui: UiStrings): string => kindOf(change).why(ui);
 
 /** What Fix now does with these kinds, as one phrase for the card's hint ("disables … or makes …"). */

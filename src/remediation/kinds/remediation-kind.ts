@@ -35,6 +35,8 @@ export interface RemediationKind<K extends ChangeKind> {
   cmdlet(change: ChangeOf<K>): CmdletInput;
   /** The full sentence ("Disable the outbound connector "X""), written above the confirm button. */
   describe(change: ChangeOf<K>, ui: UiStrings): string;
+  /** The confirm button's title: two or three words that never get cut ("Disable connector"). */
+  button(change: ChangeOf<K>, ui: UiStrings): string;
   /** Why this helps, one sentence. */
   why(ui: UiStrings): string;
   /** What Fix now does with this kind, as a phrase for the card's hint ("disables the outbound connector"). */
