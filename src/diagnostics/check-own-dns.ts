@@ -32,6 +32,7 @@ export async function blameOwnDns(
     status: 'fail',
     outcome: 'BOT_DNS_BROKEN',
     detail: `${failed.detail}; the control name ${checkName} did not resolve either (${why}), so the bot's own DNS is not answering`,
-    ...(failed.error ? { error: { ...failed.error, peer: host } } : {}),
+    ...(failed.errno ? { errno: failed.errno } : {}),
+    peer: host,
   };
 }

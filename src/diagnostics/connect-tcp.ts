@@ -29,7 +29,7 @@ export async function connectTcp(
   }
   if (outcome.err) {
     const code = errorCode(outcome.err);
-    return { result: { ...classifyConnectError(outcome.err), ...(code ? { error: { code, peer: address } } : {}) } };
+    return { result: { ...classifyConnectError(outcome.err), ...(code ? { errno: code } : {}) } };
   }
   return { result: { status: 'ok', outcome: 'OK', detail: `connected to ${where}` }, socket };
 }

@@ -36,7 +36,7 @@ export async function lookupPtr(
       status: 'warn',
       outcome: 'PTR_FAILED',
       detail: clip(`PTR of ${address}: ${describeError(answer.err)}`),
-      ...(code ? { error: { code, peer: address } } : {}),
+      ...(code ? { errno: code } : {}),
     },
     names: [],
   };

@@ -102,7 +102,7 @@ const DNS_OUTCOMES: Record<string, string> = {
 function dnsFailure(err: unknown, what: string, name: string): StepResult {
   const code = errorCode(err) ?? '';
   const failed = fail(DNS_OUTCOMES[code] ?? 'DNS_ERROR', `${what}: ${describeError(err)}`);
-  return code ? { ...failed, error: { code, peer: name } } : failed;
+  return { ...failed, peer: name, ...(code ? { errno: code } : {}) };
 }
 
 function interrupted(how: 'timeout' | 'aborted', what: string, timeoutMs: number): StepResult {

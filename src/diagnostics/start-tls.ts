@@ -44,7 +44,7 @@ export async function startTls(
   if (outcome.closed) return { result: fail('CLOSED', 'the server closed the connection during the TLS handshake', '4.4.318') };
   if (outcome.err) {
     const code = errorCode(outcome.err);
-    const error = code ? { error: { code } } : {};
+    const error = code ? { errno: code } : {};
     if (code === 'ECONNRESET') return { result: { ...fail('RESET', describeError(outcome.err), '4.4.318'), ...error } };
     if (code === 'EPIPE') return { result: { ...fail('CLOSED', describeError(outcome.err), '4.4.318'), ...error } };
     // EPROTO / ERR_SSL_*: no common protocol version or cipher, or garbage instead of TLS

@@ -15,8 +15,8 @@ export function createStepRecorder(
   peer: () => string = () => report.target.host,
 ): StepRecorder {
   const add = (name: StepName, result: StepResult, ms: number): void => {
-    const step: ProbeStep = { name, status: result.status, outcome: result.outcome, detail: clip(result.detail), ms };
-    if (result.error) step.error = { code: result.error.code, peer: result.error.peer ?? peer() };
+    const step: ProbeStep = { name, status: result.status, outcome: result.outcome, detail: clip(result.detail), ms, peer: result.peer ?? peer() };
+    if (result.errno) step.errno = result.errno;
     report.steps.push(step);
     if (result.status === 'fail' && result.eopCode && !report.eopCode) report.eopCode = result.eopCode;
     try {

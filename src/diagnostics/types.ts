@@ -18,8 +18,10 @@ export interface ProbeStep {
   /** raw facts for the card: reply text as received (bounded 500 chars), addresses, capabilities, error code/message; never a stack */
   detail: string;
   ms: number;
-  /** The Node error code behind this step (ECONNREFUSED, ENOTFOUND, ...) and what it was talking to, so the card can say it in words. */
-  error?: { code: string; peer: string };
+  /** what this step talked to: the name looked up, or the address connected to; the card's words about an error name it */
+  peer?: string;
+  /** the Node error code behind this step (ECONNREFUSED, ENOTFOUND, ...), which the card says in words */
+  errno?: string;
 }
 
 export interface CertificateInfo {
@@ -104,6 +106,8 @@ export interface StepResult {
   outcome: string;
   detail: string;
   eopCode?: EopCode;
-  /** the Node error code this verdict came from; `peer` defaults to what the probe was talking to */
-  error?: { code: string; peer?: string };
+  /** the Node error code this verdict came from */
+  errno?: string;
+  /** what the step talked to, when not what the probe was talking to then (the MX host a lookup failed for) */
+  peer?: string;
 }

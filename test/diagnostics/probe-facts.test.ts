@@ -21,7 +21,7 @@ describe('probeDestination: when the bot’s own DNS is broken', () => {
     const report = await probeDestination({ host: 'mail.contoso.test', port: 25 }, { ...local, resolver });
     expect(report.eopCode).toBeUndefined();
     expect(report.botDnsBroken).toEqual({ checkName: 'outlook.com' });
-    expect(step(report, 'dns')).toMatchObject({ status: 'fail', outcome: 'BOT_DNS_BROKEN', error: { code: 'ENOTFOUND', peer: 'mail.contoso.test' } });
+    expect(step(report, 'dns')).toMatchObject({ status: 'fail', outcome: 'BOT_DNS_BROKEN', errno: 'ENOTFOUND', peer: 'mail.contoso.test' });
     expect(resolver.asked).toContain('queryA outlook.com');
     expect(report.healthy).toBe(false);
   });
@@ -33,7 +33,7 @@ describe('probeDestination: when the bot’s own DNS is broken', () => {
     expect(resolver.asked).not.toContain('queryA outlook.com');
     expect(report.eopCode).toBe('4.4.312');
     expect(report.botDnsBroken).toBeUndefined();
-    expect(step(report, 'dns')).toMatchObject({ outcome: 'SERVFAIL', error: { code: 'ESERVFAIL', peer: 'mail.contoso.test' } });
+    expect(step(report, 'dns')).toMatchObject({ outcome: 'SERVFAIL', errno: 'ESERVFAIL', peer: 'mail.contoso.test' });
   });
 
   it('does not ask the control name when DNS answered (a name with no address is the target’s problem)', async () => {
@@ -52,7 +52,7 @@ describe('probeDestination: reverse DNS of the address it connected to or tried'
     expect(report.triedAddress).toBe('127.0.0.1');
     expect(report.ptrNames).toEqual(['relay.contoso.test']);
     expect(step(report, 'ptr')).toMatchObject({ status: 'ok', detail: '127.0.0.1 → relay.contoso.test' });
-    expect(step(report, 'tcp')).toMatchObject({ status: 'fail', outcome: 'REFUSED', error: { code: 'ECONNREFUSED', peer: '127.0.0.1' } });
+    expect(step(report, 'tcp')).toMatchObject({ status: 'fail', outcome: 'REFUSED', errno: 'ECONNREFUSED', peer: '127.0.0.1' });
     expect(report.eopCode).toBe('4.4.316');
     expect(resolver.asked).toContain('getHostByAddr 127.0.0.1');
   });
