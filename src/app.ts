@@ -102,6 +102,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       allowPrivate: config.probe.allowPrivate,
       allowedPorts: config.probe.ports === '*' ? '*' : [...config.probe.ports],
       trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
+      dnsCheckName: config.probe.dnsCheckName,
       resolver: overrides.resolver,
       onStep: (step) => {
         if (step.status !== 'skipped') onStep(step);

@@ -79,6 +79,8 @@ export interface Config {
     readonly trustedCa: readonly string[];
     readonly perUserPerMinute: number;
     readonly overallPerMinute: number;
+    /** DNS_CHECK_NAME: a name that must resolve; when a target does not, this tells "your DNS" from "the bot's DNS". */
+    readonly dnsCheckName: string;
   };
 }
 
@@ -120,6 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const allowPrivateRaw = str('PROBE_ALLOW_PRIVATE').toLowerCase();
   if (allowPrivateRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(allowPrivateRaw)) {
     problems.push(`PROBE_ALLOW_PRIVATE is "${allowPrivateRaw}"; use true or false.`);
+  }
+  const dnsCheckName = (str('DNS_CHECK_NAME') || 'outlook.com').toLowerCase().replace(/\.$/, '');
+  if (!HOST_NAME.test(dnsCheckName) || !dnsCheckName.includes('.')) {
+    problems.push(`DNS_CHECK_NAME is "${str('DNS_CHECK_NAME')}"; use a DNS name that always resolves, e.g. outlook.com.`);
   }
   const trustedCa: string[] = [];
   if (str('NODE_EXTRA_CA_CERTS')) {
@@ -330,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       trustedCa: Object.freeze(trustedCa),
       perUserPerMinute: probePerUser,
       overallPerMinute: probeOverall,
+      dnsCheckName,
     }),
   });
 }

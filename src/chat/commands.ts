@@ -10,7 +10,7 @@ import { auditCardData, pick } from '../render/fix-cards';
 import { diagnosisCardData } from '../render/diagnosis-card';
 import type { CardColor } from '../render/card-data';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
-import { escapeMarkdown, fill } from '../render/text';
+import { bulletList, escapeMarkdown, fill } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
 
 export interface CommandDeps {
@@ -60,7 +60,9 @@ export const commands = {
   },
   diagnose: {
     role: 'everyone',
-    run: async (args, _locale, _deps, ctx) => {
+    // Bare `diagnose` explains itself with examples instead of a parse error; anything else starts the probe.
+    run: async (args, locale, deps, ctx) => {
+      if (!args.trim()) return [diagnoseHelp(deps.ui[locale], deps)];
       ctx.startDiagnosis(args);
       return [];
     },
@@ -108,6 +110,16 @@ export const commands = {
     },
   },
 } satisfies Record<CommandName, { role: Role; run: Command }>;
+
+/** What `diagnose` checks and how to call it, with one example per form of target. */
+function diagnoseHelp(ui: UiStrings, deps: Pick<CommandDeps, 'renderCard'>): AdaptiveCard {
+  const examples = [ui['diagHelpExample.name'], ui['diagHelpExample.port'], ui['diagHelpExample.both']];
+  return deps.renderCard('notice', {
+    title: escapeMarkdown(ui.diagHelpTitle),
+    text: `${escapeMarkdown(ui.diagHelpText)}\r${bulletList(examples)}`,
+    color: 'default',
+  });
+}
 
 function notice(deps: Pick<CommandDeps, 'renderCard'>, title: string, text: string, color: CardColor): AdaptiveCard {
   return deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color });

@@ -1,17 +1,19 @@
-import { parseTarget } from '../diagnostics/parse-target';
+import { parseTargets } from '../diagnostics/parse-target';
 import type { ProbeReport, ProbeStep } from '../diagnostics/types';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
-import { diagnosticsCardData, type DiagnosticsView } from '../render/diagnostics-card';
+import { diagnosticsCardData, type DiagnosticsView, type ProbeProgress } from '../render/diagnostics-card';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { fill } from '../render/text';
-import type { UiCatalog } from '../render/ui-strings';
+import type { UiCatalog, UiStrings } from '../render/ui-strings';
 
 /** Where the live card goes: post it once, then update that message in place. */
 export interface CardChannel {
   post(card: AdaptiveCard): Promise<string | undefined>;
   update(messageId: string, card: AdaptiveCard): Promise<void>;
 }
+
+type LimitedRun = { status: 'started' | 'joined' | 'limited'; promise?: Promise<ProbeReport>; retryAfterMs?: number };
 
 export interface DiagnoseDeps {
   knowledge: KnowledgeBase;
@@ -20,33 +22,30 @@ export interface DiagnoseDeps {
   logger: Logger;
   /** probeDestination with the configured timeouts, port and address rules. */
   probe(target: { host: string; port: number }, onStep: (step: ProbeStep) => void): Promise<ProbeReport>;
-  limiter: {
-    run(
-      userId: string,
-      key: string,
-      start: () => Promise<ProbeReport>,
-    ): { status: 'started' | 'joined' | 'limited'; promise?: Promise<ProbeReport>; retryAfterMs?: number };
-  };
+  limiter: { run(userId: string, key: string, start: () => Promise<ProbeReport>): LimitedRun };
 }
 
+const labelOf = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
 /**
- * diagnose <host>[:port] and the Run diagnostics button: posts a "checking" card at once and updates
- * that one message as each check finishes (updates are serialised, so they arrive in order).
- * Resolves when the final card has been sent.
+ * diagnose <host>[:port] [ip] and the Run diagnostics button: posts a "checking" card at once and updates
+ * that one message as each check finishes (updates are serialised, so they arrive in order). With an IP
+ * from the paste besides a name, that IP is probed after the name, each under the limiter and the address
+ * rules like any probe, unless the name resolved to it. Resolves when the final card has been sent.
  */
 export async function runDiagnosis(input: string, userId: string, locale: Locale, channel: CardChannel, deps: DiagnoseDeps): Promise<void> {
   const ui = deps.ui[locale];
   const render = (view: DiagnosticsView) => deps.renderCard('diagnostics', diagnosticsCardData(view, locale, deps.knowledge, ui));
-  const parsed = parseTarget(input);
+  const parsed = parseTargets(input);
   if ('error' in parsed) {
     await channel.post(render({ target: input.slice(0, 80) || '?', steps: [], notice: `${parsed.error} ${ui.diagUsage}` }));
     return;
   }
-  const label = parsed.host.includes(':') ? `[${parsed.host}]:${parsed.port}` : `${parsed.host}:${parsed.port}`;
+  const { host, port, ip } = parsed;
+  const label = labelOf(host, port);
 
   let announce!: (id: string | undefined) => void;
   const posted = new Promise<string | undefined>((resolve) => (announce = resolve));
-  const steps: ProbeStep[] = [];
   let updates = Promise.resolve();
   const queueUpdate = (card: AdaptiveCard) => {
     updates = updates
@@ -56,20 +55,24 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
       })
       .catch((err) => deps.logger.warn('could not update the diagnostics card', { err: err as Error }));
   };
+  // The card as it stands: the name's probe, then the pasted IP's; every change re-renders the whole card.
+  const name: ProbeProgress = { steps: [] };
+  const pasteIp: DiagnosticsView['pasteIp'] = ip ? { ip, steps: [] } : undefined;
+  const view = (): DiagnosticsView => ({ target: label, port, ...name, ...(pasteIp ? { pasteIp } : {}) });
+  const live = (progress: ProbeProgress) => (step: ProbeStep) => {
+    progress.steps = [...progress.steps, step];
+    queueUpdate(render(view()));
+  };
 
   const run = deps.limiter.run(userId, label, async () => {
     await posted;
-    return deps.probe(parsed, (step) => {
-      steps.push(step);
-      queueUpdate(render({ target: label, steps: [...steps] }));
-    });
+    return deps.probe({ host, port }, live(name));
   });
   if (run.status === 'limited') {
-    await channel.post(render({ target: label, steps: [], notice: fill(ui.diagLimited, { seconds: Math.ceil((run.retryAfterMs ?? 60_000) / 1000) }) }));
+    await channel.post(render({ target: label, port, steps: [], notice: limitedText(ui, run) }));
     return;
   }
-  const first =
-    run.status === 'joined' ? render({ target: label, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render({ target: label, steps: [] });
+  const first = run.status === 'joined' ? render({ target: label, port, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render(view());
   let firstId: string | undefined;
   try {
     firstId = await channel.post(first);
@@ -77,7 +80,34 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
     // Always let the probe go on (and end): a probe left waiting would block its target in the limiter.
     announce(firstId);
   }
-  const report = await run.promise!;
-  queueUpdate(render({ target: label, steps: report.steps, report }));
+  name.report = await run.promise!;
+  name.steps = name.report.steps;
+
+  if (pasteIp) {
+    if (name.report.addresses.includes(pasteIp.ip)) pasteIp.sameAsName = true;
+    else {
+      queueUpdate(render(view()));
+      Object.assign(pasteIp, await probePasteIp(pasteIp, port, userId, deps, ui, live));
+    }
+  }
+  queueUpdate(render({ ...view(), rerun: { host, port, ip: ip ?? '' } }));
   await updates;
 }
+
+/** The second probe, of the IP in the paste: its own limiter entry, so it counts and is shared like any other. */
+async function probePasteIp(
+  progress: ProbeProgress & { ip: string },
+  port: number,
+  userId: string,
+  deps: DiagnoseDeps,
+  ui: UiStrings,
+  live: (progress: ProbeProgress) => (step: ProbeStep) => void,
+): Promise<ProbeProgress> {
+  const { ip } = progress;
+  const run = deps.limiter.run(userId, labelOf(ip, port), () => deps.probe({ host: ip, port }, live(progress)));
+  if (run.status === 'limited') return { steps: [], notice: limitedText(ui, run) };
+  const report = await run.promise!;
+  return { steps: report.steps, report };
+}
+
+const limitedText = (ui: UiStrings, run: LimitedRun): string => fill(ui.diagLimited, { seconds: Math.ceil((run.retryAfterMs ?? 60_000) / 1000) });

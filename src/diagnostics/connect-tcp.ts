@@ -27,7 +27,10 @@ export async function connectTcp(
     socket.destroy();
     return { result: fail('TIMEOUT', `no answer from ${where} within ${timeoutMs} ms (packets dropped: host down, wrong IP, or a firewall)`, '4.4.315') };
   }
-  if (outcome.err) return { result: classifyConnectError(outcome.err) };
+  if (outcome.err) {
+    const code = errorCode(outcome.err);
+    return { result: { ...classifyConnectError(outcome.err), ...(code ? { errno: code } : {}) } };
+  }
   return { result: { status: 'ok', outcome: 'OK', detail: `connected to ${where}` }, socket };
 }
 

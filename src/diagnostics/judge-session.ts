@@ -95,8 +95,10 @@ export function notAReply(read: Exclude<ReadResult, { kind: 'reply' } | { kind: 
       return { status: 'fail', outcome: 'ABORTED', detail: 'the probe was cancelled' };
     case 'closed':
       return fail('CLOSED', `the server closed the connection ${when}`, '4.4.318');
-    case 'error':
-      return fail(read.code === 'ECONNRESET' ? 'RESET' : read.code === 'EPIPE' ? 'CLOSED' : 'SOCKET_ERROR', `${read.message} (${when})`, '4.4.318');
+    case 'error': {
+      const failed = fail(read.code === 'ECONNRESET' ? 'RESET' : read.code === 'EPIPE' ? 'CLOSED' : 'SOCKET_ERROR', `${read.message} (${when})`, '4.4.318');
+      return read.code ? { ...failed, errno: read.code } : failed;
+    }
     case 'overflow':
       // [inferred] a peer that floods us is not speaking SMTP; EOP would give up on it as on any bad reply
       return fail(

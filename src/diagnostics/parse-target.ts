@@ -43,6 +43,21 @@ export function parseTarget(input: string): { host: string; port: number } | { e
 }
 
 /**
+ * What `diagnose` and Run diagnostics ask for: a smart host as parseTarget reads it, optionally followed by
+ * the IP address a paste named (LastAttemptedIP), which is probed too on the same port:
+ * `mail.contoso.com:25 203.0.113.5`. An IP equal to the host is dropped: one probe is enough.
+ */
+export function parseTargets(input: string): { host: string; port: number; ip?: string } | { error: string } {
+  const [first = '', second, ...rest] = input.trim().split(/\s+/);
+  if (rest.length) return { error: 'Give one server and at most one IP address, e.g. mail.contoso.com 203.0.113.5.' };
+  const target = parseTarget(first);
+  if ('error' in target || second === undefined) return target;
+  const ip = second.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (!isIP(ip) || ip.includes('%')) return { error: `"${second.slice(0, 60)}" is not an IP address; after the server, give only the IP from the paste.` };
+  return ip === target.host ? target : { ...target, ip };
+}
+
+/**
  * A valid IP (IPv6 without zone) or DNS host name, normalised; undefined otherwise.
  * Used for typed targets and for names that come back from DNS (an MX exchange).
  */

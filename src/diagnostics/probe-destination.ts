@@ -1,17 +1,19 @@
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { checkCertificate } from './check-certificate';
+import { blameOwnDns, DEFAULT_DNS_CHECK_NAME } from './check-own-dns';
 import { connectTcp } from './connect-tcp';
 import { isPublicAddress } from './is-public-address';
 import { judgeEhlo, judgeGreeting, judgeStarttlsOffer, judgeStarttlsReply } from './judge-session';
 import { QUIT_WAIT_MS } from './limits';
+import { lookupPtr } from './lookup-ptr';
 import { normalizeHost } from './parse-target';
 import { createDefaultResolver, resolveHost } from './resolve-host';
 import { openChannel, type ReadResult, type SmtpChannel } from './smtp-channel';
 import { startTls } from './start-tls';
 import { createStepRecorder, type StepRecorder } from './step-recorder';
 import { clip, describeError } from './text';
-import { STEP_NAMES, type ProbeOptions, type ProbeReport, type StepResult } from './types';
+import { STEP_NAMES, type ProbeOptions, type ProbeReport, type Resolver, type StepResult } from './types';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_EHLO_NAME = 'mailflowdoctor.invalid';
@@ -19,6 +21,7 @@ const DEFAULT_EHLO_NAME = 'mailflowdoctor.invalid';
 /**
  * Walks the path EOP takes to a smart host — DNS, TCP, greeting, EHLO, STARTTLS, TLS, certificate —
  * and stops at the first step that would make EOP queue the mail, naming the EOP code it causes.
+ * Between TCP and the greeting it notes the reverse DNS name of the address, a fact that changes no verdict.
  * Never throws: every failure, ours included, becomes a step. Every socket it opens is destroyed
  * before it returns.
  */
@@ -31,14 +34,28 @@ export async function probeDestination(input: { host: string; port: number }, op
     steps: [],
     healthy: false,
   };
-  const steps = createStepRecorder(report, opts.onStep);
+  // what the probe is talking to, for the card's words about an error: the name until an address is chosen
+  let peer = report.target.host;
+  const steps = createStepRecorder(report, opts.onStep, () => peer);
   const sockets: Socket[] = [];
   const track = (socket: Socket): Socket => {
     socket.on('error', () => {}); // every error is read where it matters; this one keeps a late one from crashing the process
     sockets.push(socket);
     return socket;
   };
-  const session: Session = { opts: withDefaults(opts), steps, report, track };
+  const defaults = withDefaults(opts);
+  // one resolver for every lookup of this probe (target, control name, PTR), cancelled when it ends
+  const own = opts.resolver ? undefined : createDefaultResolver(defaults.timeoutMs);
+  const session: Session = {
+    opts: defaults,
+    steps,
+    report,
+    track,
+    resolver: opts.resolver ?? own!,
+    talkingTo: (to) => {
+      peer = to;
+    },
+  };
 
   try {
     if (!host || !Number.isInteger(port) || port < 1 || port > 65535) {
@@ -55,6 +72,7 @@ export async function probeDestination(input: { host: string; port: number }, op
     if (next) await steps.run(next, () => ({ status: 'fail', outcome: 'PROBE_ERROR', detail: `internal error: ${describeError(err)}` }));
   } finally {
     for (const socket of sockets) socket.destroy();
+    own?.cancel();
   }
 
   steps.skipRest(report.refused ? `not run: ${report.refused.detail}` : 'not run: an earlier step failed');
@@ -63,10 +81,12 @@ export async function probeDestination(input: { host: string; port: number }, op
 }
 
 interface Session {
-  opts: Required<Pick<ProbeOptions, 'timeoutMs' | 'allowPrivate' | 'allowedPorts' | 'trustedCa' | 'ehloName'>> & ProbeOptions;
+  opts: Required<Pick<ProbeOptions, 'timeoutMs' | 'allowPrivate' | 'allowedPorts' | 'trustedCa' | 'ehloName' | 'dnsCheckName'>> & ProbeOptions;
   steps: StepRecorder;
   report: ProbeReport;
   track: (socket: Socket) => Socket;
+  resolver: Resolver;
+  talkingTo(peer: string): void;
   channel?: SmtpChannel;
   lastRead?: ReadResult;
 }
@@ -88,15 +108,13 @@ async function runChecks(s: Session, host: string, port: number): Promise<void> 
       report.addresses = [host];
       return { status: 'ok', outcome: 'IP', detail: `${host} is an IP address; no DNS lookup` };
     }
-    const own = opts.resolver ? undefined : createDefaultResolver(timeoutMs);
-    try {
-      const found = await resolveHost(host, opts.resolver ?? own!, timeoutMs, signal);
-      report.addresses = found.addresses;
-      checkedName = found.mxHost ?? host;
-      return found.result;
-    } finally {
-      own?.cancel();
-    }
+    const found = await resolveHost(host, s.resolver, timeoutMs, signal);
+    report.addresses = found.addresses;
+    checkedName = found.mxHost ?? host;
+    if (found.result.status !== 'fail') return found.result;
+    const ours = await blameOwnDns(found.result, host, opts.dnsCheckName, s.resolver, timeoutMs, signal);
+    if (ours) report.botDnsBroken = { checkName: opts.dnsCheckName };
+    return ours ?? found.result;
   });
   if (dns.status === 'fail') return;
 
@@ -115,11 +133,22 @@ async function runChecks(s: Session, host: string, port: number): Promise<void> 
   // 3. tcp: the first IPv4 address, else the first IPv6 one
   const address = report.addresses.find((a) => isIP(a) === 4) ?? report.addresses[0];
   let socket: Socket | undefined;
+  report.triedAddress = address;
+  s.talkingTo(address);
   const tcp = await steps.run('tcp', async () => {
     const connected = await connectTcp(address, port, timeoutMs, s.track, signal);
     socket = connected.socket;
     return connected.result;
   });
+
+  // ptr: of the address connected to or tried, so a refused connection still says whose address it was
+  if (tcp.outcome !== 'ABORTED') {
+    await steps.run('ptr', async () => {
+      const reverse = await lookupPtr(address, s.resolver, timeoutMs, signal);
+      report.ptrNames = reverse.names;
+      return reverse.result;
+    });
+  }
   if (tcp.status === 'fail' || !socket) return;
   report.connectedAddress = address;
   s.channel = openChannel(socket);
@@ -202,5 +231,6 @@ function withDefaults(opts: ProbeOptions): Session['opts'] {
     allowedPorts: opts.allowedPorts === '*' ? '*' : Array.isArray(opts.allowedPorts) ? opts.allowedPorts : [25, 465, 587, 2525],
     trustedCa: opts.trustedCa ?? [],
     ehloName,
+    dnsCheckName: (opts.dnsCheckName && normalizeHost(opts.dnsCheckName)) || DEFAULT_DNS_CHECK_NAME,
   };
 }

@@ -41,7 +41,7 @@ export async function resolveHost(host: string, resolver: Resolver, timeoutMs: n
     );
   });
   if (mx === 'timeout' || mx === 'aborted') return { result: interrupted(mx, `MX of ${host}`, timeoutMs), addresses: [] };
-  if (mx.err && errorCode(mx.err) !== 'ENODATA') return { result: dnsFailure(mx.err, `MX of ${host}`), addresses: [] };
+  if (mx.err && errorCode(mx.err) !== 'ENODATA') return { result: dnsFailure(mx.err, `MX of ${host}`, host), addresses: [] };
   const best = [...(mx.records ?? [])].sort((a, b) => a.priority - b.priority)[0];
   if (!best) return { result: fail('NO_ADDRESS', `${host} has no A, AAAA or MX record`), addresses: [] };
   // RFC 7505: a single MX of "." means the domain accepts no mail at all
@@ -59,7 +59,7 @@ export async function resolveHost(host: string, resolver: Resolver, timeoutMs: n
 
 type Settled = { ok: true; value: string[] } | { ok: false; err: unknown };
 
-async function lookupAddresses(
+export async function lookupAddresses(
   name: string,
   resolver: Resolver,
   timeoutMs: number,
@@ -81,7 +81,7 @@ async function lookupAddresses(
   // NXDOMAIN for either query means the name does not exist at all
   const nx = errors.find((err) => errorCode(err) === 'ENOTFOUND');
   const worst = nx ?? errors[0];
-  return worst ? { addresses: [], failed: dnsFailure(worst, name) } : { addresses: [] };
+  return worst ? { addresses: [], failed: dnsFailure(worst, name, name) } : { addresses: [] };
 }
 
 const answer = (s: Settled): string[] => (s.ok && Array.isArray(s.value) ? s.value.filter((a) => typeof a === 'string' && isIP(a) !== 0) : []);
@@ -99,9 +99,10 @@ const DNS_OUTCOMES: Record<string, string> = {
   ENODATA: 'NO_ADDRESS',
 };
 
-function dnsFailure(err: unknown, what: string): StepResult {
+function dnsFailure(err: unknown, what: string, name: string): StepResult {
   const code = errorCode(err) ?? '';
-  return fail(DNS_OUTCOMES[code] ?? 'DNS_ERROR', `${what}: ${describeError(err)}`);
+  const failed = fail(DNS_OUTCOMES[code] ?? 'DNS_ERROR', `${what}: ${describeError(err)}`);
+  return { ...failed, peer: name, ...(code ? { errno: code } : {}) };
 }
 
 function interrupted(how: 'timeout' | 'aborted', what: string, timeoutMs: number): StepResult {

@@ -44,10 +44,11 @@ export async function startTls(
   if (outcome.closed) return { result: fail('CLOSED', 'the server closed the connection during the TLS handshake', '4.4.318') };
   if (outcome.err) {
     const code = errorCode(outcome.err);
-    if (code === 'ECONNRESET') return { result: fail('RESET', describeError(outcome.err), '4.4.318') };
-    if (code === 'EPIPE') return { result: fail('CLOSED', describeError(outcome.err), '4.4.318') };
+    const error = code ? { errno: code } : {};
+    if (code === 'ECONNRESET') return { result: { ...fail('RESET', describeError(outcome.err), '4.4.318'), ...error } };
+    if (code === 'EPIPE') return { result: { ...fail('CLOSED', describeError(outcome.err), '4.4.318'), ...error } };
     // EPROTO / ERR_SSL_*: no common protocol version or cipher, or garbage instead of TLS
-    return { result: fail('HANDSHAKE_FAILED', describeError(outcome.err), '4.4.317') };
+    return { result: { ...fail('HANDSHAKE_FAILED', describeError(outcome.err), '4.4.317'), ...error } };
   }
   const cipher = tlsSocket.getCipher();
   return {

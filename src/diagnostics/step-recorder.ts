@@ -8,9 +8,15 @@ export interface StepRecorder {
   skipRest(why: string): void;
 }
 
-export function createStepRecorder(report: ProbeReport, onStep?: (step: ProbeStep, report: ProbeReport) => void): StepRecorder {
+/** `peer()`: what the probe is talking to right now (the name, then the address), for errors that do not say. */
+export function createStepRecorder(
+  report: ProbeReport,
+  onStep?: (step: ProbeStep, report: ProbeReport) => void,
+  peer: () => string = () => report.target.host,
+): StepRecorder {
   const add = (name: StepName, result: StepResult, ms: number): void => {
-    const step: ProbeStep = { name, status: result.status, outcome: result.outcome, detail: clip(result.detail), ms };
+    const step: ProbeStep = { name, status: result.status, outcome: result.outcome, detail: clip(result.detail), ms, peer: result.peer ?? peer() };
+    if (result.errno) step.errno = result.errno;
     report.steps.push(step);
     if (result.status === 'fail' && result.eopCode && !report.eopCode) report.eopCode = result.eopCode;
     try {

@@ -6,7 +6,7 @@
 export type EopCode = '4.4.312' | '4.4.315' | '4.4.316' | '4.4.317' | '4.4.318' | '4.7.320';
 
 /** The checks in the order they run; every report lists all of them, in this order. */
-export const STEP_NAMES = ['dns', 'tcp', 'banner', 'ehlo', 'starttls', 'tls', 'certificate'] as const;
+export const STEP_NAMES = ['dns', 'tcp', 'ptr', 'banner', 'ehlo', 'starttls', 'tls', 'certificate'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export interface ProbeStep {
@@ -18,6 +18,10 @@ export interface ProbeStep {
   /** raw facts for the card: reply text as received (bounded 500 chars), addresses, capabilities, error code/message; never a stack */
   detail: string;
   ms: number;
+  /** what this step talked to: the name looked up, or the address connected to; the card's words about an error name it */
+  peer?: string;
+  /** the Node error code behind this step (ECONNREFUSED, ENOTFOUND, ...), which the card says in words */
+  errno?: string;
 }
 
 export interface CertificateInfo {
@@ -41,6 +45,10 @@ export interface ProbeReport {
   /** resolved (or the IP given) */
   addresses: string[];
   connectedAddress?: string;
+  /** the address the TCP step connected to or tried: the one the PTR step looks up */
+  triedAddress?: string;
+  /** reverse DNS names of triedAddress; [] when it has none */
+  ptrNames?: string[];
   steps: ProbeStep[];
   /** the EOP code this failure would cause; undefined when healthy or when refused by policy */
   eopCode?: EopCode;
@@ -52,6 +60,8 @@ export interface ProbeReport {
   certificate?: CertificateInfo;
   /** set when the probe refused to run (nothing was connected to) */
   refused?: { reason: 'private-address' | 'port-not-allowed' | 'invalid-target'; detail: string };
+  /** set when the target's lookup failed and so did the control name's: the bot's own DNS is broken, so no EOP code is predicted */
+  botDnsBroken?: { checkName: string };
 }
 
 export interface MxRecord {
@@ -63,6 +73,8 @@ export interface Resolver {
   resolve4(host: string): Promise<string[]>;
   resolve6(host: string): Promise<string[]>;
   resolveMx(host: string): Promise<MxRecord[]>;
+  /** PTR names of an address (node:dns/promises Resolver#reverse) */
+  reverse(ip: string): Promise<string[]>;
 }
 
 export interface ProbeOptions {
@@ -76,6 +88,11 @@ export interface ProbeOptions {
   resolver?: Resolver;
   /** PEMs trusted IN ADDITION to Node's tls.rootCertificates (NODE_EXTRA_CA_CERTS is read only at process start) */
   trustedCa?: string[];
+  /**
+   * DNS_CHECK_NAME, default 'outlook.com': a name that must resolve. When the target's lookup fails, this
+   * one is looked up with the same resolver; if it fails too, the bot's own DNS is at fault, not the target's.
+   */
+  dnsCheckName?: string;
   /** default 'mailflowdoctor.invalid' */
   ehloName?: string;
   /** called after each step, for live card updates; an exception thrown here is ignored */
@@ -89,4 +106,8 @@ export interface StepResult {
   outcome: string;
   detail: string;
   eopCode?: EopCode;
+  /** the Node error code this verdict came from */
+  errno?: string;
+  /** what the step talked to, when not what the probe was talking to then (the MX host a lookup failed for) */
+  peer?: string;
 }

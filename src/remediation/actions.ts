@@ -90,15 +90,21 @@ async function changeAlert(
   return { card };
 }
 
-/** Read-only, so open to everyone; the probe itself is rate-limited per user. */
+/**
+ * Read-only, so open to everyone; the probe itself is rate-limited per user. Data `{ host, port, ip }`: `ip`
+ * is the address the paste named (LastAttemptedIP), probed after the name when it differs (the diagnose
+ * input `<host>:<port> <ip>`); the parser there refuses anything that is not an IP.
+ */
 async function runDiagnostics(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
-  const host = str(ctx.data.host, 260);
+  const ip = str(ctx.data.ip, 60).trim();
+  const host = str(ctx.data.host, 260).trim() || ip;
   const port = Number(ctx.data.port) || 25;
   const ui = deps.ui[ctx.locale];
   if (!host) return notice(deps, ui.diagNoTarget, ui.diagUsage, 'warning');
   const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  ctx.startDiagnosis(target);
-  return { message: fill(ui.diagStarted, { target }) };
+  const alsoIp = ip && ip.toLowerCase() !== host.toLowerCase() ? ip : '';
+  ctx.startDiagnosis(alsoIp ? `${target} ${alsoIp}` : target);
+  return { message: alsoIp ? fill(ui.diagStartedBoth, { target, ip: alsoIp }) : fill(ui.diagStarted, { target }) };
 }
 
 /** The Fix now kinds the error's code offers, per the knowledge file (none for a code without Fix now). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget } from '../../src/diagnostics/parse-target';
+import { parseTarget, parseTargets } from '../../src/diagnostics/parse-target';
 
 describe('parseTarget', () => {
   it.each([
@@ -47,5 +47,26 @@ describe('parseTarget', () => {
     const result = parseTarget(input);
     expect(result).toHaveProperty('error');
     expect((result as { error: string }).error.length).toBeLessThan(200);
+  });
+});
+
+describe('parseTargets: a server and the IP from a paste', () => {
+  it.each([
+    ['mail.contoso.com', { host: 'mail.contoso.com', port: 25 }],
+    ['mail.contoso.com:2525 203.0.113.5', { host: 'mail.contoso.com', port: 2525, ip: '203.0.113.5' }],
+    ['mail.contoso.com [2001:DB8::5]', { host: 'mail.contoso.com', port: 25, ip: '2001:db8::5' }],
+    ['203.0.113.5:25 203.0.113.5', { host: '203.0.113.5', port: 25 }],
+  ])('reads %j', (input, expected) => {
+    expect(parseTargets(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['mail.contoso.com mail2.contoso.com', /not an IP address/],
+    ['mail.contoso.com 203.0.113.5 198.51.100.1', /at most one IP address/],
+    ['mail.contoso.com fe80::1%eth0', /not an IP address/],
+    ['http://x 203.0.113.5', /URL/],
+  ])('refuses %j', (input, message) => {
+    const parsed = parseTargets(input);
+    expect('error' in parsed && parsed.error).toMatch(message);
   });
 });

@@ -23,7 +23,9 @@ afterEach(async () => {
 });
 
 const local: ProbeOptions = { timeoutMs: 2000, allowPrivate: true, allowedPorts: '*' };
-const localhostDns = () => fakeResolver({ localhost: { a: ['127.0.0.1'] } });
+const localhostDns = () => fakeResolver({ localhost: { a: ['127.0.0.1'] }, '127.0.0.1': { ptr: ['localhost'] } });
+/** A resolver that works: the control name DNS_CHECK_NAME resolves, so a failure is the target's own. */
+const workingDns = (table: Parameters<typeof fakeResolver>[0]) => fakeResolver({ 'outlook.com': { a: ['52.96.0.1'] }, ...table });
 
 function step(report: ProbeReport, name: StepName): ProbeStep {
   const found = report.steps.find((s) => s.name === name);
@@ -110,6 +112,7 @@ describe('probeDestination against a real server on loopback', () => {
     expect(report.eopCode).toBeUndefined();
     expect(report.starttlsOffered).toBe(true);
     expect(report.connectedAddress).toBe('127.0.0.1');
+    expect(report.ptrNames).toEqual(['localhost']);
     expect(report.tlsProtocol).toMatch(/^TLSv1\.[23]$/);
     expect(report.certificate).toMatchObject({
       trusted: true,
@@ -230,15 +233,18 @@ describe('probeDestination against a real server on loopback', () => {
     const healthy = await serve(startSmtp({ ...certs.healthy }));
     const seen: ProbeStep[] = [];
     const report = await probeDestination({ host: '127.0.0.1', port: healthy.port }, { ...local, trustedCa: [certs.ca], onStep: (s) => seen.push(s) });
-    expect(seen.map((s) => s.name)).toEqual(['dns', 'tcp', 'banner', 'ehlo', 'starttls', 'tls', 'certificate']);
+    expect(seen.map((s) => s.name)).toEqual(['dns', 'tcp', 'ptr', 'banner', 'ehlo', 'starttls', 'tls', 'certificate']);
     expect(seen).toEqual(report.steps);
     expect(step(report, 'dns').outcome).toBe('IP');
   });
 
   it('lists the steps that did not run as skipped, after the failing one, and onStep hears them too', async () => {
     const seen: string[] = [];
-    const report = await probeDestination({ host: '127.0.0.1', port: await freePort() }, { ...local, onStep: (s) => seen.push(`${s.name}:${s.status}`) });
-    expect(seen).toEqual(['dns:ok', 'tcp:fail', 'banner:skipped', 'ehlo:skipped', 'starttls:skipped', 'tls:skipped', 'certificate:skipped']);
+    const report = await probeDestination(
+      { host: '127.0.0.1', port: await freePort() },
+      { ...local, resolver: fakeResolver({}), onStep: (s) => seen.push(`${s.name}:${s.status}`) },
+    );
+    expect(seen).toEqual(['dns:ok', 'tcp:fail', 'ptr:warn', 'banner:skipped', 'ehlo:skipped', 'starttls:skipped', 'tls:skipped', 'certificate:skipped']);
     expect(report.steps.map((s) => `${s.name}:${s.status}`)).toEqual(seen);
   });
 
@@ -284,7 +290,7 @@ describe('probeDestination against a real server on loopback', () => {
 
 describe('probeDestination DNS step (fake resolver)', () => {
   it('reports a name that does not exist as NXDOMAIN: 4.4.312', async () => {
-    const report = await probeDestination({ host: 'nope.contoso.test', port: 25 }, { ...local, resolver: fakeResolver({}) });
+    const report = await probeDestination({ host: 'nope.contoso.test', port: 25 }, { ...local, resolver: workingDns({}) });
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns')).toMatchObject({ status: 'fail', outcome: 'NXDOMAIN' });
     expect(step(report, 'dns').detail).toMatch(/ENOTFOUND/);
@@ -294,7 +300,7 @@ describe('probeDestination DNS step (fake resolver)', () => {
   it('reports a failing DNS server as SERVFAIL: 4.4.312', async () => {
     const report = await probeDestination(
       { host: 'mail.contoso.test', port: 25 },
-      { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ESERVFAIL' } }) },
+      { ...local, resolver: workingDns({ 'mail.contoso.test': { error: 'ESERVFAIL' } }) },
     );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns').outcome).toBe('SERVFAIL');
@@ -303,7 +309,7 @@ describe('probeDestination DNS step (fake resolver)', () => {
   it('reports an unreachable DNS server (ECONNREFUSED from a query) as a DNS failure, not a refused port', async () => {
     const report = await probeDestination(
       { host: 'mail.contoso.test', port: 25 },
-      { ...local, resolver: fakeResolver({ 'mail.contoso.test': { error: 'ECONNREFUSED' } }) },
+      { ...local, resolver: workingDns({ 'mail.contoso.test': { error: 'ECONNREFUSED' } }) },
     );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns').outcome).toBe('NO_DNS_SERVER');
@@ -313,7 +319,7 @@ describe('probeDestination DNS step (fake resolver)', () => {
     const started = Date.now();
     const report = await probeDestination(
       { host: 'slow.contoso.test', port: 25 },
-      { ...local, timeoutMs: 100, resolver: fakeResolver({ 'slow.contoso.test': { hang: true } }) },
+      { ...local, timeoutMs: 100, resolver: workingDns({ 'slow.contoso.test': { hang: true } }) },
     );
     expect(report.eopCode).toBe('4.4.312');
     expect(step(report, 'dns')).toMatchObject({ status: 'fail', outcome: 'DNS_TIMEOUT' });

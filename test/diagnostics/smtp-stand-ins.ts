@@ -131,9 +131,12 @@ export async function makeCertificates(): Promise<TestCertificates> {
   return { ca: ca.cert, healthy, expired, otherName, selfSigned };
 }
 
-/** A DNS stand-in: answers from a table, or with the Node error code given for a name. */
+/**
+ * A DNS stand-in: answers from a table, or with the Node error code given for a name. Reverse lookups
+ * (PTR) are keyed by the address: `{ '127.0.0.1': { ptr: ['localhost'] } }`.
+ */
 export function fakeResolver(
-  table: Record<string, { a?: string[]; aaaa?: string[]; mx?: { exchange: string; priority: number }[]; error?: string; hang?: boolean }>,
+  table: Record<string, { a?: string[]; aaaa?: string[]; mx?: { exchange: string; priority: number }[]; ptr?: string[]; error?: string; hang?: boolean }>,
 ): Resolver & { asked: string[] } {
   const asked: string[] = [];
   const answer = <T>(host: string, syscall: string, pick: (e: (typeof table)[string]) => T[] | undefined): Promise<T[]> => {
@@ -150,6 +153,7 @@ export function fakeResolver(
     resolve4: (host) => answer(host, 'queryA', (e) => e.a),
     resolve6: (host) => answer(host, 'queryAaaa', (e) => e.aaaa),
     resolveMx: (host) => answer(host, 'queryMx', (e) => e.mx),
+    reverse: (ip) => answer(ip, 'getHostByAddr', (e) => e.ptr),
   };
 }
 

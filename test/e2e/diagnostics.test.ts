@@ -67,7 +67,11 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'ca.pem'), certs.ca);
   bot = await startBot(
     { PROBE_ALLOW_PRIVATE: 'true', PROBE_PORTS: '*', PROBE_TIMEOUT_MS: '500', NODE_EXTRA_CA_CERTS: path.join(dir, 'ca.pem'), PROBE_LIMIT_PER_USER: '100' },
-    { resolver: fakeResolver({ localhost: { a: ['127.0.0.1'] } }) },
+    {
+      // mail.contoso.test points at 127.0.0.2, where nothing listens; the stand-ins listen on 127.0.0.1 only.
+      // No outlook.com here: a name the table lacks fails like the control name does, as when the bot's DNS is down.
+      resolver: fakeResolver({ localhost: { a: ['127.0.0.1'] }, 'mail.contoso.test': { a: ['127.0.0.2'] }, '127.0.0.1': { ptr: ['localhost'] } }),
+    },
   );
 });
 afterAll(async () => {
@@ -156,6 +160,119 @@ describe('diagnostics safety', () => {
         const all = [...strict.connector.cards(), ...strict.connector.updates()].map((c) => text(c.body.attachments[0].content)).join('\n');
         return all.includes('PROBE_PORTS') && all.includes('Usage: diagnose');
       });
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
+/** Waits for the finished card (the one with Run again) that follows the cards posted before; returns it and its text. */
+async function finishedCard(on: Harness, postedBefore: number): Promise<{ id: string; card: any; text: string }> {
+  const rerun = (u: any) => cardActions(u.body.attachments[0].content).some((a) => a.verb === 'runDiagnostics');
+  await on.connector.waitFor(() => on.connector.cards().length > postedBefore);
+  const posted = on.connector.cards()[postedBefore];
+  await on.connector.waitFor(() => on.connector.updates().some((u) => u.activityId === posted.messageId && rerun(u)), 8000);
+  const card = on.connector.updates().find((u) => u.activityId === posted.messageId && rerun(u))!.body.attachments[0].content;
+  assertCardsValid(on.connector);
+  return { id: posted.messageId, card, text: text(card) };
+}
+
+describe('diagnostics in plain words', () => {
+  it('says a refused port in words, with the time of each check, one line for what did not run, the PTR name, and Run again', async () => {
+    const port = await freePort();
+    bot.connector.clear();
+    await bot.post(teamsMessage(`diagnose localhost:${port}`, { serviceUrl: bot.connector.url, from: ADMIN }));
+    const { id, card, text: shown } = await finishedCard(bot, 0);
+    expect(shown).toContain(`Connection refused (ECONNREFUSED): nothing listens on port ${port} at 127.0.0.1`);
+    expect(shown).not.toMatch(/(^|[^(])ECONNREFUSED/m);
+    expect(shown).toMatch(/^\d+ ms$/m);
+    expect(shown).toContain('Not run: SMTP banner, EHLO, STARTTLS, TLS handshake, Certificate — the connection failed');
+    expect(shown).toContain('127.0.0.1 → localhost');
+    const again = cardActions(card).find((a) => a.verb === 'runDiagnostics');
+    expect(again).toMatchObject({ type: 'Action.Execute', title: 'Run again', data: { host: 'localhost', port, ip: '' } });
+
+    const res = await bot.post(cardInvoke({ verb: again.verb, data: again.data }, { serviceUrl: bot.connector.url, replyToId: id, from: ADMIN }));
+    expect(res.body.value).toContain(`Running diagnostics for localhost:${port}`);
+    const rerun = await finishedCard(bot, 1);
+    expect(rerun.text).toContain(`Diagnostics for localhost:${port}`);
+    expect(rerun.text).toContain('Microsoft 365 would report 450 4.4.316');
+  });
+
+  it('in Russian too', async () => {
+    const port = await freePort();
+    bot.connector.clear();
+    await bot.post(teamsMessage(`diagnose localhost:${port}`, { serviceUrl: bot.connector.url, from: ADMIN, locale: 'ru-RU' }));
+    const { text: shown } = await finishedCard(bot, 0);
+    expect(shown).toContain(`В подключении отказано (ECONNREFUSED): на 127.0.0.1 порт ${port} никто не слушает`);
+    expect(shown).toMatch(/^\d+ мс$/m);
+    expect(shown).toContain('Не выполнялись: Приветствие SMTP, EHLO, STARTTLS, Согласование TLS, Сертификат — подключиться не удалось');
+  });
+
+  it('answers a bare diagnose with what it checks and an example of each form', async () => {
+    bot.connector.clear();
+    await bot.post(teamsMessage('diagnose', { serviceUrl: bot.connector.url, from: ADMIN }));
+    await bot.connector.waitFor(() => bot.connector.cards().length > 0);
+    const shown = text(bot.connector.cards()[0].body.attachments[0].content);
+    expect(shown).toContain('Diagnose a mail server');
+    expect(shown).toContain('diagnose mail.contoso.com — the smart host by name, on port 25');
+    expect(shown).toContain('diagnose mail.contoso.com 203.0.113.5');
+    expect(shown).not.toContain('Usage:');
+  });
+
+  it("says the bot's own DNS is broken, not 4.4.312, when the control name does not resolve either", async () => {
+    bot.connector.clear();
+    await bot.post(teamsMessage('diagnose nowhere.contoso.test', { serviceUrl: bot.connector.url, from: ADMIN }));
+    const { text: shown } = await finishedCard(bot, 0);
+    expect(shown).toContain("This bot's own DNS isn't answering (it could not resolve outlook.com either), so this says nothing about nowhere.contoso.test.");
+    expect(shown).not.toMatch(/would report|4\.4\.312/);
+  });
+
+  it('predicts 4.4.312 when the DNS_CHECK_NAME resolves and the target does not', async () => {
+    const own = await startBot(
+      { PROBE_ALLOW_PRIVATE: 'true', DNS_CHECK_NAME: 'control.contoso.test' },
+      { resolver: fakeResolver({ 'control.contoso.test': { a: ['192.0.2.1'] } }) },
+    );
+    try {
+      await own.post(teamsMessage('diagnose nowhere.contoso.test', { serviceUrl: own.connector.url, from: ADMIN }));
+      const { text: shown } = await finishedCard(own, 0);
+      expect(shown).toContain('Microsoft 365 would report 450 4.4.312');
+      expect(shown).toContain('Name not found (ENOTFOUND): nowhere.contoso.test does not exist in DNS');
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('probes the IP from the paste too and says which answered (the Run diagnostics data { host, port, ip })', async () => {
+    const server = await startSmtp({ ...certs.healthy });
+    servers.push(server);
+    bot.connector.clear();
+    const data = { host: 'mail.contoso.test', port: server.port, ip: '127.0.0.1' };
+    const res = await bot.post(cardInvoke({ verb: 'runDiagnostics', data }, { serviceUrl: bot.connector.url, replyToId: 'paste-card', from: ADMIN }));
+    expect(res.body.value).toContain(`Running diagnostics for mail.contoso.test:${server.port} and 127.0.0.1`);
+    const { card, text: shown } = await finishedCard(bot, 0);
+    expect(shown).toContain('mail.contoso.test (resolves to 127.0.0.2) refused; 127.0.0.1, the address in your paste, answered.');
+    expect(shown).toContain('127.0.0.1, the address in your paste');
+    expect(shown).toContain(`Connection refused (ECONNREFUSED): nothing listens on port ${server.port} at 127.0.0.2`);
+    expect(shown).toContain('Microsoft 365 would report 450 4.4.316');
+    expect(server.accepted()).toBe(1);
+    expect(cardActions(card).find((a) => a.verb === 'runDiagnostics').data).toEqual(data);
+    expect(bot.connector.cards()).toHaveLength(1);
+  });
+
+  it('keeps the pasted IP under the address rules: a private one is not probed by default', async () => {
+    const server = await startSmtp({});
+    servers.push(server);
+    const strict = await startBot(
+      { PROBE_PORTS: '*' },
+      { resolver: fakeResolver({ 'outlook.com': { a: ['52.96.0.1'] }, 'mail.contoso.test': { error: 'ESERVFAIL' } }) },
+    );
+    try {
+      await strict.post(teamsMessage(`diagnose mail.contoso.test:${server.port} 127.0.0.1`, { serviceUrl: strict.connector.url, from: ADMIN }));
+      const { text: shown } = await finishedCard(strict, 0);
+      expect(shown).toContain('DNS server failure (ESERVFAIL)');
+      expect(shown).toContain('127.0.0.1, the address in your paste, was not probed.');
+      expect(shown).toContain('PROBE_ALLOW_PRIVATE');
+      expect(server.accepted()).toBe(0);
     } finally {
       await strict.stop();
     }
