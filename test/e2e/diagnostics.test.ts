@@ -125,7 +125,7 @@ describe.each(scenarios)('diagnosing $name', (scenario) => {
     );
     const card = bot.connector.cards()[0];
     const button = cardActions(card.body.attachments[0].content).find((a) => a.verb === 'runDiagnostics');
-    expect(button.data).toEqual({ host: 'localhost', port });
+    expect(button.data).toEqual({ host: 'localhost', ip: '127.0.0.1', port });
     const res = await bot.post(cardInvoke({ verb: button.verb, data: button.data }, { serviceUrl: bot.connector.url, replyToId: card.messageId, from: ADMIN }));
     expect(res.body.statusCode).toBe(200);
     expect(res.body.value).toContain(`Running diagnostics for localhost:${port}`);

@@ -120,7 +120,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
   it('in dry-run mode shows exactly the call it would make, and makes none', async () => {
     bot = await start({ REMEDIATION_DRY_RUN: 'true' });
     const { messageId, confirm } = await confirmCard(bot);
-    const disable = cardActions(confirm).find((a) => a.verb === 'applyFix');
+    const disable = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title === 'Disable connector');
     const before = setCalls().length;
     const result = text(await press(bot, 'applyFix', disable.data, messageId));
     expect(result).toContain('Dry run: nothing was changed');
@@ -136,7 +136,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
   it('applies, records before and after, and undoes exactly', async () => {
     bot = await start();
     const { messageId, confirm } = await confirmCard(bot);
-    const disable = cardActions(confirm).find((a) => a.verb === 'applyFix');
+    const disable = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title === 'Disable connector');
     const result = await press(bot, 'applyFix', disable.data, messageId);
     expect(text(result)).toContain('Done: Disable the outbound connector "Outbound to on-premises"');
     expect(text(result)).toContain('Before: Enabled');
@@ -157,7 +157,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     exo.forbid('Set-OutboundConnector');
     try {
       const { messageId, confirm } = await confirmCard(bot);
-      const disable = cardActions(confirm).find((a) => a.verb === 'applyFix');
+      const disable = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title === 'Disable connector');
       const result = text(await press(bot, 'applyFix', disable.data, messageId));
       expect(result).toContain('The change failed');
       expect(result).toMatch(/Exchange\.ManageAsApp|role/);
@@ -173,7 +173,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-recheck-'));
     bot = await start({ REMEDIATION_VERIFY_AFTER: '3s' }, dataDir);
     const { messageId, confirm } = await confirmCard(bot);
-    const domain = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title.includes('accepted domain'));
+    const domain = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title === 'Change domain type');
     const applied = text(await press(bot, 'applyFix', domain.data, messageId));
     expect(applied).toContain('The bot will re-check at');
     await bot.restart(); // the re-check is in the store, not in memory

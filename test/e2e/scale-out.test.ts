@@ -49,7 +49,7 @@ describe('two instances on shared Azure Blob Storage', () => {
     const card = connector.cards()[0];
     const fixNow = cardActions(card.body.attachments[0].content).find((x) => x.verb === 'fixNow');
     const confirm = await post(b, cardInvoke({ verb: 'fixNow', data: fixNow.data }, { serviceUrl: connector.url, replyToId: card.messageId, from: ADMIN }));
-    const disable = cardActions(confirm.body.value).find((x) => x.verb === 'applyFix');
+    const disable = cardActions(confirm.body.value).find((x) => x.verb === 'applyFix' && x.title === 'Disable connector');
     const [ra, rb] = await Promise.all([
       post(a, cardInvoke({ verb: 'applyFix', data: disable.data }, { serviceUrl: connector.url, replyToId: card.messageId, from: ADMIN })),
       post(b, cardInvoke({ verb: 'applyFix', data: disable.data }, { serviceUrl: connector.url, replyToId: card.messageId, from: ADMIN })),

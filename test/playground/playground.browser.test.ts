@@ -97,8 +97,8 @@ describe('the playground page', () => {
     expect(posted[0].from.aadObjectId).toMatch(/^[0-9a-f-]{36}$/);
 
     await message.getByRole('button', { name: 'Fix now' }).click();
-    // The bot shortens long button titles, as Teams would cut them anyway.
-    const confirm = message.getByRole('button', { name: /^Confirm: Disable the outbound connector "Outbound to Contoso/ });
+    // Short button titles that Teams never cuts; the full change is written above them.
+    const confirm = message.getByRole('button', { name: 'Disable connector', exact: true });
     await confirm.waitFor({ timeout: 10_000 });
     expect(await message.locator('.card').innerText()).toContain("Set-OutboundConnector -Identity 'Outbound to Contoso on-premises' -Enabled $false");
     expect(posted.at(-1)).toMatchObject({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'fixNow' } } });
@@ -122,7 +122,7 @@ describe('the playground page', () => {
     await page.selectOption('#locale', 'ru-RU');
     const message = await pasteExample('4.4.316');
     const text = await message.locator('.card').innerText();
-    expect(text).toContain('Что произошло');
+    expect(text).toContain('отклоняет подключения на порту 25');
     expect(text).toContain('4.4.316');
     expect(await message.getByRole('button', { name: 'Исправить сейчас' }).isVisible()).toBe(true);
     expect(posted.at(-1).locale).toBe('ru-RU');
@@ -149,6 +149,7 @@ describe('the playground page', () => {
     expect(await page.locator('img, b, a[href^="javascript"]').count()).toBe(0);
     expect(await page.locator('article.message.user').innerText()).toContain('<img src=x onerror=alert(1)>');
     // The bot drops Teams' HTML and escapes Markdown; the page shows the rest as the characters they are.
+    await lastBotMessage().getByRole('button', { name: 'Details', exact: true }).click();
     expect(await lastBotMessage().locator('.card').innerText()).toContain('**boom** [click](javascript:alert(1))');
     expect(await lastBotMessage().locator('strong, em').filter({ hasText: 'boom' }).count()).toBe(0);
   }, 30_000);
