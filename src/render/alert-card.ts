@@ -12,6 +12,7 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   alertmanager: 'Prometheus Alertmanager',
   'azure-monitor': 'Azure Monitor',
   graph: 'Microsoft Graph',
+  'graph-security-alert': 'Microsoft Graph (security alert)',
 };
 
 /**
