@@ -41,7 +41,7 @@ export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catal
 
 function header(group: AlertGroup, ui: UiStrings, now: Date): AlertHeader {
   const resolved = group.status === 'resolved';
-  // A mute that has run out is history: the card no longer says it.
+  // A mute that has run out is history: the card offers Mute again rather than Unmute.
   const muted = group.muted && Date.parse(group.muted.until) > now.getTime() ? group.muted : undefined;
   const facts: Fact[] = [
     { title: ui['alert.source'], value: escapeMarkdown(SOURCE_NAMES[group.source]) },
@@ -66,11 +66,12 @@ function header(group: AlertGroup, ui: UiStrings, now: Date): AlertHeader {
     style: resolved ? 'good' : group.ack ? 'warning' : 'attention',
     facts,
     groupKey: group.key,
-    // Nothing is left to acknowledge or silence once the sender says it is over.
-    offers: { ack: !resolved && !group.ack, mute: !resolved },
+    // Nothing is left to acknowledge or silence once the sender says it is over; a running mute can still be lifted.
+    offers: { ack: !resolved && !group.ack, mute: !resolved && !muted, unmute: !!muted },
     ackTitle: ui.alertAck,
     mute1hTitle: ui.alertMute1h,
     mute24hTitle: ui.alertMute24h,
+    unmuteTitle: ui.alertUnmute,
     link: group.link && /^https?:\/\//i.test(group.link) ? group.link : '',
     linkTitle: ui.alertOpen,
   };

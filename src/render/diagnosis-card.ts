@@ -62,11 +62,12 @@ export interface AlertHeader {
   style: 'attention' | 'good' | 'warning';
   facts: Fact[];
   groupKey: string;
-  /** The buttons it offers now: none to Acknowledge or Mute once resolved. */
-  offers: { ack: boolean; mute: boolean };
+  /** The buttons it offers now: none to Acknowledge or Mute once resolved; Unmute in place of Mute while muted. */
+  offers: { ack: boolean; mute: boolean; unmute: boolean };
   ackTitle: string;
   mute1hTitle: string;
   mute24hTitle: string;
+  unmuteTitle: string;
   link: string;
   linkTitle: string;
 }

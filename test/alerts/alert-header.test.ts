@@ -11,6 +11,7 @@ const knowledge = loadKnowledge();
 const ui = loadUiStrings();
 const render = createCardRenderer();
 const now = new Date('2026-12-02T15:00:00Z');
+const actor = { id: '29:x', name: 'Megan Bowen', aadObjectId: '11111111-2222-3333-4444-555555555555' };
 
 /** A group exactly as the store kept them before counts and sender times: none of the new fields. */
 const storedBefore: AlertGroup = {
@@ -69,6 +70,15 @@ describe('the alert header', () => {
     expect(text).toContain('Количество (по данным источника): 3');
     expect(text).toContain('Началось: 02 дек 2026 12:40 UTC');
     expect(card({ ...group, status: 'resolved', endedAt: '2026-12-02T14:05:00Z' }).text).toContain('Устранено: 02 дек 2026 14:05 UTC');
+  });
+
+  it('offers Mute again, not Unmute, once a mute has run out', () => {
+    const running = card({ ...storedBefore, muted: { by: actor, until: '2026-12-02T16:00:00Z' } });
+    expect(running.verbs).toEqual(['ackAlert', 'unmuteAlert']);
+    expect(running.text).toContain('Muted until: 02 Dec 2026 16:00 UTC (Megan Bowen)');
+    const ran = card({ ...storedBefore, muted: { by: actor, until: '2026-12-02T14:30:00Z' } });
+    expect(ran.verbs).toEqual(['ackAlert', 'muteAlert', 'muteAlert']);
+    expect(ran.text).not.toContain('Muted until');
   });
 
   it('says a resolution that gave no time resolved when it arrived', () => {

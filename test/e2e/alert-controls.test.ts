@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, cardInvoke, teamsMessage } from '../support/activities';
+import { ADMIN, STRANGER, cardInvoke, teamsMessage } from '../support/activities';
 import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
 import { cardActions, visibleTexts } from '../support/validate-card';
 
@@ -50,7 +50,7 @@ async function auditText(): Promise<string> {
   return posted(bot!.connector.cards()[0]).text;
 }
 
-describe('Acknowledge and Mute', () => {
+describe('Acknowledge, Mute and Unmute', () => {
   it('Acknowledge and Mute update the card for everyone and are audited; a press from another conversation is refused', async () => {
     const { post, press } = await channelWithAlert(JSON.stringify({ text: PASTE }));
     expect(post.conversationId).toBe(CHANNEL);
@@ -70,10 +70,43 @@ describe('Acknowledge and Mute', () => {
     assertCardsValid(bot!.connector);
   });
 
+  it('Mute turns into Unmute; the card stays still while muted and catches up when unmuted; only an admin, only here', async () => {
+    const { post, press } = await channelWithAlert(JSON.stringify({ text: PASTE }));
+    const muted = seen((await press('muteAlert', { hours: 1 })).body.value);
+    expect(muted.verbs).toEqual(expect.arrayContaining(['ackAlert', 'unmuteAlert']));
+    expect(muted.verbs).not.toContain('muteAlert');
+
+    // A second occurrence while muted is counted, but the card is not updated.
+    expect((await bot!.alert(JSON.stringify({ text: PASTE }), auth)).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(bot!.connector.updates().filter((u) => u.activityId === post.messageId && posted(u).text.includes('Occurrences: 2'))).toHaveLength(0);
+
+    expect(seen((await press('unmuteAlert', {}, ADMIN, '19:someotherchannel@thread.tacv2')).body.value).text).toContain('no longer on record');
+    expect(seen((await press('unmuteAlert', {}, STRANGER)).body.value).text).toContain('Not allowed');
+
+    const unmuted = seen((await press('unmuteAlert', {})).body.value);
+    expect(unmuted.verbs.filter((v) => v === 'muteAlert')).toHaveLength(2);
+    expect(unmuted.verbs).not.toContain('unmuteAlert');
+    expect(unmuted.text).not.toContain('Muted until');
+    expect(unmuted.text).toContain('Occurrences: 2');
+    // Everyone's copy catches up too, with the occurrence counted while muted.
+    await bot!.connector.waitFor(() =>
+      bot!.connector
+        .updates()
+        .some((u) => u.activityId === post.messageId && posted(u).text.includes('Occurrences: 2') && posted(u).verbs.includes('muteAlert')),
+    );
+    const audit = await auditText();
+    expect(audit).toContain('muted for 1 h');
+    expect(audit).toContain('unmuted');
+    expect(audit).toContain('Alex Wilber'); // the refused press is on record too
+    assertCardsValid(bot!.connector);
+  });
+
   it('shows the header in the subscriber language: Russian facts, months and buttons', async () => {
     const { press } = await channelWithAlert(fixture('graph-security-alert-delayed.json'), 'ru-RU');
     const muted = seen((await press('muteAlert', { hours: 1 })).body.value);
     expect(muted.text).toContain('Сообщений в очереди: 2413');
     expect(muted.text).toContain('Началось: 02 дек 2026 12:40 UTC');
+    expect(muted.text).toContain('[Возобновить уведомления]');
   });
 });
