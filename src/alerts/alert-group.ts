@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../remediation/actor';
 import type { ParsedError } from '../parse/types';
+import type { AlertCounts } from './alert-counts';
 import type { IncomingAlert } from './normalise-alert';
 
 /**
@@ -22,6 +23,13 @@ export interface AlertGroup {
   count: number;
   firstSeen: string;
   lastSeen: string;
+  /**
+   * What the sender said: when it started and resolved, and its latest counts. Optional, as groups stored
+   * before they were kept have none: such a group's card simply shows no such facts.
+   */
+  startedAt?: string;
+  endedAt?: string;
+  counts?: AlertCounts;
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -77,6 +85,9 @@ export function addOccurrence(
       severity: alert.severity,
       link: alert.link,
       status: alert.status,
+      startedAt: alert.startedAt,
+      endedAt: alert.status === 'resolved' ? alert.endedAt : undefined,
+      counts: alert.counts,
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -90,6 +101,11 @@ export function addOccurrence(
   return {
     ...current!,
     status: alert.status,
+    // The first start stands (several monitors may report one failure); an end holds only while resolved.
+    startedAt: current!.startedAt ?? alert.startedAt,
+    endedAt: alert.status === 'resolved' ? alert.endedAt : undefined,
+    // Counts are readings (the queue now), so the latest one replaces the last, and is kept when none came.
+    counts: alert.counts ?? current!.counts,
     count: alert.status === 'resolved' ? current!.count : current!.count + 1,
     lastSeen: at,
     parsed: current!.parsed ?? occurrence.parsed,

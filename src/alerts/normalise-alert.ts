@@ -1,12 +1,15 @@
 /**
  * Webhook payload formats → alerts. Pure. Each alert keeps its text for the same parser as chat.
  * Formats: text/plain; JSON with text|message|error|body; Prometheus Alertmanager webhook v4;
- * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation).
+ * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation) and
+ * security alerts (alerts_v2). Each alert is titled by its own name or summary, never by its raw text.
  */
+import { type AlertCounts, countsOf } from './alert-counts';
 import { nestsDeeperThan } from './json-depth';
+import { senderTime } from './sender-time';
 
 export interface IncomingAlert {
-  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph';
+  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
   externalId?: string;
   status: 'firing' | 'resolved';
@@ -14,7 +17,11 @@ export interface IncomingAlert {
   /** What the parser reads for delivery error codes. */
   text: string;
   severity?: string;
+  /** When the sender says it started (Alertmanager startsAt, Azure firedDateTime, Graph createdDateTime), ISO UTC. */
   startedAt?: string;
+  /** When the sender says it resolved; only on a resolved alert (a firing one's end is zero or a guess). */
+  endedAt?: string;
+  counts?: AlertCounts;
   link?: string;
 }
 
@@ -41,7 +48,7 @@ export function normaliseAlert(contentType: string, raw: Buffer, query: URLSearc
     if (type && !type.startsWith('text/') && !type.includes('x-www-form-urlencoded')) {
       return { kind: 'error', status: 415, message: `Content-Type ${contentType} is not accepted: send text/plain or application/json.` };
     }
-    return { kind: 'alerts', alerts: [plain('text', firstLine(text), text)] };
+    return { kind: 'alerts', alerts: [plain('text', firstLine(text), text, [])] };
   }
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     return { kind: 'error', status: 422, message: `The JSON is nested more than ${MAX_JSON_DEPTH} levels deep; no alert format needs that many.` };
@@ -88,18 +95,26 @@ const jsonFormats = {
     expected: 'a Microsoft Graph change notification ({"value": [...]})',
     read: (o) => graph(o.value),
   },
+  'graph-security-alert': {
+    // One alert as GET /security/alerts_v2/{id} returns it, or a page of them ({"value": [...]}) as the list does.
+    matches: (o) => isGraphSecurityAlert(o) || (Array.isArray(o.value) && o.value.length > 0 && o.value.every(isGraphSecurityAlert)),
+    expected: 'a Microsoft Graph security alert (alerts_v2), or {"value": [...]} of them',
+    read: (o) => graphSecurityAlerts(Array.isArray(o.value) ? o.value : [o]),
+  },
   json: {
     matches: (o) => TEXT_FIELDS.some((field) => typeof o[field] === 'string' && o[field].trim()),
-    expected: '{"text": "..."} (or "message", "error", "body")',
+    expected: '{"text": "..."} (or "message", "error", "body"; optional "title", "name" or "summary")',
     read(o) {
       const field = TEXT_FIELDS.find((f) => typeof o[f] === 'string' && o[f].trim()) ?? 'text';
-      const title = typeof o.title === 'string' && o.title.trim() ? o.title : firstLine(o[field]);
-      return { kind: 'alerts', alerts: [plain('json', title, o[field])] };
+      const named = TITLE_FIELDS.map((f) => o[f]).find((v): v is string => typeof v === 'string' && !!v.trim());
+      return { kind: 'alerts', alerts: [plain('json', named ? firstLine(named) : firstLine(o[field]), o[field], [o])] };
     },
   },
 } satisfies Record<Exclude<IncomingAlert['source'], 'text'>, JsonFormat>;
 
 const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
+/** What a generic JSON alert calls itself, in order of preference; its text's first line when none. */
+const TITLE_FIELDS = ['title', 'name', 'summary'] as const;
 
 function unknownShape(): Normalised {
   const expected = Object.values(jsonFormats).map((f) => f.expected);
@@ -110,8 +125,10 @@ function unknownShape(): Normalised {
   };
 }
 
-function plain(source: 'text' | 'json', title: string, text: string): IncomingAlert {
-  return { source, status: 'firing', title: clip(title, 200), text: clip(text, MAX_TEXT) };
+/** A text or generic JSON alert: `fields` are the JSON object whose count fields it may carry. */
+function plain(source: 'text' | 'json', title: string, text: string, fields: unknown[]): IncomingAlert {
+  const counts = countsOf(fields, text);
+  return { source, status: 'firing', title: clip(title, 200), text: clip(text, MAX_TEXT), ...(counts && { counts }) };
 }
 
 /** The 413 for a payload with more alerts than one request may carry; `advice` says how the sender splits it. */
@@ -133,21 +150,34 @@ function alertmanager(o: Record<string, any>): Normalised {
   const alerts: IncomingAlert[] = o.alerts.map((a: any) => {
     const labels = (a?.labels ?? {}) as Record<string, string>;
     const ann = (a?.annotations ?? {}) as Record<string, string>;
-    const title = ann.summary || labels.alertname || 'Alertmanager alert';
     const parts = [ann.summary, ann.description, ann.message, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)].filter(Boolean);
+    const text = parts.join('\n');
+    const status = a?.status === 'resolved' ? ('resolved' as const) : ('firing' as const);
+    const counts = countsOf([ann, labels], text);
     return {
       source: 'alertmanager' as const,
       externalId: typeof a?.fingerprint === 'string' ? a.fingerprint : undefined,
-      status: a?.status === 'resolved' ? ('resolved' as const) : ('firing' as const),
-      title: clip(String(title), 200),
-      text: clip(parts.join('\n'), MAX_TEXT),
+      status,
+      title: alertmanagerTitle(labels.alertname, ann.summary),
+      text: clip(text, MAX_TEXT),
       severity: labels.severity === undefined ? undefined : String(labels.severity),
-      startedAt: typeof a?.startsAt === 'string' ? a.startsAt : undefined,
+      startedAt: senderTime(a?.startsAt),
+      // A firing alert's endsAt is zero (dispatch.go) or, from older senders, a guess at when it will end.
+      endedAt: status === 'resolved' ? senderTime(a?.endsAt) : undefined,
+      ...(counts && { counts }),
       link: typeof a?.generatorURL === 'string' ? a.generatorURL : undefined,
     };
   });
   if (!alerts.length) return { kind: 'error', status: 422, message: 'The Alertmanager payload has no alerts.' };
   return { kind: 'alerts', alerts };
+}
+
+/** "InstanceDown: Instance node-a:9100 down": the rule's name, then its summary unless that already says it. */
+function alertmanagerTitle(alertname: unknown, summary: unknown): string {
+  const name = typeof alertname === 'string' ? firstLine(alertname, '') : '';
+  const said = typeof summary === 'string' ? firstLine(summary, '') : '';
+  if (name && said && !said.toLowerCase().includes(name.toLowerCase())) return clip(`${name}: ${said}`, 200);
+  return said || name || 'Alertmanager alert';
 }
 
 function azureMonitor(o: Record<string, any>): Normalised {
@@ -156,17 +186,23 @@ function azureMonitor(o: Record<string, any>): Normalised {
   const text = [e.alertRule, e.description, e.signalType && `signal: ${e.signalType}`, (e.configurationItems ?? []).join(', '), context]
     .filter(Boolean)
     .join('\n');
+  const resolved = e.monitorCondition === 'Resolved';
+  const counts = countsOf([o.data.customProperties], text);
+  const named = [e.alertRule, e.description].find((v): v is string => typeof v === 'string' && !!v.trim());
   return {
     kind: 'alerts',
     alerts: [
       {
         source: 'azure-monitor',
         externalId: typeof e.alertId === 'string' ? e.alertId : undefined,
-        status: e.monitorCondition === 'Resolved' ? 'resolved' : 'firing',
-        title: clip(String(e.alertRule || 'Azure Monitor alert'), 200),
+        status: resolved ? 'resolved' : 'firing',
+        title: named ? firstLine(named) : 'Azure Monitor alert',
         text: clip(text, MAX_TEXT),
         severity: e.severity === undefined || e.severity === null ? undefined : String(e.severity),
-        startedAt: typeof e.firedDateTime === 'string' ? e.firedDateTime : undefined,
+        startedAt: senderTime(e.firedDateTime),
+        // Microsoft's own sample fills resolvedDateTime on a Fired alert: the condition decides, not the field.
+        endedAt: resolved ? senderTime(e.resolvedDateTime) : undefined,
+        ...(counts && { counts }),
         link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
       },
     ],
@@ -187,9 +223,47 @@ function graph(values: any[]): Normalised {
   };
 }
 
-function firstLine(text: string): string {
-  const line = text.trim().split('\n', 1)[0] ?? '';
-  return clip(line, 200) || 'Alert';
+/** A security alert as alerts_v2 returns it: its OData type, else a title with the fields only it has. */
+function isGraphSecurityAlert(v: unknown): boolean {
+  if (!v || typeof v !== 'object') return false;
+  const a = v as Record<string, unknown>;
+  if (typeof a['@odata.type'] === 'string') return a['@odata.type'].toLowerCase() === '#microsoft.graph.security.alert';
+  return typeof a.title === 'string' && typeof a.createdDateTime === 'string' && ('providerAlertId' in a || 'serviceSource' in a || 'alertWebUrl' in a);
+}
+
+/** alerts_v2 fields: status unknown|new|inProgress|resolved; resolvedDateTime, or lastUpdateDateTime for a resolved one without it. */
+function graphSecurityAlerts(values: Array<Record<string, unknown>>): Normalised {
+  if (values.length > MAX_ALERTS) return tooManyAlerts(values.length, 'Send the alerts in smaller batches.');
+  return {
+    kind: 'alerts',
+    alerts: values.map((a): IncomingAlert => {
+      const resolved = typeof a.status === 'string' && a.status.toLowerCase() === 'resolved';
+      const text = [a.title, a.description, typeof a.category === 'string' && `category: ${a.category}`].filter((p) => typeof p === 'string' && p).join('\n');
+      const counts = countsOf([], text);
+      return {
+        source: 'graph-security-alert',
+        externalId: typeof a.id === 'string' ? a.id : undefined,
+        status: resolved ? 'resolved' : 'firing',
+        title: firstLine(a.title, 'Microsoft Graph security alert'),
+        text: clip(text, MAX_TEXT),
+        severity: typeof a.severity === 'string' ? a.severity : undefined,
+        startedAt: senderTime(a.createdDateTime),
+        endedAt: resolved ? (senderTime(a.resolvedDateTime) ?? senderTime(a.lastUpdateDateTime)) : undefined,
+        ...(counts && { counts }),
+        link: typeof a.alertWebUrl === 'string' ? a.alertWebUrl : undefined,
+      };
+    }),
+  };
+}
+
+/** The first line that has words, its runs of spaces made one: a title, not the text it heads. */
+function firstLine(text: unknown, fallback = 'Alert'): string {
+  if (typeof text !== 'string') return fallback;
+  const line = text
+    .slice(0, MAX_TEXT)
+    .split('\n')
+    .find((l) => l.trim());
+  return clip((line ?? '').replace(/\s+/g, ' ').trim(), 200) || fallback;
 }
 
 function clip(s: string, max: number): string {

@@ -23,7 +23,17 @@ import { refuseFromElsewhere, transitionAndRun } from './run-fix';
 
 export type { ActionContext, ActionDeps, ActionHandler, ActionResult } from './action-support';
 
-export type Verb = 'fixNow' | 'chooseConnector' | 'applyFix' | 'undoFix' | 'cancelFix' | 'runDiagnostics' | 'openError' | 'ackAlert' | 'muteAlert';
+export type Verb =
+  | 'fixNow'
+  | 'chooseConnector'
+  | 'applyFix'
+  | 'undoFix'
+  | 'cancelFix'
+  | 'runDiagnostics'
+  | 'openError'
+  | 'ackAlert'
+  | 'muteAlert'
+  | 'unmuteAlert';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -36,6 +46,7 @@ export const actions = {
   openError,
   ackAlert,
   muteAlert,
+  unmuteAlert,
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {
@@ -61,6 +72,11 @@ async function ackAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionRes
 async function muteAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
   const hours = Number(ctx.data.hours) === 24 ? 24 : 1;
   return changeAlert(ctx, deps, (key) => deps.alertControls.mute(key, ctx.actor, hours), `muted for ${hours} h`);
+}
+
+/** Lift a mute before it ends: the card catches up with what was counted meanwhile, and updates again. */
+async function unmuteAlert(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  return changeAlert(ctx, deps, (key) => deps.alertControls.unmute(key), 'unmuted');
 }
 
 async function changeAlert(

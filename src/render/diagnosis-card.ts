@@ -56,14 +56,18 @@ export interface DiagnosisCardData {
 }
 
 export interface AlertHeader {
+  /** The alert's own name or summary (escaped, bounded): what the card is titled by. */
+  title: string;
   headline: string;
   style: 'attention' | 'good' | 'warning';
   facts: Fact[];
   groupKey: string;
-  acked: boolean;
+  /** The buttons it offers now: none to Acknowledge or Mute once resolved; Unmute in place of Mute while muted. */
+  offers: { ack: boolean; mute: boolean; unmute: boolean };
   ackTitle: string;
   mute1hTitle: string;
   mute24hTitle: string;
+  unmuteTitle: string;
   link: string;
   linkTitle: string;
 }

@@ -3,13 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
-import { ADMIN, cardInvoke, teamsMessage } from '../support/activities';
+import { ADMIN, teamsMessage } from '../support/activities';
 import { cardActions, visibleTexts } from '../support/validate-card';
 
 const TOKEN = 'alert-token-0123456789abcdef';
 const PASTE = '450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]';
-const payload = (name: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', `${name}.json`), 'utf8');
+const fixture = (file: string) => fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'alerts', file), 'utf8');
+const payload = (name: string) => fixture(`${name}.json`);
 const text = (c: any) => visibleTexts(c.body.attachments[0].content).join('\n');
+const verbs = (c: any) => cardActions(c.body.attachments[0].content).flatMap((a) => (a.verb ? [a.verb] : []));
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 let bot: Harness | undefined;
@@ -331,33 +333,58 @@ describe('storms, limits and outages', () => {
   });
 });
 
-describe('Acknowledge and Mute', () => {
-  it('update the card for everyone and are audited', async () => {
+describe('an alert card is titled by the alert and shows what its sender said', () => {
+  it.each([
+    ['a text webhook', 'text-queue-warning.txt', 'text/plain', 'Exchange queue warning on EDGE01', ['Queued messages: 4200']],
+    [
+      'a JSON alert',
+      'json-named-queue-alert.json',
+      'application/json',
+      'Hybrid outbound queue',
+      ['Queued messages: 812', 'Messages: 1290', 'Count (from the sender): 3'],
+    ],
+    [
+      'an Alertmanager alert',
+      'alertmanager-queue-firing.json',
+      'application/json',
+      'MailQueueBuilding: Outbound queue to contoso.mail.protection.outlook.com is building',
+      ['Queued messages: 2400', 'Started: 02 Dec 2026 13:20 UTC'],
+    ],
+    ['an Azure Monitor alert', 'azure-monitor-firing.json', 'application/json', 'EXO outbound queue', ['Started: 22 Mar 2019 13:58 UTC', 'Severity: Sev1']],
+    [
+      'a Graph security alert',
+      'graph-security-alert-delayed.json',
+      'application/json',
+      'Messages have been delayed',
+      ['Queued messages: 2413', 'Started: 02 Dec 2026 12:40 UTC', 'Source: Microsoft Graph (security alert)'],
+    ],
+  ])('%s: its name heads the card, its counts and start are facts', async (_name, file, contentType, title, facts) => {
     bot = await subscribed();
-    await bot.alert(JSON.stringify({ text: PASTE }), auth);
+    expect((await bot.alert(fixture(file), { ...auth, 'content-type': contentType })).status).toBe(202);
     await bot.connector.waitFor(() => alertPosts(bot!).length === 1);
     const post = alertPosts(bot)[0];
-    const ack = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'ackAlert');
-    // Teams sends the press from the channel the card is in (a reply thread of it).
-    const inChannel = {
-      serviceUrl: bot.connector.url,
-      replyToId: post.messageId,
-      from: ADMIN,
-      scope: 'channel' as const,
-      conversationId: `${post.conversationId};messageid=${post.messageId}`,
-    };
-    const elsewhere = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, { ...inChannel, conversationId: '19:someotherchannel@thread.tacv2' }));
-    expect(visibleTexts(elsewhere.body.value).join('\n')).toContain('no longer on record');
-    const res = await bot.post(cardInvoke({ verb: 'ackAlert', data: ack.data }, inChannel));
-    expect(visibleTexts(res.body.value).join('\n')).toContain('Acknowledged: Megan Bowen');
-    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === post.messageId && text(u).includes('Acknowledged: Megan Bowen')));
-    const mute = cardActions(post.body.attachments[0].content).find((a) => a.verb === 'muteAlert' && a.data.hours === 24);
-    const muted = await bot.post(cardInvoke({ verb: 'muteAlert', data: mute.data }, inChannel));
-    expect(visibleTexts(muted.body.value).join('\n')).toContain('Muted until');
-    bot.connector.clear();
-    await bot.post(teamsMessage('audit', { serviceUrl: bot.connector.url, from: ADMIN }));
-    const audit = text(bot.connector.cards()[0]);
-    expect(audit).toContain('acknowledged');
-    expect(audit).toContain('muted for 24 h');
+    expect(visibleTexts(post.body.attachments[0].content)).toContain(`🔔 Alert: firing: ${title}`);
+    for (const fact of facts) expect(text(post)).toContain(fact);
+    expect(text(post)).not.toContain('Resolved:'); // Azure's sample has a resolvedDateTime on a Fired alert
+    expect(verbs(post)).toEqual(expect.arrayContaining(['ackAlert', 'muteAlert']));
+    assertCardsValid(bot.connector);
+  });
+
+  it.each([
+    ['Alertmanager', 'alertmanager-firing', 'alertmanager-resolved', 'node-a:9100 down', 'Resolved: 09 Jan 2026 21:12 UTC'],
+    ['Azure Monitor', 'azure-monitor-firing', 'azure-monitor-resolved', 'EXO outbound queue', 'Resolved: 22 Mar 2019 14:03 UTC'],
+    ['Graph', 'graph-security-alert-delayed', 'graph-security-alert-resolved', 'Messages have been delayed', 'Resolved: 02 Dec 2026 14:05 UTC'],
+  ])('a resolved %s alert loses Acknowledge and Mute and says when it resolved', async (_name, firing, resolved, title, when) => {
+    bot = await subscribed();
+    await bot.alert(payload(firing), auth);
+    await bot.connector.waitFor(() => alertPosts(bot!).some((c) => text(c).includes(title)));
+    const first = alertPosts(bot).find((c) => text(c).includes(title))!;
+    await bot.alert(payload(resolved), auth);
+    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => u.activityId === first.messageId && text(u).includes('Alert: resolved')));
+    const update = bot.connector.updates().find((u) => u.activityId === first.messageId && text(u).includes('Alert: resolved'))!;
+    expect(text(update)).toContain(when);
+    expect(verbs(update)).not.toContain('ackAlert');
+    expect(verbs(update)).not.toContain('muteAlert');
+    assertCardsValid(bot.connector);
   });
 });
