@@ -62,7 +62,6 @@ function header(group: AlertGroup, ui: UiStrings, now: Date): AlertHeader {
   const title = alertTitle(group);
   return {
     title,
-    // The name stays in the headline while the card's big title is the diagnosis; once that shows `title`, drop it here.
     headline: `${resolved ? '✅' : '🔔'} ${resolved ? ui.alertResolved : ui.alertFiring}: ${title}`,
     style: resolved ? 'good' : group.ack ? 'warning' : 'attention',
     facts,
