@@ -1,15 +1,28 @@
 import { inverseOf } from '../remediation/change';
-import { describeChange, powershellFor, whyFor } from '../remediation/kinds';
+import { describeChange, doneSentence, powershellFor, undoneSentence, whyFor } from '../remediation/kinds';
 import type { Change } from '../remediation/change';
 import type { Operation } from '../remediation/operations';
 import type { AuditEntry } from '../remediation/audit-log';
+import type { AcceptedDomainType, TlsSettings } from '../remediation/backends/exchange-backend';
 import { escapeMarkdown, fill, formatUtc } from './text';
-import type { UiStrings } from './ui-strings';
+import type { UiKey, UiStrings } from './ui-strings';
+
+/** Exchange's enumerations, as the admin center names them in each language. */
+const VALUE_LABELS = {
+  Authoritative: 'value.Authoritative',
+  InternalRelay: 'value.InternalRelay',
+  ExternalRelay: 'value.ExternalRelay',
+  EncryptionOnly: 'value.EncryptionOnly',
+  CertificateValidation: 'value.CertificateValidation',
+  DomainValidation: 'value.DomainValidation',
+} satisfies Record<AcceptedDomainType | NonNullable<TlsSettings>, UiKey>;
 
 export function describeValue(value: unknown, ui: UiStrings): string {
   if (value === true) return ui['value.true'];
   if (value === false) return ui['value.false'];
-  return value === undefined || value === null ? '—' : String(value);
+  if (value === undefined || value === null) return '—';
+  const label = typeof value === 'string' && Object.hasOwn(VALUE_LABELS, value) ? VALUE_LABELS[value as keyof typeof VALUE_LABELS] : undefined;
+  return label ? ui[label] : String(value);
 }
 
 export function confirmCardData(ops: Operation[], ui: UiStrings) {
@@ -64,17 +77,18 @@ export function fixResultCardData(
   reason = '',
   extra: { call?: string; verification?: Verification; note?: string } = {},
 ) {
-  const action = describeChange(op.change, ui);
+  // The change that puts things back: to the value the setting had before the fix (as run-fix.ts undoes it).
+  const restore = inverseOf(op.change, op.before as Change['to'] | undefined);
   const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
   const at = outcome === 'undone' ? op.undoneAt : op.appliedAt;
   const headline = {
-    applied: fill(ui.resultApplied, { action }),
-    undone: fill(ui.resultUndone, { action }),
-    unchanged: ui.resultUnchanged,
-    failed: fill(ui.resultFailed, { reason }),
-    working: fill(ui.working, { action }),
-    'dry-run': ui.dryRunHeadline,
-  }[outcome];
+    applied: () => fill(ui.resultApplied, { what: doneSentence(op.change, ui) }),
+    undone: () => fill(ui.resultUndone, { what: undoneSentence(restore, ui) }),
+    unchanged: () => ui.resultUnchanged,
+    failed: () => fill(ui.resultFailed, { reason }),
+    working: () => fill(ui.working, { action: describeChange(op.status === 'undoing' ? restore : op.change, ui) }),
+    'dry-run': () => ui.dryRunHeadline,
+  }[outcome]();
   const facts =
     outcome === 'applied' || outcome === 'undone'
       ? [
@@ -91,7 +105,7 @@ export function fixResultCardData(
     verification: extra.verification
       ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) }
       : null,
-    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
+    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? restore : op.change),
     note: escapeMarkdown([outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '', extra.note ?? ''].filter(Boolean).join(' ')),
     undo: outcome === 'applied' ? { title: ui.undo, operationId: op.id } : null,
     // A failed apply may be pressed again (the operation is back in a state Confirm accepts).

@@ -138,7 +138,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     const { messageId, confirm } = await confirmCard(bot);
     const disable = cardActions(confirm).find((a) => a.verb === 'applyFix');
     const result = await press(bot, 'applyFix', disable.data, messageId);
-    expect(text(result)).toContain('Done: Disable the outbound connector "Outbound to on-premises"');
+    expect(text(result)).toContain('Done: the outbound connector "Outbound to on-premises" was disabled');
     expect(text(result)).toContain('Before: Enabled');
     expect(text(result)).toContain('After: Disabled');
     expect(connector('Outbound to on-premises').Enabled).toBe(false);

@@ -86,28 +86,28 @@ describe('Fix now for 4.4.316', () => {
     bot.connector.clear();
     const resultCard = cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' }));
     const resultText = textOf(resultCard);
-    expect(resultText).toContain('Done: Disable the outbound connector "Outbound to Contoso on-premises"');
+    expect(resultText).toContain('Done: the outbound connector "Outbound to Contoso on-premises" was disabled.');
     expect(resultText).toContain('30 minutes to one hour');
     expect(resultText).toContain('By Megan Bowen');
     const undo = cardActions(resultCard).find((a) => a.verb === 'undoFix');
     expect(undo?.type).toBe('Action.Execute');
     // Everyone in the conversation sees the result: the card message itself is updated.
     const update = bot.connector.updates().find((u) => u.activityId === messageId);
-    expect(textOf(update!.body.attachments[0].content)).toContain('Done: Disable');
+    expect(textOf(update!.body.attachments[0].content)).toContain('Done: the outbound connector');
     assertCardsValid(bot.connector);
 
     // A second press and a Teams retry of the first (same activity id) change nothing more.
     const again = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)));
-    expect(again).toContain('Done: Disable');
+    expect(again).toContain('Done: the outbound connector');
     const retry = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' })));
-    expect(retry).toContain('Done: Disable');
+    expect(retry).toContain('Done: the outbound connector');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
     const auditAfterApply = await command(bot, 'audit');
     expect(auditAfterApply.match(/applied/g)).toHaveLength(1);
     expect(auditAfterApply).toContain(`Megan Bowen (${ADMIN.aadObjectId})`);
 
     const undone = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
-    expect(undone).toContain('Undone');
+    expect(undone).toContain('Undone: the outbound connector "Outbound to Contoso on-premises" was enabled again.');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
     const undoneAgain = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
     expect(undoneAgain).toContain('Undone');
@@ -120,7 +120,9 @@ describe('Fix now for 4.4.316', () => {
     const { messageId, fixNow } = await pasteAndGetCard(bot);
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     const domain = confirmButtons(confirmCard).find((a) => a.title.includes('accepted domain'));
-    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('from InternalRelay to Authoritative');
+    const result = textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)));
+    expect(result).toContain('Done: the accepted domain "contoso.com" was made Authoritative.');
+    expect(result).toContain('Before: Internal Relay');
     expect(await command(bot, 'connectors')).toContain('contoso.com: Authoritative');
   });
 
@@ -179,7 +181,7 @@ describe('Fix now for 4.4.316', () => {
     await bot.restart();
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
     expect(await command(bot, 'audit')).toContain('Disable the outbound connector');
-    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: Change the accepted domain');
+    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: the accepted domain "contoso.com" was made Authoritative');
   });
 
   it('starts the simulated tenant from EXCHANGE_SIM_STATE', async () => {
@@ -232,7 +234,10 @@ describe('Fix now for 4.4.316', () => {
     const working = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
     expect(Date.now() - started).toBeLessThan(700);
     expect(working).toContain('Working on it');
-    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: Disable')), 5000);
+    await bot.connector.waitFor(
+      () => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: the outbound connector')),
+      5000,
+    );
     expect(bot.connector.updates().at(-1)!.activityId).toBe(messageId);
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
@@ -277,7 +282,7 @@ describe('Fix now interrupted by a crash', () => {
     const settled = bot.connector.updates().at(-1)!;
     expect(settled.activityId).toBe(messageId);
     const card = settled.body.attachments[0].content;
-    expect(textOf(card)).toContain('Done: Disable');
+    expect(textOf(card)).toContain('Done: the outbound connector');
     expect(textOf(card)).toContain('Confirmed after the bot restarted');
     const undo = cardActions(card).find((a) => a.verb === 'undoFix');
     expect(undo).toBeDefined();
@@ -304,7 +309,7 @@ describe('Fix now interrupted by a crash', () => {
     await bot.connector.waitFor(() => bot!.connector.updates().length > 0, 5000);
     const undo = cardActions(bot.connector.updates().at(-1)!.body.attachments[0].content).find((a) => a.verb === 'undoFix');
     // The stored state is applied too: Undo undoes, and a second Confirm changes nothing.
-    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Done: Disable');
+    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Done: the outbound connector');
     expect(textOf(cardOf(await press(bot, 'undoFix', undo!.data, messageId)))).toContain('Undone');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
   });
@@ -329,7 +334,7 @@ describe('Fix now interrupted by a crash', () => {
     expect(audit).toContain('sent to Exchange, awaiting its answer');
     expect(audit).toContain('not made: the bot restarted');
 
-    expect(textOf(cardOf(await press(bot, 'applyFix', retry!.data, messageId)))).toContain('Done: Disable');
+    expect(textOf(cardOf(await press(bot, 'applyFix', retry!.data, messageId)))).toContain('Done: the outbound connector');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
 });

@@ -106,7 +106,7 @@ describe('the playground page', () => {
 
     await confirm.click();
     await connectorState().filter({ hasText: 'Disabled' }).waitFor({ timeout: 10_000 });
-    expect(await message.locator('.card').innerText()).toContain(`Done: Disable the outbound connector "${CONNECTOR}"`);
+    expect(await message.locator('.card').innerText()).toContain(`Done: the outbound connector "${CONNECTOR}" was disabled.`);
     expect(await page.locator('.audit li').first().innerText()).toContain('applied');
     // The result replaced the card in place (the bot's PUT), rather than arriving as a new message.
     expect(await botMessages().count()).toBe(1);
@@ -114,7 +114,7 @@ describe('the playground page', () => {
 
     await message.getByRole('button', { name: 'Undo' }).click();
     await connectorState().filter({ hasText: 'Enabled' }).waitFor({ timeout: 10_000 });
-    expect(await message.locator('.card').innerText()).toContain('Undone');
+    expect(await message.locator('.card').innerText()).toContain(`Undone: the outbound connector "${CONNECTOR}" was enabled again.`);
     expect(await page.locator('.audit li').first().innerText()).toContain('undone');
   }, 30_000);
 

@@ -30,6 +30,8 @@ export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
   // The Exchange Online backend looks the domain up first and uses its Name as Identity (usually the domain name).
   cmdlet: (change) => ({ cmdletName: 'Set-AcceptedDomain', parameters: { Identity: change.target, DomainType: change.to } }),
   describe: (change, ui) => fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to }),
+  done: (change, ui) => fill(ui['done.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
+  undone: (change, ui) => fill(ui['undone.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
   why: (ui) => ui['change.domainWhy'],
   offer: (ui) => ui['offer.accepted-domain-type'],
 };

@@ -14,6 +14,8 @@ export const disableConnector: RemediationKind<'connector-enabled'> = {
   apply: async (exchange, change) => (await exchange.setOutboundConnectorEnabled(change.target, change.to)).enabled,
   cmdlet: (change) => ({ cmdletName: 'Set-OutboundConnector', parameters: { Identity: change.target, Enabled: change.to } }),
   describe: (change, ui) => fill(ui[change.to ? 'change.connector-enabled.true' : 'change.connector-enabled.false'], { target: change.target }),
+  done: (change, ui) => fill(ui[change.to ? 'done.connector-enabled.true' : 'done.connector-enabled.false'], { target: change.target }),
+  undone: (change, ui) => fill(ui[change.to ? 'undone.connector-enabled.true' : 'undone.connector-enabled.false'], { target: change.target }),
   why: (ui) => ui['change.connectorWhy'],
   offer: (ui) => ui['offer.connector-enabled'],
 };

@@ -35,6 +35,10 @@ export interface RemediationKind<K extends ChangeKind> {
   cmdlet(change: ChangeOf<K>): CmdletInput;
   /** The full sentence ("Disable the outbound connector "X""), written above the confirm button. */
   describe(change: ChangeOf<K>, ui: UiStrings): string;
+  /** The change once made, past tense ("the outbound connector "X" was disabled"): result cards and the audit. */
+  done(change: ChangeOf<K>, ui: UiStrings): string;
+  /** An undo once made; `change` is the one that put the setting back ("the outbound connector "X" was enabled again"). */
+  undone(change: ChangeOf<K>, ui: UiStrings): string;
   /** Why this helps, one sentence. */
   why(ui: UiStrings): string;
   /** What Fix now does with this kind, as a phrase for the card's hint ("disables the outbound connector"). */
