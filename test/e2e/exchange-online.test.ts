@@ -112,8 +112,8 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     expect(t).toMatch(/Outbound to on-premises\nEnabled/);
     expect(t).toMatch(/Partner Northwind\nDisabled/);
     expect(t).toContain('Smart hosts: smtp.fabrikam.com');
-    expect(t).toContain('DomainValidation');
-    expect(t).toContain('contoso.com: InternalRelay');
+    expect(t).toContain('TLS: Trusted CA certificate for the domain');
+    expect(t).toContain('contoso.com: Internal Relay (default)');
     expect(exo.tokenRequests.some((r) => r.credential === 'secret' && r.clientId === CLIENT)).toBe(true);
   });
 

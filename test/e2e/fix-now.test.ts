@@ -206,8 +206,8 @@ describe('Fix now for 4.4.316', () => {
     const text = await command(bot, 'connectors');
     expect(text).toContain('To Northwind');
     expect(text).toContain('Smart hosts: smtp.northwind.example');
-    expect(text).toContain('EncryptionOnly');
-    expect(text).toContain('northwind.example: InternalRelay');
+    expect(text).toContain('TLS: Encryption only, any certificate');
+    expect(text).toContain('northwind.example: Internal Relay');
     expect(text).not.toContain('Contoso');
   });
 
