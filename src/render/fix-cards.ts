@@ -2,7 +2,7 @@ import { inverseOf } from '../remediation/change';
 import { describeChange, doneSentence, powershellFor, undoneSentence, whyFor } from '../remediation/kinds';
 import type { Change } from '../remediation/change';
 import type { Operation } from '../remediation/operations';
-import type { AuditEntry } from '../remediation/audit-log';
+import { auditWords, type AuditEntry } from '../remediation/audit-log';
 import type { AcceptedDomainType, TlsSettings } from '../remediation/backends/exchange-backend';
 import { escapeMarkdown, fill, formatUtc } from './text';
 import type { UiKey, UiStrings } from './ui-strings';
@@ -115,14 +115,17 @@ export function fixResultCardData(
 
 export function auditCardData(entries: AuditEntry[], ui: UiStrings) {
   return {
-    entries: entries.map((e) => ({
-      what: escapeMarkdown(e.change ? describeChange(e.change, ui) : e.verb),
-      result: ui[`auditResult.${e.result}`],
-      resultColor: e.result === 'applied' || e.result === 'undone' ? 'good' : e.result === 'unchanged' ? 'default' : 'attention',
-      who: escapeMarkdown(`${e.actor.name || '?'} (${e.actor.aadObjectId || e.actor.id || '?'})`),
-      when: formatUtc(e.at),
-      detail: e.detail ? escapeMarkdown(e.detail) : '',
-    })),
+    entries: entries.map((e) => {
+      const words = auditWords(e, ui);
+      return {
+        what: escapeMarkdown(words.what),
+        result: words.result,
+        resultColor: e.result === 'applied' || e.result === 'undone' ? 'good' : e.result === 'unchanged' ? 'default' : 'attention',
+        who: escapeMarkdown(`${e.actor.name || '?'} (${e.actor.aadObjectId || e.actor.id || '?'})`),
+        when: formatUtc(e.at),
+        detail: words.detail ? escapeMarkdown(words.detail) : '',
+      };
+    }),
     t: pick(ui, ['auditTitle', 'auditEmpty']),
   };
 }

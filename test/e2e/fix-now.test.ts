@@ -104,6 +104,8 @@ describe('Fix now for 4.4.316', () => {
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
     const auditAfterApply = await command(bot, 'audit');
     expect(auditAfterApply.match(/applied/g)).toHaveLength(1);
+    expect(auditAfterApply).toContain('The outbound connector "Outbound to Contoso on-premises" was disabled');
+    expect(auditAfterApply).not.toContain('applyFix');
     expect(auditAfterApply).toContain(`Megan Bowen (${ADMIN.aadObjectId})`);
 
     const undone = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
@@ -113,6 +115,7 @@ describe('Fix now for 4.4.316', () => {
     expect(undoneAgain).toContain('Undone');
     const audit = await command(bot, 'audit');
     expect(audit.match(/undone/g)).toHaveLength(1);
+    expect(audit).toContain('The outbound connector "Outbound to Contoso on-premises" was enabled again (undo)');
   });
 
   it('switches the accepted domain from InternalRelay to Authoritative', async () => {
@@ -139,7 +142,9 @@ describe('Fix now for 4.4.316', () => {
     expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { from: STRANGER })))).toContain('Not allowed');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
     const audit = await command(bot, 'audit');
-    expect(audit.match(/refused/g)).toHaveLength(2);
+    expect(audit.match(/^refused$/gm)).toHaveLength(2);
+    expect(audit).toContain('Attempt to use Fix now refused');
+    expect(audit).toContain('Attempt to disable the outbound connector "Outbound to Contoso on-premises" refused');
     expect(audit).toContain(`Alex Wilber (${STRANGER.aadObjectId})`);
   });
 
@@ -180,7 +185,7 @@ describe('Fix now for 4.4.316', () => {
     await press(bot, 'applyFix', disable.data, messageId);
     await bot.restart();
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
-    expect(await command(bot, 'audit')).toContain('Disable the outbound connector');
+    expect(await command(bot, 'audit')).toContain('The outbound connector "Outbound to Contoso on-premises" was disabled');
     expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: the accepted domain "contoso.com" was made Authoritative');
   });
 
@@ -251,7 +256,9 @@ describe('Fix now for 4.4.316', () => {
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     const text = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
     expect(text).toContain('The change failed: The app is missing the Exchange Administrator role.');
-    expect(await command(bot, 'audit')).toContain('failed');
+    expect(await command(bot, 'audit')).toContain(
+      'Could not disable the outbound connector "Outbound to Contoso on-premises": The app is missing the Exchange Administrator role.',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../src/remediation/audit-log';
 import type { Change } from '../../src/remediation/change';
 import type { Operation } from '../../src/remediation/operations';
-import { fixResultCardData } from '../../src/render/fix-cards';
+import { auditCardData, fixResultCardData } from '../../src/render/fix-cards';
 import { createCardRenderer } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
 import { visibleTexts } from '../support/validate-card';
@@ -62,5 +63,82 @@ describe('a result says what happened, in the past tense', () => {
   it('says an undo still running is the undo, not the change', () => {
     const text = visibleTexts(render('fix-result', fixResultCardData(op(disable, { status: 'undoing' }), 'working', ui.en))).join('\n');
     expect(text).toContain('Working on it: Enable the outbound connector "Outbound to Contoso"');
+  });
+});
+
+describe('audit rows say what happened and the state it left', () => {
+  const restore: Change = { ...disable, from: false, to: true };
+  const alertTitle = 'Mail queue to contoso.com is growing';
+  // Shaped as remediation/run-fix.ts, settle-interrupted.ts, actions.ts and chat/commands.ts record them.
+  const entries: Array<Omit<AuditEntry, 'id' | 'at' | 'actor'>> = [
+    { verb: 'applyFix', change: disable, result: 'applied', before: true, after: false },
+    { verb: 'undoFix', change: restore, result: 'undone', before: false, after: true },
+    { verb: 'undoFix', change: disable, result: 'undone', before: false, after: true, detail: 'undone, confirmed after a restart' },
+    { verb: 'applyFix', change: authoritative, result: 'applied', before: 'InternalRelay', after: 'Authoritative' },
+    { verb: 'applyFix', change: disable, result: 'failed', detail: 'The connector was not found.' },
+    { verb: 'undoFix', change: disable, result: 'failed', detail: 'Exchange is busy.' },
+    { verb: 'applyFix', change: disable, result: 'refused', detail: 'not an admin (ADMIN_USERS)' },
+    { verb: 'fixNow', result: 'refused', detail: 'not an admin (ADMIN_USERS)' },
+    { verb: 'subscribe', result: 'refused', detail: 'needs a admin (ADMIN_USERS)' },
+    { verb: 'ackAlert', result: 'applied', detail: `alert "${alertTitle}" acknowledged` },
+    { verb: 'muteAlert', result: 'applied', detail: `alert "${alertTitle}" muted for 24 h` },
+    { verb: 'applyFix', change: disable, result: 'applying', before: true },
+    { verb: 'applyFix', change: disable, result: 'unchanged', before: false, after: false },
+  ];
+  const rows = (locale: 'en' | 'ru') =>
+    auditCardData(
+      entries.map((e, i) => ({ ...e, id: String(i), at, actor })),
+      ui[locale],
+    ).entries.map((e) => [e.what, e.result, e.detail]);
+
+  it('in English', () => {
+    expect(rows('en')).toEqual([
+      ['The outbound connector "Outbound to Contoso" was disabled', 'applied', ''],
+      ['The outbound connector "Outbound to Contoso" was enabled again (undo)', 'undone', ''],
+      ['The outbound connector "Outbound to Contoso" was enabled again (undo)', 'undone', 'undone, confirmed after a restart'],
+      ['The accepted domain "contoso.com" was made Authoritative', 'applied', ''],
+      ['Could not disable the outbound connector "Outbound to Contoso": The connector was not found.', 'failed', ''],
+      ['Could not enable the outbound connector "Outbound to Contoso" (undo): Exchange is busy.', 'failed', ''],
+      ['Attempt to disable the outbound connector "Outbound to Contoso" refused', 'refused', 'not an admin (ADMIN\\_USERS)'],
+      ['Attempt to use Fix now refused', 'refused', 'not an admin (ADMIN\\_USERS)'],
+      ['Attempt to run the command "subscribe" refused', 'refused', 'needs a admin (ADMIN\\_USERS)'],
+      [`Alert "${alertTitle}" acknowledged`, 'applied', ''],
+      [`Alert "${alertTitle}" muted for 24 h`, 'applied', ''],
+      ['Asked Exchange to disable the outbound connector "Outbound to Contoso"', 'sent to Exchange, awaiting its answer', ''],
+      ['No need to disable the outbound connector "Outbound to Contoso"', 'already so, nothing changed', ''],
+    ]);
+  });
+
+  it('in Russian', () => {
+    expect(rows('ru').map(([what, result]) => [what, result])).toEqual([
+      ['Исходящий соединитель «Outbound to Contoso» отключён', 'применено'],
+      ['Исходящий соединитель «Outbound to Contoso» снова включён (возврат)', 'возвращено как было'],
+      ['Исходящий соединитель «Outbound to Contoso» снова включён (возврат)', 'возвращено как было'],
+      ['Обслуживаемому домену «contoso.com» задан тип «Заслуживающий доверия (Authoritative)»', 'применено'],
+      ['Не удалось отключить исходящий соединитель «Outbound to Contoso»: The connector was not found.', 'не удалось'],
+      ['Не удалось включить исходящий соединитель «Outbound to Contoso» (возврат): Exchange is busy.', 'не удалось'],
+      ['Попытка отключить исходящий соединитель «Outbound to Contoso» отклонена', 'отклонено'],
+      ['Попытка воспользоваться кнопкой «Исправить сейчас» отклонена', 'отклонено'],
+      ['Попытка выполнить команду «subscribe» отклонена', 'отклонено'],
+      [`Оповещение «${alertTitle}» принято`, 'применено'],
+      [`Оповещение «${alertTitle}» заглушено на 24 ч`, 'применено'],
+      ['Запрошено у Exchange: отключить исходящий соединитель «Outbound to Contoso»', 'отправлено в Exchange, ожидается ответ'],
+      ['Менять не пришлось: отключить исходящий соединитель «Outbound to Contoso»', 'уже так, ничего не изменено'],
+    ]);
+  });
+
+  it('never shows a card verb as the row', () => {
+    for (const locale of ['en', 'ru'] as const) {
+      const text = visibleTexts(
+        render(
+          'audit',
+          auditCardData(
+            entries.map((e, i) => ({ ...e, id: String(i), at, actor })),
+            ui[locale],
+          ),
+        ),
+      ).join('\n');
+      expect(text).not.toMatch(/applyFix|undoFix|fixNow|ackAlert|muteAlert/);
+    }
   });
 });
