@@ -222,8 +222,9 @@ describe('Fix now for 4.4.316', () => {
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId, { locale: 'ru-RU' }));
     expect(textOf(confirmCard)).toContain('Подтвердите исправление');
     const result = cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId, { locale: 'ru-RU' }));
-    expect(textOf(result)).toContain('Готово');
-    expect(textOf(result)).toContain('от 30 минут до одного часа');
+    expect(textOf(result)).toContain('Готово: исходящий соединитель «Outbound to Contoso on-premises» отключён.');
+    expect(textOf(result)).toContain('через 30–60 минут');
+    expect(cardActions(result).find((a) => a.verb === 'undoFix')?.title).toBe('Вернуть как было');
   });
 
   it('answers a slow change with a working card within the deadline and updates the card when done', async () => {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/remediation/audit-log';
 import type { Change } from '../../src/remediation/change';
 import type { Operation } from '../../src/remediation/operations';
-import { auditCardData, fixResultCardData } from '../../src/render/fix-cards';
+import { auditCardData, confirmCardData, fixResultCardData } from '../../src/render/fix-cards';
 import { createCardRenderer } from '../../src/render/render-card';
 import { loadUiStrings } from '../../src/render/ui-strings';
-import { visibleTexts } from '../support/validate-card';
+import { cardActions, visibleTexts } from '../support/validate-card';
 
 const ui = loadUiStrings();
 const render = createCardRenderer();
@@ -33,6 +33,50 @@ const op = (change: Change, over: Partial<Operation> = {}): Operation => ({
 
 const resultText = (o: Operation, outcome: 'applied' | 'undone', locale: 'en' | 'ru') =>
   visibleTexts(render('fix-result', fixResultCardData(o, outcome, ui[locale]))).join('\n');
+
+describe('Russian reads as Russian', () => {
+  // Kept in Latin letters on purpose: the product's name, protocol names, and a sample of what Exchange pastes.
+  const LATIN_ALLOWED = new Set(['locale', 'helpTitle', 'noCodeExample', 'tls', 'diagStep.dns', 'diagStep.ehlo', 'diagStep.starttls']);
+
+  it('has no card label in Latin letters only, except names and codes that are the same in every language', () => {
+    const latinOnly = Object.entries(ui.ru)
+      .filter(([, value]) => {
+        const words = value.replace(/\{\w+\}/g, '');
+        return /[A-Za-z]/.test(words) && !/[А-Яа-яЁё]/.test(words);
+      })
+      .map(([key]) => key);
+    expect(latinOnly.sort()).toEqual([...LATIN_ALLOWED].sort());
+  });
+
+  it('names Undo and Cancel with different words on the buttons, and Undo is not «Отменить»', () => {
+    for (const locale of ['en', 'ru'] as const) {
+      const undo = cardActions(render('fix-result', fixResultCardData(op(disable), 'applied', ui[locale])));
+      const confirm = cardActions(render('confirm-fix', confirmCardData([op(disable, { status: 'proposed' })], ui[locale])));
+      const undoTitle = undo.find((a) => a.verb === 'undoFix')?.title;
+      const cancelTitle = confirm.find((a) => a.verb === 'cancelFix')?.title;
+      expect(undoTitle, locale).toBeTruthy();
+      expect(cancelTitle, locale).toBeTruthy();
+      expect(undoTitle).not.toBe(cancelTitle);
+    }
+    expect(ui.ru.undo).toBe('Вернуть как было');
+    expect(ui.ru.cancel).toBe('Отмена');
+    // An undo is never called a cancellation, on the result or in the audit.
+    for (const key of ['undo', 'resultUndone', 'auditResult.undone', 'audit.asUndo'] as const) expect(ui.ru[key], key).not.toMatch(/отмен/i);
+  });
+
+  it('calls the RFC 3463 subject a category, not a message subject', () => {
+    expect(ui.ru.rfcSubject).toBe('Категория');
+    expect(ui.ru.unknownCode).not.toMatch(/тем[аы]/i);
+  });
+
+  it('shows domain types as the Exchange admin center names them, with the PowerShell value in brackets', () => {
+    const o = op(authoritative);
+    expect(resultText(o, 'applied', 'ru')).toContain('Было: Внутренняя ретрансляция (InternalRelay)');
+    expect(resultText(o, 'applied', 'ru')).toContain('Стало: Заслуживающий доверия (Authoritative)');
+    expect(resultText(o, 'applied', 'en')).toContain('Before: Internal Relay');
+    expect(resultText(op(disable), 'applied', 'ru')).toContain('Стало: Отключён');
+  });
+});
 
 describe('a result says what happened, in the past tense', () => {
   it.each([
