@@ -1,5 +1,6 @@
 // The side panel: the tenant as the bot's Exchange backend has it, and the bot's audit, read from
-// /playground/tenant and /playground/audit after every exchange with the bot.
+// /playground/tenant and /playground/audit after every exchange with the bot. The bot words each audit
+// entry (what happened, the result) in the language chosen for cards, as its audit command does.
 import { el, replaceChildren } from './dom.js';
 
 const BACKENDS = {
@@ -7,7 +8,7 @@ const BACKENDS = {
   'exchange-online': 'Exchange Online (EXCHANGE_BACKEND=exchange-online): changes are made in the real tenant.',
 };
 
-export function createSidePanel({ tenantNode, auditNode, statusNode }) {
+export function createSidePanel({ tenantNode, auditNode, statusNode, cardLocale = () => document.getElementById('locale')?.value ?? 'en-US' }) {
   let pending = null;
   let again = false;
 
@@ -30,7 +31,7 @@ export function createSidePanel({ tenantNode, auditNode, statusNode }) {
 
   async function load() {
     try {
-      const [tenant, audit] = await Promise.all([getJson('/playground/tenant'), getJson('/playground/audit')]);
+      const [tenant, audit] = await Promise.all([getJson('/playground/tenant'), getJson(`/playground/audit?locale=${encodeURIComponent(cardLocale())}`)]);
       renderTenant(tenantNode, tenant);
       renderAudit(auditNode, audit.entries ?? []);
       statusNode.textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -102,10 +103,10 @@ function renderAudit(node, entries) {
         el(
           'li',
           { class: 'item', dataset: { result: e.result } },
-          el('div', { class: 'item-head' }, el('span', { class: 'item-name' }, e.verb), el('span', { class: `badge result ${e.result}` }, e.result)),
+          el('div', { class: 'item-head' }, el('span', { class: 'item-name' }, e.words?.what ?? e.verb), el('span', { class: `badge result ${e.result}` }, e.words?.result ?? e.result)),
           el('div', { class: 'item-detail' }, `${formatTime(e.at)} · ${e.actor?.name || e.actor?.aadObjectId || 'unknown'}`),
           e.powershell ? el('code', { class: 'item-code' }, e.powershell) : null,
-          e.detail ? el('div', { class: 'item-detail' }, e.detail) : null,
+          e.words?.detail ? el('div', { class: 'item-detail' }, e.words.detail) : null,
         ),
       ),
     ),

@@ -6,7 +6,7 @@ import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { explainCode } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
-import { auditCardData, pick } from '../render/fix-cards';
+import { auditCardData, describeValue, pick } from '../render/fix-cards';
 import { diagnosisCardData } from '../render/diagnosis-card';
 import type { CardColor } from '../render/card-data';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
@@ -173,11 +173,11 @@ async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<Adapti
       stateColor: c.enabled ? 'good' : 'attention',
       facts: [
         { title: ui.smartHosts, value: escapeMarkdown(c.smartHosts.join(', ') || '—') },
-        { title: ui.tls, value: escapeMarkdown([c.tlsSettings ?? ui.tlsNone, c.tlsDomain].filter(Boolean).join(' · ')) },
+        { title: ui.tls, value: escapeMarkdown([c.tlsSettings ? describeValue(c.tlsSettings, ui) : ui.tlsNone, c.tlsDomain].filter(Boolean).join(' · ')) },
         { title: ui.recipientDomains, value: escapeMarkdown(c.recipientDomains.join(', ') || '—') },
       ],
     })),
-    domains: domains.map((d) => ({ name: escapeMarkdown(d.domainName), type: d.domainType + (d.default ? ' (default)' : '') })),
+    domains: domains.map((d) => ({ name: escapeMarkdown(d.domainName), type: describeValue(d.domainType, ui) + (d.default ? ` (${ui.domainDefault})` : '') })),
     backendNote: deps.exchange.kind === 'simulated' ? escapeMarkdown(ui.backendSimulated) : '',
     t: pick(ui, ['connectorsTitle', 'connectorsEmpty', 'domainsTitle', 'domainsEmpty']),
   });

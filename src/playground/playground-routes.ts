@@ -4,12 +4,14 @@ import type restify from 'restify';
 import { HttpError, parseJsonObject, readBody } from '../http/read-body';
 import type { Logger } from '../log/logger';
 import { projectPath } from '../project-root';
-import type { AuditLog } from '../remediation/audit-log';
+import { pickLocale } from '../knowledge/load-knowledge';
+import { type AuditLog, auditWords } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { streamEvents } from './event-stream';
 import { createLocalConnector, type LocalConnector } from './local-connector';
 import { newPageToken, PAGE_TOKEN_HEADER, pageTokenProblem } from './page-token';
 import { loadAdaptiveCardsBundle, loadAssets, type Asset } from './playground-assets';
+import { loadUiStrings, type UiCatalog } from '../render/ui-strings';
 
 export interface PlaygroundDeps {
   /** config.playground: off, nothing is registered. */
@@ -19,6 +21,8 @@ export interface PlaygroundDeps {
   /** The backend and audit log the bot itself uses, so the side panel shows what Fix now changed. */
   exchange: ExchangeBackend;
   audit: AuditLog;
+  /** The card strings, for the audit's words in the page's language (default: loaded from src/render/locales). */
+  ui?: UiCatalog;
   logger: Logger;
   /** Tests pass a small one to see the limits at work. */
   connector?: LocalConnector;
@@ -51,7 +55,7 @@ const CONVERSATION_ID = /^[\w:.@;=+-]{1,300}$/;
  *   GET  /playground/vendor/adaptivecards.min.js   Microsoft's renderer
  *   GET  /playground/session               a new conversation and the identities the page posts as
  *   GET  /playground/events?conversation=  Server-Sent Events: what the bot posted and updated
- *   GET  /playground/tenant, /playground/audit     the bot's Exchange backend and audit, read-only
+ *   GET  /playground/tenant, /playground/audit?locale=   the bot's Exchange backend and audit, read-only
  *   POST /playground/connector/v3/conversations/:id/activities[/:replyToId]   the Bot Connector API the
  *   PUT  /playground/connector/v3/conversations/:id/activities/:activityId    bot calls at serviceUrl
  * The page posts Teams-shaped activities to the bot's own /api/messages with serviceUrl pointing here,
@@ -71,6 +75,7 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
   const maxWatchers = deps.maxWatchers ?? 64;
   const assets = loadAssets(deps.assetsDir ?? projectPath('playground'));
   const adaptiveCards = loadAdaptiveCardsBundle();
+  const ui = deps.ui ?? loadUiStrings();
   if (!adaptiveCards) logger.warn('The playground needs the adaptivecards package to render cards; run npm install (it is a development dependency).');
   const streams = new Set<() => void>();
 
@@ -125,9 +130,12 @@ export function registerPlayground(server: restify.Server, deps: PlaygroundDeps)
     }
   });
 
-  server.get('/playground/audit', async (_req, res) => {
+  server.get('/playground/audit', async (req, res) => {
     try {
-      res.json(200, { entries: await audit.recent(15) });
+      // Each entry with the words the audit command's card shows for it, in the language the page chose for cards.
+      const strings = ui[pickLocale(new URL(req.url ?? '/', 'http://playground').searchParams.get('locale'))];
+      const entries = await audit.recent(15);
+      res.json(200, { entries: entries.map((e) => ({ ...e, words: auditWords(e, strings) })) });
     } catch (err) {
       logger.error('playground could not read the audit', { err: err as Error });
       fail(res, new HttpError(503, 'audit_unavailable', 'The audit could not be read; see the bot log.'));

@@ -7,7 +7,7 @@ import type { TenantReading } from '../remediation/read-tenant';
 import { routeOf } from '../remediation/route-of';
 import type { Fact } from './card-data';
 import { escapeMarkdown, fill, formatUtc, truncate } from './text';
-import type { UiKey, UiStrings } from './ui-strings';
+import type { UiStrings } from './ui-strings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The codes whose failure is about TLS: the connector's TLS setting is part of what they affect. */
@@ -57,7 +57,7 @@ export function atAGlance({ error, explanation: x, knowledge, ui, now, tenant, r
         add(ui['glance.connector'], shown.map((c) => (c.enabled ? c.name : fill(ui['glance.connectorOff'], { name: c.name }))).join(', '));
         if (TLS_CODES.has(x.code)) add(ui['glance.connectorTls'], shown.map((c) => tlsOf(c, ui)).join(', '));
       } else add(ui['glance.connector'], ui['glance.noConnector']);
-      if (route.domain) add(ui['glance.domain'], `${route.domain.domainName} · ${ui[`glance.type.${route.domain.domainType}` as UiKey]}`);
+      if (route.domain) add(ui['glance.domain'], `${route.domain.domainName} · ${ui[`value.${route.domain.domainType}`]}`);
       else if (!route.connectors.length && !route.disabled.length) notYours = partnerNote(error, x, ui, returned, detail);
     }
   }
@@ -84,7 +84,7 @@ function bounceOf(error: ParsedError, x: Explanation, ui: UiStrings, now: Date, 
 }
 
 function tlsOf(c: OutboundConnector, ui: UiStrings): string {
-  const setting = c.tlsSettings ?? ui['glance.tlsNone'];
+  const setting = c.tlsSettings ? ui[`value.${c.tlsSettings}`] : ui['glance.tlsNone'];
   return c.tlsDomain ? `${setting} (${c.tlsDomain})` : setting;
 }
 

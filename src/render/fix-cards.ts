@@ -1,15 +1,29 @@
 import { inverseOf } from '../remediation/change';
-import { buttonFor, describeChange, powershellFor, whyFor } from '../remediation/kinds';
+import { buttonFor, describeChange, doneSentence, powershellFor, undoneSentence, whyFor } from '../remediation/kinds';
+import type { Change } from '../remediation/change';
 import type { Operation } from '../remediation/operations';
-import type { AuditEntry } from '../remediation/audit-log';
+import { auditWords, type AuditEntry } from '../remediation/audit-log';
+import type { AcceptedDomainType, TlsSettings } from '../remediation/backends/exchange-backend';
 import { fixNowButtonData } from './card-error';
 import { escapeMarkdown, fill, formatUtc } from './text';
-import type { UiStrings } from './ui-strings';
+import type { UiKey, UiStrings } from './ui-strings';
+
+/** Exchange's enumerations, as the admin center names them in each language. */
+const VALUE_LABELS = {
+  Authoritative: 'value.Authoritative',
+  InternalRelay: 'value.InternalRelay',
+  ExternalRelay: 'value.ExternalRelay',
+  EncryptionOnly: 'value.EncryptionOnly',
+  CertificateValidation: 'value.CertificateValidation',
+  DomainValidation: 'value.DomainValidation',
+} satisfies Record<AcceptedDomainType | NonNullable<TlsSettings>, UiKey>;
 
 export function describeValue(value: unknown, ui: UiStrings): string {
   if (value === true) return ui['value.true'];
   if (value === false) return ui['value.false'];
-  return value === undefined || value === null ? '—' : String(value);
+  if (value === undefined || value === null) return '—';
+  const label = typeof value === 'string' && Object.hasOwn(VALUE_LABELS, value) ? VALUE_LABELS[value as keyof typeof VALUE_LABELS] : undefined;
+  return label ? ui[label] : String(value);
 }
 
 /**
@@ -77,17 +91,18 @@ export function fixResultCardData(
     undoIds?: string[];
   } = {},
 ) {
-  const action = describeChange(op.change, ui);
+  // The change that puts things back: to the value the setting had before the fix (as run-fix.ts undoes it).
+  const restore = inverseOf(op.change, op.before as Change['to'] | undefined);
   const actor = outcome === 'undone' ? op.undoneBy : op.appliedBy;
   const at = outcome === 'undone' ? op.undoneAt : op.appliedAt;
   const headline = {
-    applied: fill(ui.resultApplied, { action }),
-    undone: fill(ui.resultUndone, { action }),
-    unchanged: ui.resultUnchanged,
-    failed: fill(ui.resultFailed, { reason }),
-    working: fill(ui.working, { action }),
-    'dry-run': ui.dryRunHeadline,
-  }[outcome];
+    applied: () => fill(ui.resultApplied, { what: doneSentence(op.change, ui) }),
+    undone: () => fill(ui.resultUndone, { what: undoneSentence(restore, ui) }),
+    unchanged: () => ui.resultUnchanged,
+    failed: () => fill(ui.resultFailed, { reason }),
+    working: () => fill(ui.working, { action: describeChange(op.status === 'undoing' ? restore : op.change, ui) }),
+    'dry-run': () => ui.dryRunHeadline,
+  }[outcome]();
   const facts =
     outcome === 'applied' || outcome === 'undone'
       ? [
@@ -104,7 +119,7 @@ export function fixResultCardData(
     verification: extra.verification
       ? { ...extra.verification, title: escapeMarkdown(extra.verification.title), text: escapeMarkdown(extra.verification.text) }
       : null,
-    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? inverseOf(op.change) : op.change),
+    powershell: outcome === 'failed' || outcome === 'working' ? '' : powershellFor(outcome === 'undone' ? restore : op.change),
     note: escapeMarkdown(
       [
         outcome === 'applied' || outcome === 'undone' ? ui.takesEffect : '',
@@ -126,14 +141,17 @@ export function fixResultCardData(
 
 export function auditCardData(entries: AuditEntry[], ui: UiStrings) {
   return {
-    entries: entries.map((e) => ({
-      what: escapeMarkdown(e.change ? describeChange(e.change, ui) : e.verb),
-      result: ui[`auditResult.${e.result}`],
-      resultColor: e.result === 'applied' || e.result === 'undone' ? 'good' : e.result === 'unchanged' ? 'default' : 'attention',
-      who: escapeMarkdown(`${e.actor.name || '?'} (${e.actor.aadObjectId || e.actor.id || '?'})`),
-      when: formatUtc(e.at),
-      detail: e.detail ? escapeMarkdown(e.detail) : '',
-    })),
+    entries: entries.map((e) => {
+      const words = auditWords(e, ui);
+      return {
+        what: escapeMarkdown(words.what),
+        result: words.result,
+        resultColor: e.result === 'applied' || e.result === 'undone' ? 'good' : e.result === 'unchanged' ? 'default' : 'attention',
+        who: escapeMarkdown(`${e.actor.name || '?'} (${e.actor.aadObjectId || e.actor.id || '?'})`),
+        when: formatUtc(e.at),
+        detail: words.detail ? escapeMarkdown(words.detail) : '',
+      };
+    }),
     t: pick(ui, ['auditTitle', 'auditEmpty']),
   };
 }

@@ -112,8 +112,8 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     expect(t).toMatch(/Outbound to on-premises\nEnabled/);
     expect(t).toMatch(/Partner Northwind\nDisabled/);
     expect(t).toContain('Smart hosts: smtp.fabrikam.com');
-    expect(t).toContain('DomainValidation');
-    expect(t).toContain('contoso.com: InternalRelay');
+    expect(t).toContain('TLS: Trusted CA certificate for the domain');
+    expect(t).toContain('contoso.com: Internal Relay (default)');
     expect(exo.tokenRequests.some((r) => r.credential === 'secret' && r.clientId === CLIENT)).toBe(true);
   });
 
@@ -138,7 +138,7 @@ describe('Fix now against Exchange Online (InvokeCommand stand-in, local token e
     const { messageId, confirm } = await confirmCard(bot);
     const disable = cardActions(confirm).find((a) => a.verb === 'applyFix' && a.title === 'Disable connector');
     const result = await press(bot, 'applyFix', disable.data, messageId);
-    expect(text(result)).toContain('Done: Disable the outbound connector "Outbound to on-premises"');
+    expect(text(result)).toContain('Done: the outbound connector "Outbound to on-premises" was disabled');
     expect(text(result)).toContain('Before: Enabled');
     expect(text(result)).toContain('After: Disabled');
     expect(connector('Outbound to on-premises').Enabled).toBe(false);

@@ -86,33 +86,36 @@ describe('Fix now for 4.4.316', () => {
     bot.connector.clear();
     const resultCard = cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' }));
     const resultText = textOf(resultCard);
-    expect(resultText).toContain('Done: Disable the outbound connector "Outbound to Contoso on-premises"');
+    expect(resultText).toContain('Done: the outbound connector "Outbound to Contoso on-premises" was disabled.');
     expect(resultText).toContain('30 minutes to one hour');
     expect(resultText).toContain('By Megan Bowen');
     const undo = cardActions(resultCard).find((a) => a.verb === 'undoFix');
     expect(undo?.type).toBe('Action.Execute');
     // Everyone in the conversation sees the result: the card message itself is updated.
     const update = bot.connector.updates().find((u) => u.activityId === messageId);
-    expect(textOf(update!.body.attachments[0].content)).toContain('Done: Disable');
+    expect(textOf(update!.body.attachments[0].content)).toContain('Done: the outbound connector');
     assertCardsValid(bot.connector);
 
     // A second press and a Teams retry of the first (same activity id) change nothing more.
     const again = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)));
-    expect(again).toContain('Done: Disable');
+    expect(again).toContain('Done: the outbound connector');
     const retry = textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { id: 'f:press-1' })));
-    expect(retry).toContain('Done: Disable');
+    expect(retry).toContain('Done: the outbound connector');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
     const auditAfterApply = await command(bot, 'audit');
     expect(auditAfterApply.match(/applied/g)).toHaveLength(1);
+    expect(auditAfterApply).toContain('The outbound connector "Outbound to Contoso on-premises" was disabled');
+    expect(auditAfterApply).not.toContain('applyFix');
     expect(auditAfterApply).toContain(`Megan Bowen (${ADMIN.aadObjectId})`);
 
     const undone = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
-    expect(undone).toContain('Undone');
+    expect(undone).toContain('Undone: the outbound connector "Outbound to Contoso on-premises" was enabled again.');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
     const undoneAgain = textOf(cardOf(await press(bot, 'undoFix', undo.data, messageId)));
     expect(undoneAgain).toContain('Undone');
     const audit = await command(bot, 'audit');
     expect(audit.match(/undone/g)).toHaveLength(1);
+    expect(audit).toContain('The outbound connector "Outbound to Contoso on-premises" was enabled again (undo)');
   });
 
   it('switches the accepted domain from InternalRelay to Authoritative', async () => {
@@ -120,7 +123,9 @@ describe('Fix now for 4.4.316', () => {
     const { messageId, fixNow } = await pasteAndGetCard(bot);
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     const domain = confirmButtons(confirmCard).find((a) => a.title === 'Change domain type');
-    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('from InternalRelay to Authoritative');
+    const result = textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)));
+    expect(result).toContain('Done: the accepted domain "contoso.com" was made Authoritative.');
+    expect(result).toContain('Before: Internal Relay');
     expect(await command(bot, 'connectors')).toContain('contoso.com: Authoritative');
   });
 
@@ -196,7 +201,9 @@ describe('Fix now for 4.4.316', () => {
     expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId, { from: STRANGER })))).toContain('Not allowed');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
     const audit = await command(bot, 'audit');
-    expect(audit.match(/refused/g)).toHaveLength(2);
+    expect(audit.match(/^refused$/gm)).toHaveLength(2);
+    expect(audit).toContain('Attempt to use Fix now refused');
+    expect(audit).toContain('Attempt to disable the outbound connector "Outbound to Contoso on-premises" refused');
     expect(audit).toContain(`Alex Wilber (${STRANGER.aadObjectId})`);
 
     // Once an admin has fixed something here, a refused user is told who that was.
@@ -257,8 +264,8 @@ describe('Fix now for 4.4.316', () => {
     await press(bot, 'applyFix', disable.data, messageId);
     await bot.restart();
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
-    expect(await command(bot, 'audit')).toContain('Disable the outbound connector');
-    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: Change the accepted domain');
+    expect(await command(bot, 'audit')).toContain('The outbound connector "Outbound to Contoso on-premises" was disabled');
+    expect(textOf(cardOf(await press(bot, 'applyFix', domain.data, messageId)))).toContain('Done: the accepted domain "contoso.com" was made Authoritative');
   });
 
   it('starts the simulated tenant from EXCHANGE_SIM_STATE', async () => {
@@ -283,8 +290,8 @@ describe('Fix now for 4.4.316', () => {
     const text = await command(bot, 'connectors');
     expect(text).toContain('To Northwind');
     expect(text).toContain('Smart hosts: smtp.northwind.example');
-    expect(text).toContain('EncryptionOnly');
-    expect(text).toContain('northwind.example: InternalRelay');
+    expect(text).toContain('TLS: Encryption only, any certificate');
+    expect(text).toContain('northwind.example: Internal Relay');
     expect(text).not.toContain('Contoso');
   });
 
@@ -294,8 +301,9 @@ describe('Fix now for 4.4.316', () => {
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId, { locale: 'ru-RU' }));
     expect(textOf(confirmCard)).toContain('Подтвердите исправление');
     const result = cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId, { locale: 'ru-RU' }));
-    expect(textOf(result)).toContain('Готово');
-    expect(textOf(result)).toContain('от 30 минут до одного часа');
+    expect(textOf(result)).toContain('Готово: исходящий соединитель «Outbound to Contoso on-premises» отключён.');
+    expect(textOf(result)).toContain('через 30–60 минут');
+    expect(cardActions(result).find((a) => a.verb === 'undoFix')?.title).toBe('Вернуть как было');
   });
 
   it('answers a slow change with a working card within the deadline and updates the card when done', async () => {
@@ -311,7 +319,10 @@ describe('Fix now for 4.4.316', () => {
     const working = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
     expect(Date.now() - started).toBeLessThan(700);
     expect(working).toContain('Working on it');
-    await bot.connector.waitFor(() => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: Disable')), 5000);
+    await bot.connector.waitFor(
+      () => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: the outbound connector')),
+      5000,
+    );
     expect(bot.connector.updates().at(-1)!.activityId).toBe(messageId);
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
@@ -325,7 +336,9 @@ describe('Fix now for 4.4.316', () => {
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     const text = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
     expect(text).toContain('The change failed: The app is missing the Exchange Administrator role.');
-    expect(await command(bot, 'audit')).toContain('failed');
+    expect(await command(bot, 'audit')).toContain(
+      'Could not disable the outbound connector "Outbound to Contoso on-premises": The app is missing the Exchange Administrator role.',
+    );
   });
 });
 
@@ -356,7 +369,7 @@ describe('Fix now interrupted by a crash', () => {
     const settled = bot.connector.updates().at(-1)!;
     expect(settled.activityId).toBe(messageId);
     const card = settled.body.attachments[0].content;
-    expect(textOf(card)).toContain('Done: Disable');
+    expect(textOf(card)).toContain('Done: the outbound connector');
     expect(textOf(card)).toContain('Confirmed after the bot restarted');
     const undo = cardActions(card).find((a) => a.verb === 'undoFix');
     expect(undo).toBeDefined();
@@ -383,7 +396,7 @@ describe('Fix now interrupted by a crash', () => {
     await bot.connector.waitFor(() => bot!.connector.updates().length > 0, 5000);
     const undo = cardActions(bot.connector.updates().at(-1)!.body.attachments[0].content).find((a) => a.verb === 'undoFix');
     // The stored state is applied too: Undo undoes, and a second Confirm changes nothing.
-    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Done: Disable');
+    expect(textOf(cardOf(await press(bot, 'applyFix', disable.data, messageId)))).toContain('Done: the outbound connector');
     expect(textOf(cardOf(await press(bot, 'undoFix', undo!.data, messageId)))).toContain('Undone');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nEnabled/);
   });
@@ -408,7 +421,7 @@ describe('Fix now interrupted by a crash', () => {
     expect(audit).toContain('sent to Exchange, awaiting its answer');
     expect(audit).toContain('not made: the bot restarted');
 
-    expect(textOf(cardOf(await press(bot, 'applyFix', retry!.data, messageId)))).toContain('Done: Disable');
+    expect(textOf(cardOf(await press(bot, 'applyFix', retry!.data, messageId)))).toContain('Done: the outbound connector');
     expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
 });

@@ -55,8 +55,8 @@ describe('two instances on shared Azure Blob Storage', () => {
       post(b, cardInvoke({ verb: 'applyFix', data: disable.data }, { serviceUrl: connector.url, replyToId: card.messageId, from: ADMIN })),
     ]);
     const results = [text(ra.body.value), text(rb.body.value)];
-    expect(results.some((t) => t.includes('Done: Disable the outbound connector'))).toBe(true);
-    expect(results.every((t) => /Done: Disable|Working on it/.test(t))).toBe(true);
+    expect(results.some((t) => t.includes('Done: the outbound connector'))).toBe(true);
+    expect(results.every((t) => /Done: the outbound connector|Working on it/.test(t))).toBe(true);
 
     connector.clear();
     await post(b, teamsMessage('connectors', { serviceUrl: connector.url, from: ADMIN }));

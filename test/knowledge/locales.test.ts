@@ -110,6 +110,22 @@ describe('knowledge locale files', () => {
     expect(ru.other.meaning).toMatch(cyrillic);
   });
 
+  it('every Russian text a card shows has Cyrillic words; only links, kinds, code names and socket error names do not', () => {
+    const structural = /^\$\.(locale|ipRangesUrl|codes\..+\.(docUrl|expiredFormOf|remediations\[\d+\])|socketErrors\.\d+\.name)$/;
+    const latinOnly = strings(load('ru')).filter(([at, s]) => !structural.test(at) && !/[\u0400-\u04FF]/.test(s));
+    expect(latinOnly).toEqual([]);
+    // Socket error meanings are sentences in Russian, the Windows names stay as Windows prints them.
+    for (const [n, e] of Object.entries(load('ru').socketErrors)) expect(e.meaning, n).toMatch(/^[А-ЯЁ]/);
+  });
+
+  it('names accepted domain types as the Russian Exchange admin center does', () => {
+    const text = strings(load('ru'))
+      .map(([, s]) => s)
+      .join('\n');
+    expect(text).not.toMatch(/«Полномочный»|доменом? полномочным/);
+    expect(text).toContain('«Заслуживающий доверия» (Authoritative)');
+  });
+
   it('no string contains template, HTML or markdown sequences', () => {
     for (const locale of LOCALES) {
       for (const [at, s] of strings(load(locale))) {

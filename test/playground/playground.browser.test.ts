@@ -106,16 +106,28 @@ describe('the playground page', () => {
 
     await confirm.click();
     await connectorState().filter({ hasText: 'Disabled' }).waitFor({ timeout: 10_000 });
-    expect(await message.locator('.card').innerText()).toContain(`Done: Disable the outbound connector "${CONNECTOR}"`);
-    expect(await page.locator('.audit li').first().innerText()).toContain('applied');
+    expect(await message.locator('.card').innerText()).toContain(`Done: the outbound connector "${CONNECTOR}" was disabled.`);
+    // The audit panel shows the bot's words for what happened, not the card verb (applyFix).
+    const applied = await page.locator('.audit li').first().innerText();
+    expect(applied).toContain(`The outbound connector "${CONNECTOR}" was disabled`);
+    expect(applied).toContain('applied');
+    expect(applied).not.toContain('applyFix');
     // The result replaced the card in place (the bot's PUT), rather than arriving as a new message.
     expect(await botMessages().count()).toBe(1);
     expect(await message.locator('.edited').isVisible()).toBe(true);
 
     await message.getByRole('button', { name: 'Undo' }).click();
     await connectorState().filter({ hasText: 'Enabled' }).waitFor({ timeout: 10_000 });
-    expect(await message.locator('.card').innerText()).toContain('Undone');
-    expect(await page.locator('.audit li').first().innerText()).toContain('undone');
+    expect(await message.locator('.card').innerText()).toContain(`Undone: the outbound connector "${CONNECTOR}" was enabled again.`);
+    await page.locator('.audit li').first().filter({ hasText: 'undone' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('.audit li').first().innerText()).toContain(`The outbound connector "${CONNECTOR}" was enabled again (undo)`);
+
+    // The panel words the audit in the language chosen for cards.
+    await page.selectOption('#locale', 'ru-RU');
+    await page.click('#refresh-panel');
+    const undoneRu = page.locator('.audit li').first().filter({ hasText: 'возвращено как было' });
+    await undoneRu.waitFor({ timeout: 10_000 });
+    expect(await undoneRu.innerText()).toContain(`Исходящий соединитель «${CONNECTOR}» снова включён (возврат)`);
   }, 30_000);
 
   it('answers in Russian when the language switch says Russian', async () => {

@@ -33,6 +33,8 @@ export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
   cmdlet: (change) => ({ cmdletName: 'Set-AcceptedDomain', parameters: { Identity: change.target, DomainType: change.to } }),
   describe: (change, ui) => fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to }),
   button: (_change, ui) => ui['button.accepted-domain-type'],
+  done: (change, ui) => fill(ui['done.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
+  undone: (change, ui) => fill(ui['undone.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
   why: (ui) => ui['change.domainWhy'],
   offer: (ui) => ui['offer.accepted-domain-type'],
 };

@@ -15,6 +15,8 @@ export const disableConnector: RemediationKind<'connector-enabled'> = {
   cmdlet: (change) => ({ cmdletName: 'Set-OutboundConnector', parameters: { Identity: change.target, Enabled: change.to } }),
   describe: (change, ui) => fill(ui[change.to ? 'change.connector-enabled.true' : 'change.connector-enabled.false'], { target: change.target }),
   button: (change, ui) => ui[change.to ? 'button.connector-enabled.true' : 'button.connector-enabled.false'],
+  done: (change, ui) => fill(ui[change.to ? 'done.connector-enabled.true' : 'done.connector-enabled.false'], { target: change.target }),
+  undone: (change, ui) => fill(ui[change.to ? 'undone.connector-enabled.true' : 'undone.connector-enabled.false'], { target: change.target }),
   why: (ui) => ui['change.connectorWhy'],
   offer: (ui) => ui['offer.connector-enabled'],
 };

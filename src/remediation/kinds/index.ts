@@ -38,6 +38,9 @@ export const cmdletFor = (change: Change): CmdletInput => kindOf(change).cmdlet(
 export const powershellFor = (change: Change): string => powershellLine(cmdletFor(change));
 export const describeChange = (change: Change, ui: UiStrings): string => kindOf(change).describe(change as never, ui);
 export const buttonFor = (change: Change, ui: UiStrings): string => kindOf(change).button(change as never, ui);
+export const doneSentence = (change: Change, ui: UiStrings): string => kindOf(change).done(change as never, ui);
+/** `restore` is the change that put the setting back (inverseOf the one undone, to the value it had). */
+export const undoneSentence = (restore: Change, ui: UiStrings): string => kindOf(restore).undone(restore as never, ui);
 export const whyFor = (change: Change, ui: UiStrings): string => kindOf(change).why(ui);
 
 /** What Fix now does with these kinds, as one phrase for the card's hint ("disables … or makes …"). */

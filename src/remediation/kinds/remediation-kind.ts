@@ -37,6 +37,10 @@ export interface RemediationKind<K extends ChangeKind> {
   describe(change: ChangeOf<K>, ui: UiStrings): string;
   /** The confirm button's title: two or three words that never get cut ("Disable connector"). */
   button(change: ChangeOf<K>, ui: UiStrings): string;
+  /** The change once made, past tense ("the outbound connector "X" was disabled"): result cards and the audit. */
+  done(change: ChangeOf<K>, ui: UiStrings): string;
+  /** An undo once made; `change` is the one that put the setting back ("the outbound connector "X" was enabled again"). */
+  undone(change: ChangeOf<K>, ui: UiStrings): string;
   /** Why this helps, one sentence. */
   why(ui: UiStrings): string;
   /** What Fix now does with this kind, as a phrase for the card's hint ("disables the outbound connector"). */
