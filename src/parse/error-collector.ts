@@ -95,10 +95,12 @@ function mergeCopiesOfOneFailure(entries: Entry[]): Entry[] {
       else byCode.set(entry.error.enhancedCode, [entry]);
       continue;
     }
+    // Told in another shape (an NDR line and its DSN block), it is the same failure, not one more attempt.
+    const retold = into.error.format !== entry.error.format;
     const [rich, poor] = entry.richness > into.richness ? [entry.error, into.error] : [into.error, entry.error];
     into.error = fillGaps(rich, poor);
     into.richness = richness(into.error);
-    into.count += entry.count;
+    into.count = retold ? Math.max(into.count, entry.count) : into.count + entry.count;
   }
   return kept;
 }

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupErrors } from '../../src/chat/answer-paste';
+import type { ParsedError } from '../../src/parse/types';
+import { ADMIN, teamsMessage } from '../support/activities';
+import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
+import { visibleTexts } from '../support/validate-card';
+
+// What the card says is what the paste shows: each rule of issue 16 point 4, from a paste to the card.
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'card-facts');
+const en = JSON.parse(fs.readFileSync(path.join(__dirname, '../../src/knowledge/locales/en.json'), 'utf8'));
+const NOW = new Date('2023-06-14T15:00:00Z');
+let bot: Harness;
+
+beforeAll(async () => {
+  bot = await startBot({}, { clock: () => NOW });
+});
+afterAll(async () => bot?.stop());
+
+async function cardsFor(text: string, locale = 'en-US'): Promise<string[]> {
+  bot.connector.clear();
+  const res = await bot.post(teamsMessage(text, { serviceUrl: bot.connector.url, from: ADMIN, locale }));
+  expect(res.status).toBe(200);
+  assertCardsValid(bot.connector);
+  return bot.connector.cards().map((c) => visibleTexts(c.body.attachments[0].content).join('\n'));
+}
+
+describe("Microsoft 365's own detail and the remote server's words", () => {
+  it('labels InfoDomainNonexistent as the error detail and says the name does not exist in DNS', async () => {
+    const [card] = await cardsFor('450 4.4.312 DNS query failed [Message=InfoDomainNonexistent] [LastAttemptedServerName=mail.contoso.com]');
+    expect(card).toContain('Error detail: InfoDomainNonexistent: the name does not exist in DNS');
+    expect(card).not.toContain('Remote server said');
+  });
+
+  it('interprets SubjectMismatch with the names the certificate was expected to have and had', async () => {
+    const [card] = await cardsFor(
+      '450 4.7.320 Certificate validation failed [Message=SubjectMismatch Expected Subject: *.contoso.com. Presented Subject: CN=ExchangeServer01. Thumbprint: 0A1B] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]',
+    );
+    expect(card).toContain("the certificate's name does not match the host");
+    expect(card).toContain('the certificate is issued to CN=ExchangeServer01, but *.contoso.com was expected');
+    // A name mismatch is not an expiry: the code's general causes give way to the mismatch's own.
+    expect(card).not.toContain(en.codes['4.7.320'].causes[0]);
+    expect(card).toContain('subject alternative names');
+  });
+
+  it('says a Winsock code in words', async () => {
+    const [card] = await cardsFor('450 4.4.318 Connection was closed abruptly [Message=Socket error code 10054] [LastAttemptedServerName=mail.contoso.com]');
+    expect(card).toMatch(/Error detail: Socket error code 10054: .+ \(WSAECONNRESET\)/);
+  });
+
+  it('keeps "Remote server said" for what the remote server sent, and its causes follow it (STARTTLS demanded is not "no TLS")', async () => {
+    const [card] = await cardsFor(
+      '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=smtp.fabrikam.com] [LastAttemptedIP=192.0.2.44:25]',
+    );
+    expect(card).toContain('Remote server said: \n451 5.7.3 STARTTLS is required to send mail');
+    expect(card).not.toContain('Error detail');
+    expect(card).not.toContain("the destination email server doesn't support TLS");
+    expect(card).toContain('The server requires STARTTLS, but Microsoft 365 could not start TLS with it');
+    // A TLS failure shows the connector's TLS setting on the first screen.
+    expect(card).toContain('Connector TLS: Trusted CA certificate for the domain (smtp.fabrikam.com)');
+  });
+});
+
+describe('labels, retry windows and returned mail', () => {
+  it('puts "From your paste" on pastes and nothing of the kind on explain', async () => {
+    const [pasted] = await cardsFor('450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.com]');
+    expect(pasted).toContain('From your paste');
+    const [explained] = await cardsFor('explain 4.4.316');
+    expect(explained).toContain('4.4.316 Connection refused');
+    expect(explained).not.toContain('From your paste');
+    expect(explained).not.toContain('What you pasted');
+    expect(explained).not.toMatch(/Fix now in the alert|click Fix now/i);
+    expect(explained).not.toContain('[Fix now]');
+  });
+
+  it('says nothing about the retry window when the paste has no time to count from', async () => {
+    const [card] = await cardsFor('450 4.4.316 Connection refused [LastAttemptedServerName=mail.contoso.com]');
+    expect(card).not.toContain('Bounces');
+    expect(card).not.toMatch(/cannot say when|24-hour retry window/);
+  });
+
+  it('says a 5.x.x form was returned to the sender, never that it stays queued, in both languages', async () => {
+    for (const [locale, queued] of [
+      ['en-US', /stays queued|waits in the queue|retries each queued/],
+      ['ru-RU', /остается в очереди|остаётся в очереди|ждёт в очереди/],
+    ] as const) {
+      for (const code of ['5.4.312', '5.4.315', '5.4.316', '5.4.317', '5.4.318']) {
+        const [card] = await cardsFor(`550 ${code} Message expired [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]`, locale);
+        expect(card, `${code} ${locale}`).not.toMatch(queued);
+        expect(card, `${code} ${locale}`).toMatch(locale === 'en-US' ? /returned to the sender/ : /возвращен/);
+      }
+    }
+  });
+
+  it('says explain 9.9.9 is not a valid status code', async () => {
+    const [card] = await cardsFor('explain 9.9.9');
+    expect(card).toContain('9.9.9 is not a valid status code');
+    const [subject] = await cardsFor('explain 4.8.1');
+    expect(subject).toContain('4.8.1 is not a valid status code');
+  });
+});
+
+describe('one failure, one card', () => {
+  it("reads an NDR's Remote Server returned line and its delivery status block for one recipient as one card", async () => {
+    const cards = await cardsFor(fs.readFileSync(path.join(FIXTURES, 'ndr-and-dsn-same-recipient-5.1.1.txt'), 'utf8'));
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain('5.1.1');
+    expect(cards[0]).toContain('mx1.fabrikam.com');
+    expect(cards[0]).not.toContain('Times in this paste');
+  });
+
+  it('folds a line naming only the recipient into the block that names the server, without counting it twice', () => {
+    const line: ParsedError = { enhancedCode: '5.1.1', recipient: 'Adele@fabrikam.com', quotedCodes: [], format: 'ndr', excerpt: 'Remote Server returned' };
+    const block: ParsedError = {
+      enhancedCode: '5.1.1',
+      server: 'mx1.fabrikam.com',
+      recipient: 'adele@fabrikam.com',
+      quotedCodes: [],
+      format: 'dsn',
+      excerpt: 'Status: 5.1.1',
+    };
+    const other: ParsedError = { ...line, recipient: 'megan@fabrikam.com' };
+    const groups = groupErrors([line, block, other]);
+    expect(groups).toHaveLength(2);
+    const adele = groups.find((g) => g.best.server === 'mx1.fabrikam.com')!;
+    expect(adele.count).toBe(1);
+    expect(groups.find((g) => g.best.recipient === 'megan@fabrikam.com')?.count).toBe(1);
+  });
+});
