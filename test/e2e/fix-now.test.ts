@@ -158,7 +158,7 @@ describe('Fix now for 4.4.316', () => {
     const undone = cardOf(await press(bot, 'undoFix', undo.data, messageId));
     const after = await command(bot, 'connectors');
     expect(after).toMatch(/Outbound to Contoso on-premises\nEnabled/);
-    expect(after).toContain('contoso.com: InternalRelay');
+    expect(after).toContain('contoso.com: Internal Relay');
     // No dead end: the card says the error comes back while the server is down, and offers Fix now again.
     expect(textOf(undone)).toContain('while mail.contoso.com is still down the error comes back');
     const again = cardActions(undone).find((a) => a.verb === 'fixNow');

@@ -111,11 +111,18 @@ describe('knowledge locale files', () => {
   });
 
   it('every Russian text a card shows has Cyrillic words; only links, kinds, code names and socket error names do not', () => {
-    const structural = /^\$\.(locale|ipRangesUrl|codes\..+\.(docUrl|expiredFormOf|remediations\[\d+\])|socketErrors\.\d+\.name)$/;
+    // A detail's `match` is Microsoft's or the remote server's own wording, the same in every locale.
+    const structural =
+      /^\$\.(locale|ipRangesUrl|codes\..+\.(docUrl|expiredFormOf|remediations\[\d+\])|socketErrors\.\d+\.name|details\.entries\[\d+\]\.match)$/;
     const latinOnly = strings(load('ru')).filter(([at, s]) => !structural.test(at) && !/[\u0400-\u04FF]/.test(s));
     expect(latinOnly).toEqual([]);
     // Socket error meanings are sentences in Russian, the Windows names stay as Windows prints them.
     for (const [n, e] of Object.entries(load('ru').socketErrors)) expect(e.meaning, n).toMatch(/^[А-ЯЁ]/);
+  });
+
+  it('reads the same error details in every locale: the match phrases are the text Microsoft 365 and servers send', () => {
+    const matches = (locale: string) => load(locale).details.entries.map((e: { match: string }) => e.match);
+    for (const locale of LOCALES) expect(matches(locale)).toEqual(matches('en'));
   });
 
   it('names accepted domain types as the Russian Exchange admin center does', () => {
