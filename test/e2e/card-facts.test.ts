@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupErrors } from '../../src/chat/answer-paste';
 import type { ParsedError } from '../../src/parse/types';
-import { ADMIN, teamsMessage } from '../support/activities';
+import { ADMIN, cardInvoke, teamsMessage } from '../support/activities';
 import { assertCardsValid, startBot, type Harness } from '../support/bot-harness';
-import { visibleTexts } from '../support/validate-card';
+import { cardActions, visibleTexts } from '../support/validate-card';
 
 // What the card says is what the paste shows: each rule of issue 16 point 4, from a paste to the card.
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'card-facts');
@@ -44,6 +44,14 @@ describe("Microsoft 365's own detail and the remote server's words", () => {
     expect(card).toContain('subject alternative names');
   });
 
+  it("quotes the remote server's own reply and the codes inside it", async () => {
+    const [card] = await cardsFor(
+      '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail] [LastAttemptedServerName=smtp.fabrikam.com] [LastAttemptedIP=192.0.2.44:25]',
+    );
+    expect(card).toContain('451 5.7.3 STARTTLS is required to send mail');
+    expect(card).toMatch(/Codes inside the reply: 5\.7\.3/);
+  });
+
   it('says a Winsock code in words', async () => {
     const [card] = await cardsFor('450 4.4.318 Connection was closed abruptly [Message=Socket error code 10054] [LastAttemptedServerName=mail.contoso.com]');
     expect(card).toMatch(/Error detail: Socket error code 10054: .+ \(WSAECONNRESET\)/);
@@ -72,6 +80,23 @@ describe('labels, retry windows and returned mail', () => {
     expect(explained).not.toContain('What you pasted');
     expect(explained).not.toMatch(/Fix now in the alert|click Fix now/i);
     expect(explained).not.toContain('[Fix now]');
+  });
+
+  it('reads a message-trace Reason detail and says when the 24-hour retries end', async () => {
+    const reason =
+      'Reason: [{LED=450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]};{MSG=};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/14/2023 9:41:07 AM}]. OutboundProxyTargetIP: 203.0.113.5. OutboundProxyTargetHostName: mail.contoso.com';
+    const texts = await cardsFor(reason);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/Last retry: 2023-06-14 09:41 UTC/);
+    // LRT + 24 h = 2023-06-15 09:41 UTC; the clock says 15:00 on the 14th, so 18 h 41 min are left.
+    expect(texts[0]).toContain('Bounces: 2023-06-15 09:41 UTC (18 h 41 min left)');
+  });
+
+  it('says the window has ended when the last retry is more than 24 hours old', async () => {
+    const texts = await cardsFor(
+      '{LED=450 4.4.315 Connection timed out};{MSG=Socket error code 10060};{FQDN=mail.contoso.com};{IP=203.0.113.5};{LRT=6/12/2023 8:00:00 AM}',
+    );
+    expect(texts[0]).toContain('the window has ended');
   });
 
   it('says nothing about the retry window when the paste has no time to count from', async () => {
@@ -126,5 +151,45 @@ describe('one failure, one card', () => {
     const adele = groups.find((g) => g.best.server === 'mx1.fabrikam.com')!;
     expect(adele.count).toBe(1);
     expect(groups.find((g) => g.best.recipient === 'megan@fabrikam.com')?.count).toBe(1);
+  });
+});
+
+describe('a long paste', () => {
+  it("ranks per-recipient errors after connector errors, and a tap on a row posts that error's own card below the summary", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++)
+      lines.push(`user${i}@fabrikam.com,Failed,550 5.1.1 RESOLVER.ADR.RecipNotFound; not found [LastAttemptedServerName=mx${i}.fabrikam.com]`);
+    lines.push('450 4.4.316 Connection refused [Message=Socket error code 10061] [LastAttemptedServerName=mail.contoso.com] [LastAttemptedIP=203.0.113.5:25]');
+    const cards = await cardsFor(lines.join('\n'));
+    const summary = cards[0]!;
+    expect(summary).toContain('errors in this paste');
+    expect(summary.indexOf('4.4.316')).toBeLessThan(summary.indexOf('5.1.1'));
+    expect(summary).toContain('per recipient');
+
+    const content = bot.connector.cards()[0]!.body.attachments[0].content;
+    const row = content.body.find((e: any) => e.selectAction?.data?.error?.enhancedCode === '5.1.1');
+    const messageId = bot.connector.cards()[0]!.messageId;
+    bot.connector.clear();
+    const res = await bot.post(
+      cardInvoke({ verb: 'openError', data: row.selectAction.data }, { serviceUrl: bot.connector.url, replyToId: messageId, from: ADMIN }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.value).toContain('The card for 5.1.1 is below.');
+    await bot.connector.waitFor(() => bot.connector.cards().length === 1, 5_000);
+    const opened = visibleTexts(bot.connector.cards()[0]!.body.attachments[0].content).join('\n');
+    expect(opened).toContain('550 5.1.1');
+    expect(opened).toMatch(/Destination server: mx\d\.fabrikam\.com/);
+    // The summary itself is left as it was.
+    expect(bot.connector.updates()).toHaveLength(0);
+  });
+
+  it('answers a forged row press with no error in it, and posts nothing', async () => {
+    bot.connector.clear();
+    const res = await bot.post(
+      cardInvoke({ verb: 'openError', data: { error: { enhancedCode: '<b>x</b>' } } }, { serviceUrl: bot.connector.url, replyToId: 'm', from: ADMIN }),
+    );
+    expect(res.status).toBe(200);
+    expect(bot.connector.cards()).toHaveLength(0);
+    expect(cardActions(res.body.value ?? {})).toEqual([]);
   });
 });
