@@ -21,7 +21,7 @@ describe('Fix now without dead ends', () => {
     for (const title of titles) expect(title.length).toBeLessThanOrEqual(20);
     const text = textOf(confirmCard);
     expect(text).toContain('1. Disable the outbound connector "Outbound to Contoso on-premises"');
-    expect(text).toContain('2. Change the accepted domain "contoso.com" from InternalRelay to Authoritative');
+    expect(text).toContain('2. Change the accepted domain "contoso.com" from Internal Relay to Authoritative');
     // Nothing destructive is chosen for the user: the only inputs are buttons.
     expect(JSON.stringify(confirmCard)).not.toContain('Input.');
 

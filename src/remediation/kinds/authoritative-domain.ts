@@ -31,7 +31,8 @@ export const authoritativeDomain: RemediationKind<'accepted-domain-type'> = {
   apply: async (exchange, change) => (await exchange.setAcceptedDomainType(change.target, change.to)).domainType,
   // The Exchange Online backend looks the domain up first and uses its Name as Identity (usually the domain name).
   cmdlet: (change) => ({ cmdletName: 'Set-AcceptedDomain', parameters: { Identity: change.target, DomainType: change.to } }),
-  describe: (change, ui) => fill(ui['change.accepted-domain-type'], { target: change.target, from: change.from, to: change.to }),
+  // The types as the admin center names them in the user's language; the PowerShell line keeps the cmdlet's values.
+  describe: (change, ui) => fill(ui['change.accepted-domain-type'], { target: change.target, from: ui[`value.${change.from}`], to: ui[`value.${change.to}`] }),
   button: (_change, ui) => ui['button.accepted-domain-type'],
   done: (change, ui) => fill(ui['done.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
   undone: (change, ui) => fill(ui['undone.accepted-domain-type'], { target: change.target, to: ui[`value.${change.to}`] }),
