@@ -1,4 +1,5 @@
 import type { ParsedError, ParsedFormat } from '../parse/types';
+import type { OperationSource } from '../remediation/operations';
 import { truncate } from './text';
 
 /**
@@ -45,15 +46,7 @@ export function errorFromData(raw: unknown): ParsedError | undefined {
 }
 
 /** What a Fix now button carries: the destination to plan for and the error (and alert) to show again. */
-export function fixNowButtonData(source: {
-  code: string;
-  server?: string;
-  ip?: string;
-  port?: number;
-  recipient?: string;
-  error?: ParsedError;
-  groupKey?: string;
-}): Record<string, unknown> {
+export function fixNowButtonData(source: OperationSource): Record<string, unknown> {
   return {
     verb: 'fixNow',
     code: source.code,

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fakeResolver } from '../diagnostics/smtp-stand-ins';
 import { startBot, type Harness } from '../support/bot-harness';
+import { launchChromium, openPlayground, pasteExample as pasteIn } from '../support/playground-browser';
 
-// Debian's Chromium; CI installs it (apt-get install chromium). Missing is a failure, never a skip.
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SCREENSHOTS = path.join(__dirname, '..', '..', 'test-output', 'playground');
 const CONNECTOR = 'Outbound to Contoso on-premises';
 
@@ -19,19 +18,9 @@ let problems: string[];
 let posted: any[];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: the playground browser tests need it. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH.`,
-    );
-  }
   // mail.contoso.com is a documentation address here, so Run diagnostics is refused without connecting.
   bot = await startBot({}, { resolver: fakeResolver({ 'mail.contoso.com': { a: ['203.0.113.5'] } }) });
-  // Playwright gives the browser a fresh temporary profile (user data dir) and removes it on close.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 30_000);
 
 afterAll(async () => {
@@ -40,24 +29,12 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  problems = [];
   posted = [];
   // A new context per test: its own storage, so a language or theme chosen in one test does not leak.
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-  page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
+  ({ context, page, problems } = await openPlayground(browser, bot.url));
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/messages') posted.push(r.postDataJSON());
   });
-  await page.goto(`${bot.url}/`);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
 });
 
 afterEach(async () => {
@@ -70,15 +47,7 @@ const lastBotMessage = () => page.locator('article.message.bot').last();
 const botMessages = () => page.locator('article.message.bot');
 const connectorState = () => page.locator(`.connectors li[data-name="${CONNECTOR}"] .state`);
 
-/** Clicks an example and returns the bot's answer (that message, whatever comes after it). */
-async function pasteExample(code: string): Promise<Locator> {
-  const before = await botMessages().count();
-  await page.locator(`.chip[data-code="${code}"]`).click();
-  // A locator wait, not waitForFunction: the page's content security policy forbids evaluating strings.
-  await botMessages().nth(before).locator('.ac-adaptiveCard').waitFor({ timeout: 10_000 });
-  const id = await botMessages().nth(before).getAttribute('data-activity-id');
-  return page.locator(`article.message.bot[data-activity-id="${id}"]`);
-}
+const pasteExample = (code: string): Promise<Locator> => pasteIn(page, code);
 
 describe('the playground page', () => {
   it('answers the 4.4.316 example with a card, fixes it with Fix now, shows the tenant change, and undoes it', async () => {
