@@ -110,15 +110,16 @@ export async function originalCard(
 }
 
 /**
- * Refuses, audits the refusal, and says why and who may; undefined when the actor may proceed. With the
- * source of a Fix now press, the answer is the card pressed on, kept, with the refusal on top.
+ * Refuses, audits the refusal, and says why and who may; undefined when the actor may proceed. With `keep`,
+ * the answer is the card pressed on, kept, with the refusal on it: a refused press is no dead end.
  */
 export async function refuseUnlessAllowed(
   ctx: ActionContext,
   deps: ActionDeps,
   change?: Change,
   operationId?: string,
-  source?: Operation['source'],
+  /** The card the press came from, as it is now with the refusal (plain text) on it; undefined: a notice. */
+  keep?: (refusal: string) => Promise<AdaptiveCard | undefined>,
 ): Promise<ActionResult | undefined> {
   if (mayAct(deps.roles, ctx.actor, 'admin')) return undefined;
   const ui = deps.ui[ctx.locale];
@@ -133,10 +134,9 @@ export async function refuseUnlessAllowed(
   });
   deps.logger.warn('remediation refused', { verb: ctx.verb, user: ctx.actor.aadObjectId });
   const vars = { name: ctx.actor.name || '?', id: ctx.actor.aadObjectId || '?' };
-  if (source) {
+  if (keep) {
     const names = await adminsSeen(deps);
-    const text = fill(ui.refusedOnCard, { ...vars, who: names.length ? fill(ui.refusedWho, { names: names.join(', ') }) : '' });
-    const card = await originalCard(source, ctx, deps, { text: escapeMarkdown(text), style: 'attention' });
+    const card = await keep(fill(ui.refusedOnCard, { ...vars, who: names.length ? fill(ui.refusedWho, { names: names.join(', ') }) : '' }));
     if (card) return { card };
   }
   return notice(deps, ui.refusedTitle, fill(ui.refusedText, vars), 'attention');

@@ -135,7 +135,9 @@ function kindsFor(source: Operation['source'], ctx: ActionContext, deps: ActionD
  */
 async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
   const source = sourceOf(ctx.data);
-  const refused = await refuseUnlessAllowed(ctx, deps, undefined, undefined, source);
+  const refused = await refuseUnlessAllowed(ctx, deps, undefined, undefined, (text) =>
+    originalCard(source, ctx, deps, { text: escapeMarkdown(text), style: 'attention' }),
+  );
   if (refused) return refused;
   const ui = deps.ui[ctx.locale];
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);

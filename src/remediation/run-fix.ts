@@ -53,7 +53,12 @@ export async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mod
   }
   if (!ops.length || ops.length !== ids.length) return notice(deps, ui.operationMissing, '', 'warning');
   for (const op of ops) {
-    const refused = (await refuseUnlessAllowed(ctx, deps, op.change, op.id)) ?? (await refuseFromElsewhere(op, ctx, deps));
+    // A refused Undo (on a result card everyone sees) keeps that card, with the refusal on it.
+    const keep = async (refusal: string) => {
+      const current = currentStateCard(op, deps, ui, refusal);
+      return 'card' in current && op.status !== 'proposed' ? current.card : undefined;
+    };
+    const refused = (await refuseUnlessAllowed(ctx, deps, op.change, op.id, keep)) ?? (await refuseFromElsewhere(op, ctx, deps));
     if (refused) return refused;
   }
 
@@ -227,21 +232,23 @@ async function failed(op: Operation, ctx: ActionContext, deps: ActionDeps, err: 
   return { op: now ?? op, outcome: 'failed', reason };
 }
 
-export function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings): ActionResult {
+/** The card an operation shows now; `note` (plain text) is added to a result card, e.g. why a press was refused. */
+export function currentStateCard(op: Operation, deps: ActionDeps, ui: UiStrings, note?: string): ActionResult {
+  const extra = note ? { note } : {};
   switch (op.status) {
     case 'applied':
-      return { card: resultCard(op, 'applied', deps, ui) };
+      return { card: resultCard(op, 'applied', deps, ui, '', extra) };
     case 'undone':
-      return { card: resultCard(op, 'undone', deps, ui) };
+      return { card: resultCard(op, 'undone', deps, ui, '', extra) };
     case 'unchanged':
-      return { card: resultCard(op, 'unchanged', deps, ui) };
+      return { card: resultCard(op, 'unchanged', deps, ui, '', extra) };
     case 'applying':
     case 'undoing':
-      return { card: resultCard(op, 'working', deps, ui) };
+      return { card: resultCard(op, 'working', deps, ui, '', extra) };
     case 'cancelled':
       return notice(deps, ui.cancelled, '');
     case 'failed':
-      return { card: resultCard(op, 'failed', deps, ui, op.error) };
+      return { card: resultCard(op, 'failed', deps, ui, op.error, extra) };
     default:
       return notice(deps, ui.operationMissing, '', 'warning');
   }

@@ -93,6 +93,16 @@ describe('Fix now without dead ends', () => {
     await press(bot, 'applyFix', disable.data, messageId);
     const named = textOf(cardOf(await press(bot, 'fixNow', fixNow.data, messageId, { from: STRANGER })));
     expect(named).toContain('admins who have used Fix now here: Megan Bowen');
+
+    // A refused Undo on the result card everyone sees keeps that card, with the refusal on it.
+    const applied = cardOf(await press(bot, 'applyFix', disable.data, messageId));
+    const undo = cardActions(applied).find((a) => a.verb === 'undoFix');
+    const keptCard = cardOf(await press(bot, 'undoFix', undo.data, messageId, { from: STRANGER }));
+    const kept = textOf(keptCard);
+    expect(kept).toContain('Outbound to Contoso on-premises');
+    expect(kept).toContain('Fix now is for the Exchange admins');
+    expect(cardActions(keptCard).some((a) => a.verb === 'undoFix')).toBe(true);
+    expect(await command(bot, 'connectors')).toMatch(/Outbound to Contoso on-premises\nDisabled/);
   });
 
   it('offers no Fix now for a server no connector routes to, and says whose it is and what to tell them', async () => {
