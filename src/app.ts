@@ -132,7 +132,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       cancelRecheck: (id) => rechecks.cancel(id),
       alertControls: createAlertControls(store, clock),
       renderAlert,
-      showError: (error, locale, banner) => pastedErrorCard(error, locale, paste, banner),
+      showError: (error, locale, banner, audience) => pastedErrorCard(error, locale, paste, banner, audience),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
     },
     diagnose: {

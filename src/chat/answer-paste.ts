@@ -2,7 +2,7 @@ import { explainCode, type Explanation } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { ParsedError } from '../parse/types';
 import { deliveredCardData, deliveredLine } from '../render/delivered-card';
-import { diagnosisCardData, type DiagnosisCardData } from '../render/diagnosis-card';
+import { diagnosisCardData, forAudience, type Audience, type DiagnosisCardData } from '../render/diagnosis-card';
 import type { ReadTenant, TenantReading } from '../remediation/read-tenant';
 import { cardError } from '../render/card-error';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
@@ -91,7 +91,8 @@ function impact(g: Group, x: Explanation): number {
  * (`outcome: 'delivered'`) are no failures: a paste of only those gets the delivered card, and otherwise
  * the first card says in one line what was delivered.
  */
-export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: PasteDeps): Promise<AdaptiveCard[]> {
+/** `audience`: set in a group chat or channel whose bot has a list of admins (forAudience). */
+export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: PasteDeps, audience?: Audience): Promise<AdaptiveCard[]> {
   const ui = deps.ui[locale];
   const errors = parsed.filter((e) => e.outcome === undefined);
   const delivered = parsed.filter((e) => e.outcome === 'delivered');
@@ -100,7 +101,7 @@ export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: P
   const tenant = await deps.readTenant();
 
   const groups = groupErrors(errors);
-  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g, i) => errorCard(errorOf(g), locale, deps, tenant, i === 0 ? alsoDelivered : ''));
+  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g, i) => errorCard(errorOf(g), locale, deps, tenant, i === 0 ? alsoDelivered : '', null, audience));
 
   const ranked = groups.map((g) => ({ g, x: explainCode(deps.knowledge, locale, g.best.enhancedCode) })).sort((a, b) => impact(b.g, b.x) - impact(a.g, a.x));
   const listed = ranked.slice(0, SUMMARY_ROWS);
@@ -122,14 +123,20 @@ export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: P
     more: otherCodes.length ? escapeMarkdown(fill(ui.summaryMore, { count: ranked.length - listed.length, codes: otherCodes.join(', ') })) : '',
     delivered: alsoDelivered,
   });
-  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(errorOf(g), locale, deps, tenant, ''))];
+  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(errorOf(g), locale, deps, tenant, '', null, audience))];
 }
 
 const errorOf = (g: Group): ParsedError => (g.count > 1 ? { ...g.best, occurrences: g.count } : g.best);
 
 /** One error's card, for a paste or for a card action that shows it again (Cancel, a refused press, a summary row). */
-export async function pastedErrorCard(error: ParsedError, locale: Locale, deps: PasteDeps, banner?: DiagnosisCardData['banner']): Promise<AdaptiveCard> {
-  return errorCard(error, locale, deps, await deps.readTenant(), '', banner);
+export async function pastedErrorCard(
+  error: ParsedError,
+  locale: Locale,
+  deps: PasteDeps,
+  banner?: DiagnosisCardData['banner'],
+  audience?: Audience,
+): Promise<AdaptiveCard> {
+  return errorCard(error, locale, deps, await deps.readTenant(), '', banner, audience);
 }
 
 function errorCard(
@@ -139,6 +146,7 @@ function errorCard(
   tenant: TenantReading,
   delivered: string,
   banner: DiagnosisCardData['banner'] = null,
+  audience?: Audience,
 ): AdaptiveCard {
   const explanation = explainCode(deps.knowledge, locale, error.enhancedCode);
   const underlyingCode = explanation.expiredFormOf ?? error.quotedCodes.find((c) => explainCode(deps.knowledge, locale, c).connector);
@@ -153,5 +161,6 @@ function errorCard(
     origin: 'paste',
     tenant,
   });
-  return deps.renderCard('diagnosis', { ...data, delivered, banner });
+  const shown = audience ? forAudience(data, audience, deps.ui[locale]) : data;
+  return deps.renderCard('diagnosis', { ...shown, delivered, banner });
 }

@@ -15,7 +15,7 @@ import type { AlertGroup } from '../alerts/alert-group';
 import { channelOf } from '../alerts/subscriptions';
 import type { ParsedError } from '../parse/types';
 import { errorFromData } from '../render/card-error';
-import type { DiagnosisCardData } from '../render/diagnosis-card';
+import type { Audience, DiagnosisCardData } from '../render/diagnosis-card';
 
 /** What every card action handler shares: its context, its dependencies, its result, and how it refuses. */
 
@@ -58,7 +58,7 @@ export interface ActionDeps {
   alertControls: AlertControls;
   renderAlert(group: AlertGroup, banner?: DiagnosisCardData['banner']): Promise<AdaptiveCard>;
   /** An error's card as a paste would get it (the tenant read afresh), with an optional line on top. */
-  showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner']): Promise<AdaptiveCard>;
+  showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner'], audience?: Audience): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
 }

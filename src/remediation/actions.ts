@@ -3,6 +3,7 @@ import { chooseConnectorCardData, confirmCardData } from '../render/fix-cards';
 import { errorFromData } from '../render/card-error';
 import { escapeMarkdown, fill } from '../render/text';
 import { fixesFor } from './route-of';
+import { mayAct } from './roles';
 import type { Change } from './change';
 import { planChanges } from './kinds';
 import type { Operation } from './operations';
@@ -31,6 +32,7 @@ export type Verb =
   | 'cancelFix'
   | 'runDiagnostics'
   | 'openError'
+  | 'refreshCard'
   | 'ackAlert'
   | 'muteAlert'
   | 'unmuteAlert';
@@ -44,6 +46,7 @@ export const actions = {
   cancelFix,
   runDiagnostics,
   openError,
+  refreshCard,
   ackAlert,
   muteAlert,
   unmuteAlert,
@@ -211,4 +214,17 @@ async function openError(ctx: ActionContext, deps: ActionDeps): Promise<ActionRe
   if (!error) return notice(deps, ui.unknownActionTitle, fill(ui.unknownActionText, { verb: ctx.verb }), 'warning');
   await ctx.postCard(await deps.showError(error, ctx.locale));
   return { message: fill(ui.openedBelow, { code: error.enhancedCode }) };
+}
+
+/**
+ * Teams asks again for a card in a shared chat (its `refresh`, for the admins' userIds, or a user's
+ * "Refresh card"): each user gets the copy their role allows, Fix now for admins only.
+ */
+async function refreshCard(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  const ui = deps.ui[ctx.locale];
+  const error = errorFromData(ctx.data.error);
+  if (!error) return notice(deps, ui.unknownActionTitle, fill(ui.unknownActionText, { verb: ctx.verb }), 'warning');
+  const admins = Array.isArray(ctx.data.admins) ? ctx.data.admins.filter((id): id is string => typeof id === 'string' && id.length <= 200).slice(0, 60) : [];
+  const viewer = mayAct(deps.roles, ctx.actor, 'admin') ? 'admin' : 'everyone';
+  return { card: await deps.showError(error, ctx.locale, null, { admins, viewer }) };
 }

@@ -92,6 +92,7 @@ const VERB_PHRASES = {
   muteAlert: 'audit.verb.muteAlert',
   unmuteAlert: 'audit.verb.unmuteAlert',
   openError: 'audit.verb.openError',
+  refreshCard: 'audit.verb.refreshCard',
 } satisfies Record<Verb, UiKey>;
 
 function sentenceOf(entry: AuditEntry, ui: UiStrings): string {

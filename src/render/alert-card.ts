@@ -109,6 +109,8 @@ function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
     glance: [],
     notYours: null,
     fixNow: null,
+    adminNote: '',
+    refresh: null,
     diagnose: null,
     delivered: '',
     details: {

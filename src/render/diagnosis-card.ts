@@ -27,6 +27,10 @@ export interface DiagnosisCardData {
   glance: Fact[];
   notYours: null | { text: string; tell: string };
   fixNow: null | { title: string; data: Record<string, unknown> };
+  /** In a shared chat, for those who may not fix: that an admin can, from this card. */
+  adminNote: string;
+  /** In a shared chat: Teams asks again for the admins (userIds), who get the card with Fix now. */
+  refresh: null | { data: Record<string, unknown>; userIds: string[] };
   /** Probe the destination named in the paste, for connector errors. */
   diagnose: null | { title: string; data: Record<string, unknown> };
   /** The successes of the same paste in one line ("Delivered in the same paste: …"), or ''. */
@@ -146,6 +150,8 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
       origin !== 'explain' && (x.connector || underlying?.connector) && (error.server || error.ip)
         ? { title: ui.runDiagnostics, data: { host: error.server ?? error.ip, ip: error.server ? (error.ip ?? '') : '', port: error.port ?? 25 } }
         : null,
+    adminNote: '',
+    refresh: null,
     delivered: '',
     details: {
       meaning: escapeMarkdown(x.meaning),
@@ -190,4 +196,22 @@ export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
 /** 5.4.3xx "Message expired, ..." finals and the queue-expired codes. */
 export function isExpiredForm(code: string): boolean {
   return /^5\.4\.3\d\d$/.test(code) || code === '4.4.7' || code === '5.4.7';
+}
+
+/** Who sees a card in a group chat or channel: the admins' MRIs (for the refresh) and whose copy this is. */
+export interface Audience {
+  admins: string[];
+  viewer: 'admin' | 'everyone';
+}
+
+/**
+ * A card in a shared conversation: Fix now only in the admins' copies (Teams refreshes the card for the
+ * userIds, at most 60, and the bot answers each as that user); everyone else sees who can fix it.
+ */
+export function forAudience(data: DiagnosisCardData, audience: Audience, ui: UiStrings): DiagnosisCardData {
+  if (!data.fixNow) return data;
+  const admins = audience.admins.slice(0, 60);
+  const refresh = { data: { ...data.fixNow.data, verb: 'refreshCard', admins }, userIds: admins };
+  if (audience.viewer === 'admin') return { ...data, refresh };
+  return { ...data, fixNow: null, adminNote: escapeMarkdown(ui.adminCanFix), refresh };
 }

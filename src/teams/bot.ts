@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CardFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
   type Activity,
   type AdaptiveCardInvokeResponse,
@@ -18,6 +19,7 @@ import { runAction, type ActionDeps, type ActionResult } from '../remediation/ac
 import type { Actor } from '../remediation/actor';
 import type { RecheckScheduler } from '../remediation/recheck-scheduler';
 import type { AdaptiveCard } from '../render/render-card';
+import type { Audience } from '../render/diagnosis-card';
 import { escapeMarkdown, fill } from '../render/text';
 import type { Store } from '../store/store';
 import { forgetConversation, rememberConversation } from './conversation-references';
@@ -116,7 +118,25 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
       await sendCards(context, [helpCard(locale, this.deps.commands, text ? 'no-code' : 'help')]);
       return;
     }
-    await sendCards(context, await answerPaste(errors, locale, this.deps.paste));
+    await sendCards(context, await answerPaste(errors, locale, this.deps.paste, await this.sharedAudience(context)));
+  }
+
+  /**
+   * In a group chat or channel, with a list of admins: their MRIs in this conversation (TeamsInfo.getMember
+   * by Entra object id; at most 60, as refresh allows), so that only their copies of a card carry Fix now.
+   */
+  private async sharedAudience(context: TurnContext): Promise<Audience | undefined> {
+    const admins = this.deps.actions.roles.admins;
+    if (context.activity.conversation.conversationType === 'personal' || admins === '*') return undefined;
+    const found = await Promise.all(
+      admins.slice(0, 60).map((id) =>
+        TeamsInfo.getMember(context, id).then(
+          (m) => m.id,
+          () => undefined, // not in this conversation, or Teams did not say: that admin has no copy with Fix now
+        ),
+      ),
+    );
+    return { admins: found.filter((id): id is string => !!id), viewer: 'everyone' };
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

@@ -30,6 +30,8 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
   let down = false;
   const gone = new Set<string>();
   let counter = 0;
+  /** Conversation members by Entra object id (and by MRI), for GET …/members/{id}. */
+  const members = new Map<string, { id: string; name: string; aadObjectId: string }>();
   const waiters: Array<() => void> = [];
   const overLimit = (conversationId: string, now: number) => {
     const times = accepted.get(conversationId) ?? [];
@@ -40,6 +42,14 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0];
+      // GET …/members/{id}: Teams answers with the member (its MRI and Entra object id) when it is in the conversation.
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path ?? '');
+      if (member && req.method === 'GET') {
+        const known = members.get(decodeURIComponent(member[2]!).toLowerCase());
+        res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(known ?? { error: { code: 'MemberNotFoundInConversation', message: 'stand-in' } }));
+        return;
+      }
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
       if (!m) {
         res.writeHead(404);
@@ -82,6 +92,11 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
     calls,
     /** Requests answered with an error (429, 503, 404), in order. */
     refused,
+    /** A member every conversation has, as TeamsInfo.getMember finds it. */
+    addMember: (m: { id: string; name: string; aadObjectId: string }) => {
+      members.set(m.aadObjectId.toLowerCase(), m);
+      members.set(m.id.toLowerCase(), m);
+    },
     /** Switch the stand-in off (every request gets 503) and on again. */
     setDown: (value: boolean) => void (down = value),
     /** Answer 404 for this conversation, as Teams does when the bot was removed from it. */
