@@ -187,7 +187,8 @@ async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<Adapti
 const CODE_ARG = /^(?:(\d{3})[ -])?([245]\.[0-7]\.\d{1,3})$/;
 const SHAPED_LIKE_CODE = /^(?:\d{3}[ -])?(\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 
-async function explain(args: string, locale: Locale, deps: CommandDeps): Promise<AdaptiveCard[]> {
+/** `explain <code>`: the code's card, as the chat command and the compose box's search answer it. */
+export async function explain(args: string, locale: Locale, deps: CommandDeps): Promise<AdaptiveCard[]> {
   const m = CODE_ARG.exec(args.trim());
   if (!m) {
     // Shaped like a code but outside RFC 3463 (9.9.9, 4.8.1): say so, rather than the generic help.

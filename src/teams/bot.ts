@@ -8,9 +8,13 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationReference,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
 } from 'botbuilder';
 import { answerPaste, type PasteDeps } from '../chat/answer-paste';
-import { helpCard, matchCommand, runCommand, type CommandDeps } from '../chat/commands';
+import { explain, helpCard, matchCommand, runCommand, type CommandDeps } from '../chat/commands';
 import { runDiagnosis, type CardChannel, type DiagnoseDeps } from '../chat/diagnose';
 import { pickLocale, type Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
@@ -26,6 +30,7 @@ import { forgetConversation, rememberConversation } from './conversation-referen
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import type { ProactiveSender } from './proactive-sender';
+import { DIAGNOSE_MESSAGE, EXPLAIN_QUERY, messageActionText, queryResult, queryText } from './message-extension';
 
 /** What the bot hands to each part: every handler module gets its own dependencies and nothing more. */
 export interface BotDeps {
@@ -139,6 +144,28 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
     return { admins: found.filter((id): id is string => !!id), viewer: 'everyone' };
   }
 
+  /** "Diagnose with Mail Flow Doctor" on a message: its delivery errors answered in that conversation. */
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    const locale = localeOf(context.activity);
+    const ui = this.deps.paste.ui[locale];
+    if (action.commandId !== DIAGNOSE_MESSAGE) return { task: { type: 'message', value: ui.unknownActionTitle } };
+    const errors = parseErrors(messageActionText(action));
+    if (!errors.length) return { task: { type: 'message', value: ui.messageActionNoCode } };
+    await sendCards(context, await answerPaste(errors, locale, this.deps.paste, await this.sharedAudience(context)));
+    return {};
+  }
+
+  /** `explain` from the compose box: the code's card as a result to insert. */
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    const code = queryText(query);
+    if (query.commandId !== EXPLAIN_QUERY || !code) return queryResult([]);
+    const cards = await explain(code, localeOf(context.activity), this.deps.commands);
+    return queryResult(cards.map((card) => ({ card, title: code, text: firstText(card) })));
+  }
+
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const action = invokeValue.action;
     const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
@@ -211,6 +238,21 @@ export function localeOf(activity: Partial<Activity>): Locale {
 
 function actorOf(activity: Activity): Actor {
   return { id: activity.from?.id ?? '', name: activity.from?.name ?? '', aadObjectId: activity.from?.aadObjectId ?? '' };
+}
+
+/** The card's first line of text (its title), for a search result's preview. */
+function firstText(node: unknown): string {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const text = firstText(item);
+      if (text) return text;
+    }
+    return '';
+  }
+  if (!node || typeof node !== 'object') return '';
+  const element = node as { type?: unknown; text?: unknown; body?: unknown; items?: unknown };
+  if (element.type === 'TextBlock' && typeof element.text === 'string') return element.text.replace(/\\(.)/g, '$1');
+  return firstText(element.body ?? element.items ?? []);
 }
 
 /** One card per message: Teams splits text + attachments and each card can then be updated on its own. */

@@ -208,7 +208,17 @@ describe('manifest/manifest.json', () => {
   it('commits no fixed app or bot id: the only ids are the ${{BOT_ID}} placeholder the package fills in', () => {
     const text = readFileSync(join(manifestDir, 'manifest.json'), 'utf8');
     expect(text.match(/[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}/g)).toBeNull();
-    expect(text.match(/\$\{\{[^}]*\}\}/g)).toEqual(['${{BOT_ID}}', '${{BOT_ID}}']);
+    // The app's id, the bot's and the message extension's (the same bot).
+    expect(text.match(/\$\{\{[^}]*\}\}/g)).toEqual(['${{BOT_ID}}', '${{BOT_ID}}', '${{BOT_ID}}']);
+  });
+
+  it('has the message action on messages and the explain search in the compose box, served by the bot', () => {
+    const [extension] = manifestWithBotId().composeExtensions;
+    expect(extension.botId).toBe(manifestWithBotId().bots[0].botId);
+    expect(extension.commands).toEqual([
+      expect.objectContaining({ id: 'diagnoseMessage', type: 'action', context: ['message'], title: 'Diagnose with Mail Flow Doctor', fetchTask: false }),
+      expect.objectContaining({ id: 'explain', type: 'query', context: ['compose', 'commandBox'] }),
+    ]);
   });
 
   it('points privacyUrl and termsOfUseUrl at the privacy and terms pages shipped in this repository', () => {
