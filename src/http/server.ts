@@ -89,6 +89,13 @@ export function createServer(deps: ServerDeps): restify.Server {
     if (body.serviceUrl !== undefined && !isHttpUrl(body.serviceUrl)) {
       throw new HttpError(400, 'bad_activity', 'The activity\'s "serviceUrl" must be an http or https URL.');
     }
+    // A card action or message-extension invoke carries what was pressed or typed in `value`; without it
+    // botbuilder would answer 501, as if the bot could not do it.
+    if (body.type === 'invoke' && typeof body.name === 'string' && /^(adaptiveCard\/action|composeExtension\/)/.test(body.name)) {
+      if (typeof body.value !== 'object' || body.value === null || Array.isArray(body.value)) {
+        throw new HttpError(400, 'bad_activity', `The "${body.name.slice(0, 60)}" invoke has no "value" object.`);
+      }
+    }
     req.body = body;
     await adapter.process(req, res, (context) => bot.run(context));
   }

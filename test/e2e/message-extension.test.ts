@@ -74,3 +74,21 @@ describe('the explain search in the compose box', () => {
     expect(visibleTexts(bad.body.composeExtension.attachments[0].content).join('\n')).toContain('9.9.9 is not a valid status code');
   });
 });
+
+describe('malformed message-extension invokes', () => {
+  it('answers an invoke without a value object with 400, and one with odd fields with a clear answer', async () => {
+    for (const value of [undefined, 'x', [1]]) {
+      const res = await bot.post(extensionInvoke('composeExtension/submitAction', value as never));
+      expect(res.status).toBe(400);
+      expect(res.body.error ?? res.body).toMatchObject({ code: 'bad_activity' });
+    }
+    const query = await bot.post(extensionInvoke('composeExtension/query', { commandId: 'explain', parameters: 'x' }));
+    expect(query.status).toBe(200);
+    expect(query.body.composeExtension.attachments).toEqual([]);
+    const noBody = await bot.post(extensionInvoke('composeExtension/submitAction', { commandId: 'diagnoseMessage', messagePayload: { body: { content: 5 } } }));
+    expect(noBody.body.task.value).toContain('no delivery error code');
+    const other = await bot.post(extensionInvoke('composeExtension/submitAction', { commandId: 'launchMissiles' }));
+    expect(other.status).toBe(200);
+    expect(other.body.task.type).toBe('message');
+  });
+});
