@@ -30,6 +30,8 @@ import { forgetConversation, rememberConversation } from './conversation-referen
 import { activityLocale, incomingText } from './incoming-text';
 import { toInvokeResponse } from './invoke-response';
 import type { ProactiveSender } from './proactive-sender';
+import { channelOf } from '../alerts/subscriptions';
+import { createAdminMembers } from './admin-members';
 import { DIAGNOSE_MESSAGE, EXPLAIN_QUERY, messageActionText, queryResult, queryText } from './message-extension';
 
 /** What the bot hands to each part: every handler module gets its own dependencies and nothing more. */
@@ -55,6 +57,8 @@ export interface BotDeps {
  * CloudAdapter.process and botbuilder's middleware (re-sent messages are dropped there, ignore-resent.ts).
  */
 export class MailFlowDoctorBot extends TeamsActivityHandler {
+  private readonly adminMembers = createAdminMembers();
+
   constructor(private readonly deps: BotDeps) {
     super();
     this.onMessage(async (context, next) => {
@@ -133,15 +137,19 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
   private async sharedAudience(context: TurnContext): Promise<Audience | undefined> {
     const admins = this.deps.actions.roles.admins;
     if (context.activity.conversation.conversationType === 'personal' || admins === '*') return undefined;
-    const found = await Promise.all(
-      admins.slice(0, 60).map((id) =>
-        TeamsInfo.getMember(context, id).then(
-          (m) => m.id,
-          () => undefined, // not in this conversation, or Teams did not say: that admin has no copy with Fix now
+    const lookup = async () => {
+      const found = await Promise.all(
+        admins.slice(0, 60).map((id) =>
+          TeamsInfo.getMember(context, id).then(
+            (m) => m.id,
+            () => undefined, // not in this conversation, or Teams did not say: that admin has no copy with Fix now
+          ),
         ),
-      ),
-    );
-    return { admins: found.filter((id): id is string => !!id), viewer: 'everyone' };
+      );
+      return found.filter((id): id is string => !!id);
+    };
+    // Keyed by the channel, not the thread: a channel's members are the same in every thread.
+    return { admins: await this.adminMembers(channelOf(context.activity.conversation.id), lookup), viewer: 'everyone' };
   }
 
   /** "Diagnose with Mail Flow Doctor" on a message: its delivery errors answered in that conversation. */

@@ -56,6 +56,14 @@ describe('a Fix now card in a channel or group chat', () => {
     expect(visibleTexts(forOther).join('\n')).toContain('450 4.4.316 Connection refused');
   });
 
+  it('asks Teams for the admins once per channel, not for every paste in it', async () => {
+    await pasted('channel');
+    const before = bot.connector.memberLookups.length;
+    await pasted('channel');
+    await pasted('channel');
+    expect(bot.connector.memberLookups.length).toBe(before);
+  });
+
   it('is as before in a 1:1 chat: Fix now on the card, no refresh', async () => {
     const { card } = await pasted('personal');
     expect(cardActions(card).some((a) => a.verb === 'fixNow')).toBe(true);

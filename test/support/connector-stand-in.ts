@@ -32,6 +32,7 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
   let counter = 0;
   /** Conversation members by Entra object id (and by MRI), for GET …/members/{id}. */
   const members = new Map<string, { id: string; name: string; aadObjectId: string }>();
+  const memberLookups: string[] = [];
   const waiters: Array<() => void> = [];
   const overLimit = (conversationId: string, now: number) => {
     const times = accepted.get(conversationId) ?? [];
@@ -45,6 +46,7 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
       // GET …/members/{id}: Teams answers with the member (its MRI and Entra object id) when it is in the conversation.
       const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path ?? '');
       if (member && req.method === 'GET') {
+        memberLookups.push(decodeURIComponent(member[2]!));
         const known = members.get(decodeURIComponent(member[2]!).toLowerCase());
         res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
         res.end(JSON.stringify(known ?? { error: { code: 'MemberNotFoundInConversation', message: 'stand-in' } }));
@@ -92,6 +94,8 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
     calls,
     /** Requests answered with an error (429, 503, 404), in order. */
     refused,
+    /** The ids asked for with GET …/members/{id}, in order. */
+    memberLookups,
     /** A member every conversation has, as TeamsInfo.getMember finds it. */
     addMember: (m: { id: string; name: string; aadObjectId: string }) => {
       members.set(m.aadObjectId.toLowerCase(), m);
