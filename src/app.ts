@@ -25,7 +25,7 @@ import { createOperations, STALE_MS } from './remediation/operations';
 import { createRecheckScheduler } from './remediation/recheck-scheduler';
 import { runRecheck } from './remediation/run-recheck';
 import { settleInterrupted } from './remediation/settle-interrupted';
-import { alertCardData } from './render/alert-card';
+import { renderAlertGroup } from './render/render-alert';
 import type { DiagnosisCardData } from './render/diagnosis-card';
 import { pastedErrorCard, type PasteDeps } from './chat/answer-paste';
 import { createTenantReader } from './remediation/read-tenant';
@@ -83,8 +83,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const sender = createProactiveSender(adapter, config.appId);
   // Simulated: the store is read per card (cheap, and a change shows at once); Exchange Online: once per 30 s.
   const readTenant = createTenantReader(exchange, logger, exchange.kind === 'simulated' ? 0 : 30_000);
-  const renderAlert = async (group: AlertGroup, banner: DiagnosisCardData['banner'] = null) =>
-    renderCard('diagnosis', { ...alertCardData(group, knowledge, ui, clock(), await readTenant()), banner });
+  const renderAlert = (group: AlertGroup, banner: DiagnosisCardData['banner'] = null) =>
+    renderAlertGroup(group, { knowledge, ui, renderCard, now: clock(), readTenant }, banner);
   const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant };
   const dispatcher = createAlertDispatcher({
     store,
