@@ -45,7 +45,10 @@ async function sampleCardData(): Promise<string> {
   const data = diagnosisCardData({ error, explanation, knowledge: knowledge.en, ui: ui.en, now: new Date(), origin: 'paste', tenant });
   // Sanity: the same answer as the bot's own, so the two cards have the same size.
   const renderCard = () => ({ type: 'AdaptiveCard' as const, version: '1.5' });
-  if ((await answerPaste([error], 'en', { knowledge, ui, renderCard, now: () => new Date(), readTenant: async () => tenant })).length !== 1) {
+  if (
+    (await answerPaste([error], 'en', { knowledge, ui, renderCard, now: () => new Date(), readTenant: async () => tenant, readIncidents: async () => [] }))
+      .length !== 1
+  ) {
     throw new Error('the bench paste should get one card');
   }
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mfd-bench-card-')), 'card-data.json');

@@ -35,6 +35,11 @@ import { createSeenActivities, createSeenKeys } from './store/seen-keys';
 import { openSqliteStore } from './store/sqlite-store';
 import { createStoreHealth } from './store/store-health';
 import type { Store } from './store/store';
+import { createSignals } from './signals/create-signals';
+import { createIncidentReader } from './signals/incidents';
+import type { SignalsSource } from './signals/signals-source';
+import type { SignalCommandDeps } from './chat/signal-commands';
+import { signalsProblemCard } from './render/signals-problem';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
 import { ignoreResentMessages } from './teams/ignore-resent';
@@ -50,6 +55,8 @@ export interface AppOverrides {
   decorateExchange?: (backend: ExchangeBackend) => ExchangeBackend;
   /** DNS for diagnostics (tests answer with their own records). */
   resolver?: Resolver;
+  /** Microsoft's signals (message trace, service health) instead of the configured ones. */
+  signals?: SignalsSource;
   /** The bot's own Bot Framework credentials (tests sign replies without reaching Azure AD). */
   botCredentials?: ServiceClientCredentialsFactory;
 }
@@ -83,9 +90,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const sender = createProactiveSender(adapter, config.appId);
   // Simulated: the store is read per card (cheap, and a change shows at once); Exchange Online: once per 30 s.
   const readTenant = createTenantReader(exchange, logger, exchange.kind === 'simulated' ? 0 : 30_000);
+  const signals = overrides.signals ?? createSignals(config, clock());
+  // Simulated: read per card, as the tenant is; Graph: service health at most every 5 minutes.
+  const incidents = createIncidentReader(signals, logger, signals.kind === 'simulated' ? 0 : 5 * 60_000);
+  const readIncidents = () => incidents.read();
   const renderAlert = (group: AlertGroup, banner: DiagnosisCardData['banner'] = null) =>
-    renderAlertGroup(group, { knowledge, ui, renderCard, now: clock(), readTenant }, banner);
-  const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant };
+    renderAlertGroup(group, { knowledge, ui, renderCard, now: clock(), readTenant, readIncidents }, banner);
+  const signalDeps: SignalCommandDeps = {
+    knowledge,
+    ui,
+    renderCard,
+    now: clock,
+    signals,
+    connectors: () => exchange.listOutboundConnectors(),
+    parse: parseErrors,
+    readIncidents,
+    problemCard: (err, locale) => signalsProblemCard(err, locale, { ui, renderCard }),
+  };
+  const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant, readIncidents };
   const dispatcher = createAlertDispatcher({
     store,
     sender,
@@ -116,7 +138,18 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const bot = new MailFlowDoctorBot({
     paste,
-    commands: { knowledge, ui, renderCard, exchange, audit, now: clock, subscriptions, groupWindowMs: config.alerts.groupWindowMs, roles },
+    commands: {
+      knowledge,
+      ui,
+      renderCard,
+      exchange,
+      audit,
+      now: clock,
+      subscriptions,
+      groupWindowMs: config.alerts.groupWindowMs,
+      roles,
+      signals: signalDeps,
+    },
     actions: {
       exchange,
       knowledge,

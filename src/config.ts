@@ -70,6 +70,11 @@ export interface Config {
   readonly allowedHosts: readonly string[];
   /** POST /api/alerts: empty token = loopback senders only. */
   readonly alerts: { readonly token: string; readonly groupWindowMs: number; readonly maxBodyBytes: number };
+  /**
+   * The watch (WATCH=off turns it off): every `intervalMs` one instance reads the tenant's pending mail and
+   * posts a card for each destination with mail older than `minAgeMs`, and Microsoft's new incidents.
+   */
+  readonly watch: { readonly enabled: boolean; readonly intervalMs: number; readonly minAgeMs: number };
   /** Live diagnostics (diagnose <host>, Run diagnostics). */
   readonly probe: {
     readonly timeoutMs: number;
@@ -269,6 +274,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (dryRunRaw && !['true', 'false', '1', '0', 'yes', 'no'].includes(dryRunRaw)) problems.push(`REMEDIATION_DRY_RUN is "${dryRunRaw}"; use true or false.`);
   const verifyAfterMs = durationVar(str('REMEDIATION_VERIFY_AFTER'), 60 * 60_000, 'REMEDIATION_VERIFY_AFTER', problems);
 
+  const watchRaw = (str('WATCH') || 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'].includes(watchRaw)) problems.push(`WATCH is "${watchRaw}"; use on or off.`);
+  const watchIntervalMs = durationVar(str('WATCH_INTERVAL'), 5 * 60_000, 'WATCH_INTERVAL', problems);
+  if (watchIntervalMs < 1000) problems.push('WATCH_INTERVAL must be at least 1s.');
+  const watchMinAgeMs = durationVar(str('WATCH_MIN_AGE'), 15 * 60_000, 'WATCH_MIN_AGE', problems);
+
   let exchangeSimState: string | undefined;
   if (str('EXCHANGE_SIM_STATE')) {
     exchangeSimState = path.resolve(cwd, str('EXCHANGE_SIM_STATE'));
@@ -329,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     playground,
     allowedHosts: Object.freeze(allowedHosts),
     alerts: Object.freeze({ token: alertToken, groupWindowMs, maxBodyBytes: 1024 * 1024 }),
+    watch: Object.freeze({ enabled: !['off', 'false', '0', 'no'].includes(watchRaw), intervalMs: watchIntervalMs, minAgeMs: watchMinAgeMs }),
     probe: Object.freeze({
       timeoutMs: probeTimeoutMs,
       ports: probePorts === '*' ? '*' : Object.freeze(probePorts),

@@ -2,6 +2,7 @@ import { explainCode, type Explanation } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { ParsedError } from '../parse/types';
 import { deliveredCardData, deliveredLine } from '../render/delivered-card';
+import type { HealthIssue } from '../signals/signals-source';
 import { diagnosisCardData, forAudience, type Audience, type DiagnosisCardData } from '../render/diagnosis-card';
 import type { ReadTenant, TenantReading } from '../remediation/read-tenant';
 import { cardError } from '../render/card-error';
@@ -23,7 +24,20 @@ export interface PasteDeps {
   now: () => Date;
   /** The tenant's connectors and accepted domains: which connector routes there, and whether Fix now applies. */
   readTenant: ReadTenant;
+  /** Microsoft's open Exchange Online incidents, named on every diagnosis card. */
+  readIncidents(): Promise<HealthIssue[]>;
 }
+
+/** What is read once per answer for all its cards. */
+interface Readings {
+  tenant: TenantReading;
+  incidents: HealthIssue[];
+}
+
+const readingsOf = async (deps: PasteDeps): Promise<Readings> => {
+  const [tenant, incidents] = await Promise.all([deps.readTenant(), deps.readIncidents()]);
+  return { tenant, incidents };
+};
 
 interface Group {
   key: string;
@@ -98,10 +112,11 @@ export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: P
   const delivered = parsed.filter((e) => e.outcome === 'delivered');
   if (errors.length === 0) return [deps.renderCard('delivered', deliveredCardData(delivered, ui))];
   const alsoDelivered = deliveredLine(delivered, ui);
-  const tenant = await deps.readTenant();
+  const readings = await readingsOf(deps);
 
   const groups = groupErrors(errors);
-  if (groups.length <= MAX_ERROR_CARDS) return groups.map((g, i) => errorCard(errorOf(g), locale, deps, tenant, i === 0 ? alsoDelivered : '', null, audience));
+  if (groups.length <= MAX_ERROR_CARDS)
+    return groups.map((g, i) => errorCard(errorOf(g), locale, deps, readings, i === 0 ? alsoDelivered : '', null, audience));
 
   const ranked = groups.map((g) => ({ g, x: explainCode(deps.knowledge, locale, g.best.enhancedCode) })).sort((a, b) => impact(b.g, b.x) - impact(a.g, a.x));
   const listed = ranked.slice(0, SUMMARY_ROWS);
@@ -123,7 +138,7 @@ export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: P
     more: otherCodes.length ? escapeMarkdown(fill(ui.summaryMore, { count: ranked.length - listed.length, codes: otherCodes.join(', ') })) : '',
     delivered: alsoDelivered,
   });
-  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(errorOf(g), locale, deps, tenant, '', null, audience))];
+  return [summary, ...ranked.slice(0, DETAIL_CARDS_WITH_SUMMARY).map(({ g }) => errorCard(errorOf(g), locale, deps, readings, '', null, audience))];
 }
 
 const errorOf = (g: Group): ParsedError => (g.count > 1 ? { ...g.best, occurrences: g.count } : g.best);
@@ -136,14 +151,14 @@ export async function pastedErrorCard(
   banner?: DiagnosisCardData['banner'],
   audience?: Audience,
 ): Promise<AdaptiveCard> {
-  return errorCard(error, locale, deps, await deps.readTenant(), '', banner, audience);
+  return errorCard(error, locale, deps, await readingsOf(deps), '', banner, audience);
 }
 
 function errorCard(
   error: ParsedError,
   locale: Locale,
   deps: PasteDeps,
-  tenant: TenantReading,
+  { tenant, incidents }: Readings,
   delivered: string,
   banner: DiagnosisCardData['banner'] = null,
   audience?: Audience,
@@ -160,6 +175,7 @@ function errorCard(
     now: deps.now(),
     origin: 'paste',
     tenant,
+    incidents,
   });
   const shown = audience ? forAudience(data, audience, deps.ui[locale]) : data;
   return deps.renderCard('diagnosis', { ...shown, delivered, banner });

@@ -4,6 +4,7 @@ import type { Actor } from '../remediation/actor';
 import { mayAct, type Role, type Roles } from '../remediation/roles';
 import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
+import { healthCommand, queueCommand, type SignalCommandDeps } from './signal-commands';
 import { explainCode } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import { auditCardData, describeValue, pick } from '../render/fix-cards';
@@ -24,9 +25,11 @@ export interface CommandDeps {
   /** ALERT_GROUP_WINDOW, for the subscribe confirmation. */
   groupWindowMs: number;
   roles: Roles;
+  /** The message trace and service health, for `queue` and `health`. */
+  signals: SignalCommandDeps;
 }
 
-export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose' | 'subscribe' | 'unsubscribe' | 'subscriptions';
+export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose' | 'queue' | 'health' | 'subscribe' | 'unsubscribe' | 'subscriptions';
 
 /** Where the command was typed, and what it may start beyond its immediate answer. */
 export interface CommandContext {
@@ -66,6 +69,14 @@ export const commands = {
       ctx.startDiagnosis(args);
       return [];
     },
+  },
+  queue: {
+    role: 'reader',
+    run: async (args, locale, deps) => queueCommand(args, locale, deps.signals),
+  },
+  health: {
+    role: 'reader',
+    run: async (_args, locale, deps) => healthCommand(locale, deps.signals),
   },
   subscribe: {
     role: 'admin',
@@ -137,7 +148,7 @@ export function matchCommand(text: string): { name: CommandName; args: string } 
 
 export function commandList(ui: UiStrings) {
   return (Object.keys(commands) as CommandName[]).map((name) => ({
-    name: name === 'explain' ? 'explain <code>' : name === 'diagnose' ? 'diagnose <host>[:port]' : name,
+    name: name === 'explain' ? 'explain <code>' : name === 'diagnose' ? 'diagnose <host>[:port]' : name === 'queue' ? 'queue [12h|7d]' : name,
     description: escapeMarkdown(ui[`cmd.${name}`]),
   }));
 }

@@ -4,6 +4,8 @@ import { pickLocale, type KnowledgeBase } from '../knowledge/load-knowledge';
 import { diagnosisCardData, diagnosisLabels, type AlertHeader, type DiagnosisCardData, type Fact } from './diagnosis-card';
 import type { TenantReading } from '../remediation/read-tenant';
 import { escapeMarkdown, truncate } from './text';
+import { incidentLines } from './incident-line';
+import type { HealthIssue } from '../signals/signals-source';
 import type { UiCatalog, UiStrings } from './ui-strings';
 
 const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
@@ -20,7 +22,14 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
  * alert's own header: its name, status, occurrences, the counts and times its sender gave, first and last
  * seen, acknowledgement and mute, with the buttons that still apply.
  */
-export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catalog: UiCatalog, now: Date, tenant?: TenantReading): DiagnosisCardData {
+export function alertCardData(
+  group: AlertGroup,
+  knowledge: KnowledgeBase,
+  catalog: UiCatalog,
+  now: Date,
+  tenant?: TenantReading,
+  incidents?: readonly HealthIssue[],
+): DiagnosisCardData {
   const locale = pickLocale(group.locale);
   const ui = catalog[locale];
   const base = group.parsed
@@ -32,8 +41,9 @@ export function alertCardData(group: AlertGroup, knowledge: KnowledgeBase, catal
         now,
         origin: 'alert',
         tenant,
+        incidents,
       })
-    : plainAlert(group, ui);
+    : { ...plainAlert(group, ui), incidents: incidentLines(incidents, ui) };
   // A press on Fix now names its alert, so that Cancel or a refusal shows this alert card again.
   const fixNow = base.fixNow && { ...base.fixNow, data: { ...base.fixNow.data, groupKey: group.key } };
   return { ...base, fixNow, alert: header(group, ui, now) };
@@ -105,6 +115,7 @@ function plainAlert(group: AlertGroup, ui: UiStrings): DiagnosisCardData {
     kind: SOURCE_NAMES[group.source],
     color: 'warning',
     headline: escapeMarkdown(ui.alertNoCode),
+    incidents: [],
     banner: null,
     glance: [],
     notYours: null,

@@ -1,5 +1,6 @@
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { diagnosticsCardData } from './diagnostics-card';
+import type { QueueCardData } from './queue-card';
 import type { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from './fix-cards';
 
 /** A line of a fact list: a label and its value (both already escaped for the card). */
@@ -85,6 +86,7 @@ export interface CardData {
   'fix-result': ReturnType<typeof fixResultCardData>;
   notice: NoticeCardData;
   diagnostics: ReturnType<typeof diagnosticsCardData>;
+  queue: QueueCardData;
 }
 
 export type CardName = keyof CardData;
@@ -103,4 +105,5 @@ export const CARD_NAMES = Object.keys({
   'fix-result': true,
   notice: true,
   diagnostics: true,
+  queue: true,
 } satisfies Record<CardName, true>) as CardName[];

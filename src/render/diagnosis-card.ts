@@ -8,6 +8,8 @@ import { atAGlance } from './at-a-glance';
 import { fixNowButtonData } from './card-error';
 import type { Fact } from './card-data';
 import { readDetail } from './error-detail';
+import { incidentLines } from './incident-line';
+import type { HealthIssue } from '../signals/signals-source';
 import { bulletList, escapeMarkdown, fill, formatUtc, numberedList, truncate } from './text';
 import type { UiStrings } from './ui-strings';
 
@@ -22,6 +24,8 @@ export interface DiagnosisCardData {
   kind: string;
   color: 'attention' | 'warning' | 'good';
   headline: string;
+  /** "Microsoft is working on EX123456 since …": Exchange Online incidents not yet resolved. */
+  incidents: string[];
   /** A line above the facts: why a press was refused, or what just happened to this card. */
   banner: null | { text: string; style: 'attention' | 'warning' | 'good' };
   glance: Fact[];
@@ -90,10 +94,12 @@ export interface DiagnosisInput {
   origin: ErrorOrigin;
   /** The tenant as read for this card: which connector routes there, and whether Fix now applies. */
   tenant?: TenantReading;
+  /** Microsoft's open Exchange Online incidents, for the line under the title. */
+  incidents?: readonly HealthIssue[];
 }
 
 /** Everything one error card shows. Values from the paste are escaped and bounded. */
-export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now, origin, tenant }: DiagnosisInput): DiagnosisCardData {
+export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now, origin, tenant, incidents }: DiagnosisInput): DiagnosisCardData {
   const major = error.enhancedCode[0];
   const returned = !!x.expiredFormOf || isExpiredForm(error.enhancedCode) || major === '5';
   const detail = readDetail(error, knowledge, ui);
@@ -142,6 +148,7 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
     color: major === '5' ? 'attention' : major === '4' ? 'warning' : 'good',
     headline: glance.headline,
+    incidents: origin === 'explain' ? [] : incidentLines(incidents, ui),
     banner: null,
     glance: glance.facts,
     notYours: glance.notYours,

@@ -7,6 +7,7 @@ import type { AlertGroup } from '../alerts/alert-group';
 import type { IncomingAlert } from '../alerts/normalise-alert';
 import type { KnowledgeBase } from '../knowledge/load-knowledge';
 import type { TenantReading } from '../remediation/read-tenant';
+import type { HealthIssue } from '../signals/signals-source';
 import { alertCardData } from './alert-card';
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { AdaptiveCard, RenderCard } from './render-card';
@@ -18,12 +19,17 @@ export interface AlertRenderDeps {
   renderCard: RenderCard;
   now: Date;
   readTenant(): Promise<TenantReading>;
+  /** Microsoft's open Exchange Online incidents, for the line every diagnosis card carries. */
+  readIncidents(): Promise<HealthIssue[]>;
 }
 
 export type AlertRenderer = (group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner']) => Promise<AdaptiveCard>;
 
 const diagnosisAlert: AlertRenderer = async (group, deps, banner) =>
-  deps.renderCard('diagnosis', { ...alertCardData(group, deps.knowledge, deps.ui, deps.now, await deps.readTenant()), banner });
+  deps.renderCard('diagnosis', {
+    ...alertCardData(group, deps.knowledge, deps.ui, deps.now, await deps.readTenant(), await deps.readIncidents()),
+    banner,
+  });
 
 /** Sources with a card of their own; every other source gets the diagnosis card under the alert's header. */
 const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> = {};

@@ -13,6 +13,11 @@ import { diagnosticsCardData } from '../../src/render/diagnostics-card';
 import { alertCardData } from '../../src/render/alert-card';
 import type { ProbeReport, ProbeStep } from '../../src/diagnostics/types';
 import { cardProblems, messageBytes, visibleTexts } from '../support/validate-card';
+import { createSimulatedSignals } from '../../src/signals/simulated-signals';
+import { sampleSignals } from '../../src/signals/sample-signals';
+import { readQueue } from '../../src/signals/read-queue';
+import { queueCardData } from '../../src/render/queue-card';
+import { parseErrors } from '../../src/parse/parse-errors';
 import { SAMPLE_TENANT } from '../../src/remediation/backends/simulated-exchange';
 
 const knowledge = loadKnowledge();
@@ -99,7 +104,7 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         format: 'plain',
         excerpt: 'status=sent (250 2.0.0 Ok: queued as 4JhJXC5F4CzgB6)',
       });
-      const deps = { knowledge, ui, renderCard, now: () => now, readTenant: async () => tenant };
+      const deps = { knowledge, ui, renderCard, now: () => now, readTenant: async () => tenant, readIncidents: async () => [] };
       const [only] = await answerPaste([delivered(0)], locale, deps);
       expectValid(only);
       const onlyText = visibleTexts(only).join('\n');
@@ -127,7 +132,14 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
 
     it(`the summary, help, no-code and command cards in ${locale}`, async () => {
       const many = Array.from({ length: 30 }, (_, i) => ({ ...richError(i % 2 ? '4.4.316' : '5.1.1'), server: `host${i}.contoso.com` }));
-      const cards = await answerPaste(many, locale, { knowledge, ui, renderCard, now: () => now, readTenant: async () => tenant });
+      const cards = await answerPaste(many, locale, {
+        knowledge,
+        ui,
+        renderCard,
+        now: () => now,
+        readTenant: async () => tenant,
+        readIncidents: async () => [],
+      });
       expect(cards).toHaveLength(4);
       cards.forEach(expectValid);
       expectValid(helpCard(locale, { ui, renderCard }, 'help'));
@@ -138,6 +150,8 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         'audit',
         'explain <code>',
         'diagnose <host>[:port]',
+        'queue [12h|7d]',
+        'health',
         'subscribe',
         'unsubscribe',
         'subscriptions',
@@ -275,6 +289,28 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
       ].map((d) => renderCard('diagnosis', d));
       cards.forEach(expectValid);
       expect(visibleTexts(cards[0]).join('\n')).toContain('300');
+    });
+  }
+
+  for (const locale of LOCALES) {
+    it(`the queue card in ${locale}: many destinations, every fact, the incident line, or an empty queue`, async () => {
+      const signals = createSimulatedSignals({ sample: () => sampleSignals(now) });
+      const many = Array.from({ length: 40 }, (_, i) => ({
+        id: `t${i}`,
+        messageId: `<m${i}@contoso.com>`,
+        senderAddress: `sender${i}@contoso.com`,
+        recipientAddress: `user${i}@domain${i % 14}.example`,
+        status: 'pending',
+        receivedDateTime: new Date(now.getTime() - i * 60_000).toISOString(),
+        toIP: `192.0.2.${i % 14}`,
+      }));
+      const deps = { connectors: async () => SAMPLE_TENANT.connectors, parse: parseErrors, now: () => now };
+      const incidents = await signals.serviceHealthIssues();
+      for (const source of [signals, createSimulatedSignals({ sample: () => ({ messageTraces: many }) }), createSimulatedSignals({ sample: () => ({}) })]) {
+        const reading = await readQueue({ ...deps, source }, 48 * 3_600_000);
+        const card = renderCard('queue', queueCardData(reading, incidents, ui[locale], now, '48 h'));
+        expectValid(card);
+      }
     });
   }
 
