@@ -37,6 +37,8 @@ import { createStoreHealth } from './store/store-health';
 import type { Store } from './store/store';
 import { createSignals } from './signals/create-signals';
 import { createIncidentReader } from './signals/incidents';
+import { readQueue } from './signals/read-queue';
+import { createSignalsWatch } from './signals/signals-watch';
 import type { SignalsSource } from './signals/signals-source';
 import type { SignalCommandDeps } from './chat/signal-commands';
 import { signalsProblemCard } from './render/signals-problem';
@@ -117,6 +119,17 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     parse: (text) => worstError(parseErrors(text)),
     groupWindowMs: config.alerts.groupWindowMs,
     logger,
+  });
+  const watch = createSignalsWatch({
+    store,
+    logger,
+    clock: () => clock().getTime(),
+    intervalMs: config.watch.intervalMs,
+    minAgeMs: config.watch.minAgeMs,
+    readQueue: (windowMs) => readQueue({ source: signals, connectors: () => exchange.listOutboundConnectors(), parse: parseErrors, now: clock }, windowMs),
+    readIssues: () => signals.serviceHealthIssues(),
+    accept: (alerts) => dispatcher.accept(alerts),
+    conversations: async () => (await subscriptions.list()).map((s) => s.conversationId),
   });
   const probe: DiagnoseDeps['probe'] = (target, onStep) =>
     probeDestination(target, {
@@ -230,6 +243,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       const actual = (server.address() as AddressInfo).port;
       dispatcher.start();
       rechecks.start();
+      if (config.watch.enabled) watch.start();
       // Changes a crash caught half-way are finished from what Exchange shows (on a shared store, only those
       // older than any apply can take: another instance may be applying one right now).
       settleInterrupted({ operations, exchange, audit, renderCard, ui, update: sender.update, logger, clock, olderThanMs: store.shared ? STALE_MS : 0 }).catch(
@@ -239,6 +253,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return actual;
     },
     async close() {
+      await watch.stop();
       await dispatcher.stop();
       await rechecks.stop();
       playground.close();

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../remediation/actor';
 import type { ParsedError } from '../parse/types';
+import type { QueueGroup } from '../signals/read-queue';
+import type { HealthIssue } from '../signals/signals-source';
 import type { AlertCounts } from './alert-counts';
 import type { IncomingAlert } from './normalise-alert';
 
@@ -30,6 +32,9 @@ export interface AlertGroup {
   startedAt?: string;
   endedAt?: string;
   counts?: AlertCounts;
+  /** The latest reading of the watch that raised it (queue-watch, microsoft-incident). */
+  queue?: QueueGroup;
+  incident?: HealthIssue;
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -49,6 +54,7 @@ export interface AlertGroup {
  * id; else a hash of its title.
  */
 export function fingerprintOf(alert: IncomingAlert, parsed: ParsedError | undefined): string {
+  if (alert.externalId && isReading(alert.source)) return `${alert.source}:${alert.externalId}`;
   if (parsed) return `${parsed.enhancedCode}|${(parsed.server ?? parsed.ip ?? '').toLowerCase()}`;
   if (alert.externalId) return `${alert.source}:${alert.externalId}`;
   return `title:${crypto.createHash('sha256').update(alert.title.toLowerCase()).digest('hex').slice(0, 24)}`;
@@ -59,6 +65,15 @@ export function groupKey(conversationId: string, fingerprint: string): string {
 }
 
 const APPLIED_KEPT = 256;
+
+/**
+ * Sources whose alerts are readings of one thing the bot watches (a destination's queue, an incident):
+ * one card per thing, found by its id whatever its error says now, kept while it lasts however long
+ * between readings, and a new card only once it has resolved and comes back.
+ */
+export function isReading(source: IncomingAlert['source']): boolean {
+  return source === 'queue-watch' || source === 'microsoft-incident';
+}
 
 /**
  * Adds one occurrence to the group (or starts a new group when there is none, or the window has passed
@@ -72,7 +87,11 @@ export function addOccurrence(
 ): AlertGroup | undefined {
   if (current?.applied.includes(occurrence.outboxId)) return undefined;
   const { alert, at } = occurrence;
-  const fresh = !current || Date.parse(at) - Date.parse(current.lastSeen) > windowMs;
+  const fresh = !current
+    ? true
+    : isReading(alert.source)
+      ? current.status === 'resolved' && alert.status === 'firing'
+      : Date.parse(at) - Date.parse(current.lastSeen) > windowMs;
   if (fresh) {
     return {
       key: groupKey(occurrence.conversationId, occurrence.fingerprint),
@@ -88,6 +107,8 @@ export function addOccurrence(
       startedAt: alert.startedAt,
       endedAt: alert.status === 'resolved' ? alert.endedAt : undefined,
       counts: alert.counts,
+      ...(alert.queue && { queue: alert.queue }),
+      ...(alert.incident && { incident: alert.incident }),
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -108,7 +129,10 @@ export function addOccurrence(
     counts: alert.counts ?? current!.counts,
     count: alert.status === 'resolved' ? current!.count : current!.count + 1,
     lastSeen: at,
-    parsed: current!.parsed ?? occurrence.parsed,
+    // A reading's latest error is the one that holds now; a monitor's first one names the failure.
+    parsed: isReading(alert.source) ? (occurrence.parsed ?? current!.parsed) : (current!.parsed ?? occurrence.parsed),
+    queue: alert.queue ?? current!.queue,
+    incident: alert.incident ?? current!.incident,
     version: current!.version + 1,
     applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
   };

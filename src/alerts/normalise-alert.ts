@@ -4,12 +4,15 @@
  * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation) and
  * security alerts (alerts_v2). Each alert is titled by its own name or summary, never by its raw text.
  */
+import type { QueueGroup } from '../signals/read-queue';
+import type { HealthIssue } from '../signals/signals-source';
 import { type AlertCounts, countsOf } from './alert-counts';
 import { nestsDeeperThan } from './json-depth';
 import { senderTime } from './sender-time';
 
 export interface IncomingAlert {
-  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert';
+  /** The webhook formats below, and the bot's own watch ('queue-watch', 'microsoft-incident'). */
+  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert' | 'queue-watch' | 'microsoft-incident';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
   externalId?: string;
   status: 'firing' | 'resolved';
@@ -23,6 +26,10 @@ export interface IncomingAlert {
   endedAt?: string;
   counts?: AlertCounts;
   link?: string;
+  /** The watch's reading of one destination's queue (source 'queue-watch'). */
+  queue?: QueueGroup;
+  /** The service health issue as Microsoft last described it (source 'microsoft-incident'). */
+  incident?: HealthIssue;
 }
 
 export type Normalised =
@@ -110,7 +117,10 @@ const jsonFormats = {
       return { kind: 'alerts', alerts: [plain('json', named ? firstLine(named) : firstLine(o[field]), o[field], [o])] };
     },
   },
-} satisfies Record<Exclude<IncomingAlert['source'], 'text'>, JsonFormat>;
+} satisfies Record<Exclude<IncomingAlert['source'], 'text' | WatchSource>, JsonFormat>;
+
+/** Alerts the bot raises itself, never read from a webhook. */
+export type WatchSource = 'queue-watch' | 'microsoft-incident';
 
 const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
 /** What a generic JSON alert calls itself, in order of preference; its text's first line when none. */

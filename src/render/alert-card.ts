@@ -15,6 +15,8 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   'azure-monitor': 'Azure Monitor',
   graph: 'Microsoft Graph',
   'graph-security-alert': 'Microsoft Graph (security alert)',
+  'queue-watch': 'Message trace (Mail Flow Doctor watch)',
+  'microsoft-incident': 'Microsoft 365 service health',
 };
 
 /**

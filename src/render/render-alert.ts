@@ -12,6 +12,7 @@ import { alertCardData } from './alert-card';
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { AdaptiveCard, RenderCard } from './render-card';
 import type { UiCatalog } from './ui-strings';
+import { incidentCard, queueWatchCard } from './watch-alert-cards';
 
 export interface AlertRenderDeps {
   knowledge: KnowledgeBase;
@@ -32,7 +33,10 @@ const diagnosisAlert: AlertRenderer = async (group, deps, banner) =>
   });
 
 /** Sources with a card of their own; every other source gets the diagnosis card under the alert's header. */
-const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> = {};
+const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> = {
+  'queue-watch': queueWatchCard,
+  'microsoft-incident': (group, deps) => incidentCard(group, deps),
+};
 
 export function renderAlertGroup(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner'] = null): Promise<AdaptiveCard> {
   return (ALERT_RENDERERS[group.source] ?? diagnosisAlert)(group, deps, banner);

@@ -42,7 +42,8 @@ export async function startBot(
   let url = '';
   let currentEnv = env;
   const boot = async () => {
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', ...currentEnv });
+    // The watch posts to subscribed channels on its own: off unless a test turns it on.
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'debug', WATCH: 'off', ...currentEnv });
     app = createApp(config, {
       logger,
       store: opts.store,

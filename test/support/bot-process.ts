@@ -17,7 +17,7 @@ export async function startBotProcess(env: Record<string, string>, timeoutMs = 3
   // tsx as a loader in this very process (not its CLI, which runs the bot in a child): `pid` is the bot's.
   const child: ChildProcess = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', path.join(ROOT, 'src', 'index.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', WATCH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
