@@ -39,6 +39,7 @@ import { createSignals } from './signals/create-signals';
 import { createIncidentReader } from './signals/incidents';
 import { readQueue } from './signals/read-queue';
 import { createSignalsWatch } from './signals/signals-watch';
+import { createConnectorWatch } from './signals/connector-watch';
 import type { SignalsSource } from './signals/signals-source';
 import type { SignalCommandDeps } from './chat/signal-commands';
 import { signalsProblemCard } from './render/signals-problem';
@@ -108,6 +109,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     parse: parseErrors,
     readIncidents,
     problemCard: (err, locale) => signalsProblemCard(err, locale, { ui, renderCard }),
+    connectorWatch: () => connectorWatch.latest(),
+    watch: config.watch,
   };
   const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant, readIncidents };
   const dispatcher = createAlertDispatcher({
@@ -131,18 +134,30 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     accept: (alerts) => dispatcher.accept(alerts),
     conversations: async () => (await subscriptions.list()).map((s) => s.conversationId),
   });
+  const probeOptions = {
+    timeoutMs: config.probe.timeoutMs,
+    allowPrivate: config.probe.allowPrivate,
+    allowedPorts: config.probe.ports === '*' ? ('*' as const) : [...config.probe.ports],
+    trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
+    dnsCheckName: config.probe.dnsCheckName,
+    resolver: overrides.resolver,
+  };
   const probe: DiagnoseDeps['probe'] = (target, onStep) =>
     probeDestination(target, {
-      timeoutMs: config.probe.timeoutMs,
-      allowPrivate: config.probe.allowPrivate,
-      allowedPorts: config.probe.ports === '*' ? '*' : [...config.probe.ports],
-      trustedCa: config.probe.trustedCa.length ? [...config.probe.trustedCa] : undefined,
-      dnsCheckName: config.probe.dnsCheckName,
-      resolver: overrides.resolver,
+      ...probeOptions,
       onStep: (step) => {
         if (step.status !== 'skipped') onStep(step);
       },
     });
+  const connectorWatch = createConnectorWatch({
+    store,
+    logger,
+    clock: () => clock().getTime(),
+    intervalMs: config.watch.connectorIntervalMs,
+    connectors: () => exchange.listOutboundConnectors(),
+    probe: (target) => probeDestination(target, probeOptions),
+    accept: (alerts) => dispatcher.accept(alerts),
+  });
   const operations = createOperations(store, clock);
   const rechecks = createRecheckScheduler({
     store,
@@ -243,7 +258,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       const actual = (server.address() as AddressInfo).port;
       dispatcher.start();
       rechecks.start();
-      if (config.watch.enabled) watch.start();
+      if (config.watch.enabled) {
+        watch.start();
+        connectorWatch.start();
+      }
       // Changes a crash caught half-way are finished from what Exchange shows (on a shared store, only those
       // older than any apply can take: another instance may be applying one right now).
       settleInterrupted({ operations, exchange, audit, renderCard, ui, update: sender.update, logger, clock, olderThanMs: store.shared ? STALE_MS : 0 }).catch(
@@ -254,6 +272,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
     async close() {
       await watch.stop();
+      await connectorWatch.stop();
       await dispatcher.stop();
       await rechecks.stop();
       playground.close();

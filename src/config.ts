@@ -74,7 +74,7 @@ export interface Config {
    * The watch (WATCH=off turns it off): every `intervalMs` one instance reads the tenant's pending mail and
    * posts a card for each destination with mail older than `minAgeMs`, and Microsoft's new incidents.
    */
-  readonly watch: { readonly enabled: boolean; readonly intervalMs: number; readonly minAgeMs: number };
+  readonly watch: { readonly enabled: boolean; readonly intervalMs: number; readonly minAgeMs: number; readonly connectorIntervalMs: number };
   /** Live diagnostics (diagnose <host>, Run diagnostics). */
   readonly probe: {
     readonly timeoutMs: number;
@@ -279,6 +279,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const watchIntervalMs = durationVar(str('WATCH_INTERVAL'), 5 * 60_000, 'WATCH_INTERVAL', problems);
   if (watchIntervalMs < 1000) problems.push('WATCH_INTERVAL must be at least 1s.');
   const watchMinAgeMs = durationVar(str('WATCH_MIN_AGE'), 15 * 60_000, 'WATCH_MIN_AGE', problems);
+  const connectorIntervalMs = durationVar(str('CONNECTOR_WATCH_INTERVAL'), 15 * 60_000, 'CONNECTOR_WATCH_INTERVAL', problems);
+  if (connectorIntervalMs < 1000) problems.push('CONNECTOR_WATCH_INTERVAL must be at least 1s.');
 
   let exchangeSimState: string | undefined;
   if (str('EXCHANGE_SIM_STATE')) {
@@ -340,7 +342,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     playground,
     allowedHosts: Object.freeze(allowedHosts),
     alerts: Object.freeze({ token: alertToken, groupWindowMs, maxBodyBytes: 1024 * 1024 }),
-    watch: Object.freeze({ enabled: !['off', 'false', '0', 'no'].includes(watchRaw), intervalMs: watchIntervalMs, minAgeMs: watchMinAgeMs }),
+    watch: Object.freeze({
+      enabled: !['off', 'false', '0', 'no'].includes(watchRaw),
+      intervalMs: watchIntervalMs,
+      minAgeMs: watchMinAgeMs,
+      connectorIntervalMs,
+    }),
     probe: Object.freeze({
       timeoutMs: probeTimeoutMs,
       ports: probePorts === '*' ? '*' : Object.freeze(probePorts),

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../remediation/actor';
 import type { ParsedError } from '../parse/types';
+import type { ConnectorFinding } from '../signals/connector-findings';
 import type { QueueGroup } from '../signals/read-queue';
 import type { HealthIssue } from '../signals/signals-source';
 import type { AlertCounts } from './alert-counts';
@@ -35,6 +36,7 @@ export interface AlertGroup {
   /** The latest reading of the watch that raised it (queue-watch, microsoft-incident). */
   queue?: QueueGroup;
   incident?: HealthIssue;
+  finding?: ConnectorFinding;
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -72,7 +74,7 @@ const APPLIED_KEPT = 256;
  * between readings, and a new card only once it has resolved and comes back.
  */
 export function isReading(source: IncomingAlert['source']): boolean {
-  return source === 'queue-watch' || source === 'microsoft-incident';
+  return source === 'queue-watch' || source === 'microsoft-incident' || source === 'connector-watch';
 }
 
 /**
@@ -109,6 +111,7 @@ export function addOccurrence(
       counts: alert.counts,
       ...(alert.queue && { queue: alert.queue }),
       ...(alert.incident && { incident: alert.incident }),
+      ...(alert.finding && { finding: alert.finding }),
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -133,6 +136,7 @@ export function addOccurrence(
     parsed: isReading(alert.source) ? (occurrence.parsed ?? current!.parsed) : (current!.parsed ?? occurrence.parsed),
     queue: alert.queue ?? current!.queue,
     incident: alert.incident ?? current!.incident,
+    finding: alert.finding ?? current!.finding,
     version: current!.version + 1,
     applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
   };

@@ -4,6 +4,7 @@
  * Azure Monitor common alert schema; Microsoft Graph change notifications (and their validation) and
  * security alerts (alerts_v2). Each alert is titled by its own name or summary, never by its raw text.
  */
+import type { ConnectorFinding } from '../signals/connector-findings';
 import type { QueueGroup } from '../signals/read-queue';
 import type { HealthIssue } from '../signals/signals-source';
 import { type AlertCounts, countsOf } from './alert-counts';
@@ -12,7 +13,7 @@ import { senderTime } from './sender-time';
 
 export interface IncomingAlert {
   /** The webhook formats below, and the bot's own watch ('queue-watch', 'microsoft-incident'). */
-  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert' | 'queue-watch' | 'microsoft-incident';
+  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert' | 'queue-watch' | 'microsoft-incident' | 'connector-watch';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
   externalId?: string;
   status: 'firing' | 'resolved';
@@ -30,6 +31,8 @@ export interface IncomingAlert {
   queue?: QueueGroup;
   /** The service health issue as Microsoft last described it (source 'microsoft-incident'). */
   incident?: HealthIssue;
+  /** What the connector watch found (source 'connector-watch'). */
+  finding?: ConnectorFinding;
 }
 
 export type Normalised =
@@ -120,7 +123,7 @@ const jsonFormats = {
 } satisfies Record<Exclude<IncomingAlert['source'], 'text' | WatchSource>, JsonFormat>;
 
 /** Alerts the bot raises itself, never read from a webhook. */
-export type WatchSource = 'queue-watch' | 'microsoft-incident';
+export type WatchSource = 'queue-watch' | 'microsoft-incident' | 'connector-watch';
 
 const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
 /** What a generic JSON alert calls itself, in order of preference; its text's first line when none. */

@@ -4,7 +4,7 @@ import type { Actor } from '../remediation/actor';
 import { mayAct, type Role, type Roles } from '../remediation/roles';
 import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
-import { healthCommand, queueCommand, type SignalCommandDeps } from './signal-commands';
+import { healthCommand, queueCommand, watchCommand, type SignalCommandDeps } from './signal-commands';
 import { explainCode } from '../knowledge/explain-code';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import { auditCardData, describeValue, pick } from '../render/fix-cards';
@@ -29,7 +29,18 @@ export interface CommandDeps {
   signals: SignalCommandDeps;
 }
 
-export type CommandName = 'help' | 'connectors' | 'audit' | 'explain' | 'diagnose' | 'queue' | 'health' | 'subscribe' | 'unsubscribe' | 'subscriptions';
+export type CommandName =
+  | 'help'
+  | 'connectors'
+  | 'audit'
+  | 'explain'
+  | 'diagnose'
+  | 'queue'
+  | 'health'
+  | 'watch'
+  | 'subscribe'
+  | 'unsubscribe'
+  | 'subscriptions';
 
 /** Where the command was typed, and what it may start beyond its immediate answer. */
 export interface CommandContext {
@@ -77,6 +88,10 @@ export const commands = {
   health: {
     role: 'reader',
     run: async (_args, locale, deps) => healthCommand(locale, deps.signals),
+  },
+  watch: {
+    role: 'reader',
+    run: async (_args, locale, deps) => watchCommand(locale, deps.signals),
   },
   subscribe: {
     role: 'admin',

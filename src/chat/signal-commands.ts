@@ -9,6 +9,7 @@ import { queueCardData } from '../render/queue-card';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill, formatUtc, truncate } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
+import type { ConnectorWatchResult } from '../signals/connector-watch';
 import { openExchangeIssues } from '../signals/incidents';
 import { readQueue } from '../signals/read-queue';
 import type { HealthIssue, SignalsSource } from '../signals/signals-source';
@@ -24,6 +25,9 @@ export interface SignalCommandDeps {
   readIncidents(): Promise<HealthIssue[]>;
   /** A Graph refusal (missing permission, throttling) as a card in plain words. */
   problemCard(err: unknown, locale: Locale): AdaptiveCard;
+  /** The connector watch's latest reading, whichever instance made it. */
+  connectorWatch(): Promise<ConnectorWatchResult | undefined>;
+  watch: { enabled: boolean; connectorIntervalMs: number };
 }
 
 const HOUR = 3_600_000;
@@ -82,4 +86,35 @@ function issueText(i: HealthIssue, ui: UiStrings): string {
       `${escapeMarkdown(fill(ui['health.latest'], { at: formatUtc(i.latestPost.createdDateTime) }))} ${escapeMarkdown(truncate(i.latestPost.text, 800))}`,
     );
   return lines.join('\r');
+}
+
+/** `watch`: the latest connector check, per connector and smart host, in words. */
+export async function watchCommand(locale: Locale, deps: SignalCommandDeps): Promise<AdaptiveCard[]> {
+  const ui = deps.ui[locale];
+  const interval = fill(ui.unitMinutes, { n: Math.max(1, Math.round(deps.watch.connectorIntervalMs / 60_000)) });
+  const latest = await deps.connectorWatch();
+  const notice = (text: string, color: 'default' | 'good' | 'warning' | 'attention') => [
+    deps.renderCard('notice', { title: escapeMarkdown(ui['watch.title']), text, color }),
+  ];
+  if (!deps.watch.enabled && !latest) return notice(escapeMarkdown(ui['watch.off']), 'warning');
+  if (!latest) return notice(escapeMarkdown(fill(ui['watch.never'], { interval })), 'default');
+  const lines = [escapeMarkdown(deps.watch.enabled ? fill(ui['watch.checkedAt'], { at: formatUtc(latest.checkedAt), interval }) : ui['watch.off'])];
+  if (!latest.connectors.length) lines.push(escapeMarkdown(ui['watch.noConnectors']));
+  for (const c of latest.connectors) {
+    lines.push(`**${escapeMarkdown(c.name)}**`);
+    for (const p of c.probes) {
+      const where = p.address && p.address !== p.host ? `${p.host} (${p.address})` : p.host;
+      const mine = c.findings.filter((f) => f.host === p.host && (!f.address || f.address === p.address));
+      const verdict = p.refused
+        ? fill(ui['watch.notProbed'], { why: p.refused })
+        : mine.length
+          ? mine.map((f) => `${f.code} ${f.kind}`).join(', ')
+          : p.validTo && c.checksCertificate
+            ? fill(ui['watch.okCert'], { date: formatUtc(p.validTo), days: p.daysLeft ?? 0 })
+            : ui['watch.ok'];
+      lines.push(`- ${escapeMarkdown(`${where}: ${truncate(verdict, 300)}`)}`);
+    }
+  }
+  const bad = latest.connectors.some((c) => c.findings.length);
+  return notice(lines.join('\r'), bad ? 'attention' : 'good');
 }

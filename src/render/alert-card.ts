@@ -17,6 +17,7 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   'graph-security-alert': 'Microsoft Graph (security alert)',
   'queue-watch': 'Message trace (Mail Flow Doctor watch)',
   'microsoft-incident': 'Microsoft 365 service health',
+  'connector-watch': 'Connector watch (Mail Flow Doctor)',
 };
 
 /**

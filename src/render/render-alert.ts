@@ -12,7 +12,7 @@ import { alertCardData } from './alert-card';
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { AdaptiveCard, RenderCard } from './render-card';
 import type { UiCatalog } from './ui-strings';
-import { incidentCard, queueWatchCard } from './watch-alert-cards';
+import { connectorWatchCard, incidentCard, queueWatchCard } from './watch-alert-cards';
 
 export interface AlertRenderDeps {
   knowledge: KnowledgeBase;
@@ -36,6 +36,7 @@ const diagnosisAlert: AlertRenderer = async (group, deps, banner) =>
 const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> = {
   'queue-watch': queueWatchCard,
   'microsoft-incident': (group, deps) => incidentCard(group, deps),
+  'connector-watch': connectorWatchCard,
 };
 
 export function renderAlertGroup(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner'] = null): Promise<AdaptiveCard> {

@@ -8,6 +8,7 @@ import { pickLocale } from '../knowledge/load-knowledge';
 import { alertCardData } from './alert-card';
 import type { Fact } from './card-data';
 import type { DiagnosisCardData } from './diagnosis-card';
+import { namesOf } from '../signals/connector-findings';
 import { queueDestination, queueFacts } from './queue-card';
 import type { AlertRenderDeps } from './render-alert';
 import type { AdaptiveCard } from './render-card';
@@ -70,5 +71,50 @@ export async function incidentCard(group: AlertGroup, deps: AlertRenderDeps): Pr
     ),
     text: lines.join('\r'),
     color: resolved ? 'good' : 'warning',
+  });
+}
+
+/** A connector finding: what the watch saw, when Microsoft 365 will report it, under the code's diagnosis. */
+export async function connectorWatchCard(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner']): Promise<AdaptiveCard> {
+  const ui = deps.ui[pickLocale(group.locale)];
+  const data = alertCardData(group, deps.knowledge, deps.ui, deps.now, await deps.readTenant(), await deps.readIncidents());
+  const f = group.finding;
+  if (!data.alert || !f) return deps.renderCard('diagnosis', { ...data, banner });
+  const resolved = group.status === 'resolved';
+  const cert = f.certificate;
+  const vars = {
+    connector: f.connector,
+    host: f.address && f.address !== f.host ? `${f.host} (${f.address})` : f.host,
+    code: f.code,
+    date: cert ? formatUtc(cert.validTo) : '',
+    days: cert?.daysLeft ?? 0,
+    names: cert ? namesOf(cert).slice(0, 4).join(', ') || cert.subject : '',
+    expected: f.expectedName ?? '',
+    error: cert?.trustError ?? '',
+  };
+  const sentence = fill(ui[`connectorWatch.${f.kind}`], vars);
+  const facts: Fact[] = [
+    { title: ui['connectorWatch.connector'], value: escapeMarkdown(f.connector) },
+    { title: ui['connectorWatch.smartHost'], value: escapeMarkdown(vars.host + (f.port !== 25 ? `:${f.port}` : '')) },
+  ];
+  if (cert) {
+    facts.push({ title: ui['connectorWatch.certificate'], value: escapeMarkdown(truncate(`${vars.names} · ${formatUtc(cert.validTo)}`, 300)) });
+    facts.push({ title: ui['connectorWatch.issuer'], value: escapeMarkdown(truncate(cert.issuer, 200)) });
+  }
+  facts.push({
+    title: resolved ? ui['alert.resolved'] : ui['connectorWatch.checked'],
+    value: formatUtc(resolved ? (group.endedAt ?? group.lastSeen) : group.lastSeen),
+  });
+  return deps.renderCard('diagnosis', {
+    ...data,
+    banner,
+    alert: {
+      ...data.alert,
+      title: escapeMarkdown(f.connector),
+      headline: resolved
+        ? `✅ ${escapeMarkdown(fill(ui['connectorWatch.cleared'], { ...vars, what: sentence }))}`
+        : `${f.kind === 'expiring' ? '⏳' : '🔌'} ${escapeMarkdown(sentence)}`,
+      facts,
+    },
   });
 }

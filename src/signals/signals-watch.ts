@@ -7,11 +7,10 @@
  * - an incident that is new or changed status: posted once per change, resolved when Microsoft resolves it.
  * What was last raised lives in the store too, so a restart or another instance carries on from it.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingAlert } from '../alerts/normalise-alert';
 import type { Logger } from '../log/logger';
-import { holdLease, releaseLease } from '../store/lease';
 import { updateDocument, type Store } from '../store/store';
+import { createPeriodic } from './periodic';
 import { isExchangeService } from './read-graph-json';
 import type { QueueGroup, QueueReading } from './read-queue';
 import type { HealthIssue } from './signals-source';
@@ -44,25 +43,9 @@ export interface WatchDeps {
 }
 
 export function createSignalsWatch(deps: WatchDeps) {
-  const holder = randomUUID();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = true;
-
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        schedule(deps.intervalMs);
-      });
-    }, ms);
-  };
-
-  /** One reading, when this instance holds the lease (it lasts two intervals, renewed at each). */
+  /** One reading: what changed goes to the dispatcher, and what was raised is remembered. */
   async function tick(): Promise<void> {
     try {
-      if (!(await holdLease(deps.store, LEASE, holder, deps.intervalMs * 2, deps.clock()))) return;
       const previous = (await deps.store.get<WatchState>(STATE, 'state'))?.value ?? { queues: [], incidents: {} };
       const conversations = await deps.conversations();
       const told = new Set(previous.conversations ?? []);
@@ -118,20 +101,8 @@ export function createSignalsWatch(deps: WatchDeps) {
     return after;
   }
 
-  return {
-    start(): void {
-      stopped = false;
-      schedule(0);
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      await releaseLease(deps.store, LEASE, holder).catch(() => undefined);
-    },
-    /** One reading now (tests, and the first reading at start-up). */
-    tick,
-  };
+  const periodic = createPeriodic({ store: deps.store, lease: LEASE, intervalMs: deps.intervalMs, clock: deps.clock, run: tick });
+  return { start: periodic.start, stop: periodic.stop, tick };
 }
 
 function queueAlert(g: QueueGroup, status: 'firing'): IncomingAlert {

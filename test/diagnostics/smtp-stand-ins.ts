@@ -17,10 +17,11 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-export async function startSmtp(options: SMTPServerOptions = {}): Promise<StandIn> {
+/** `port`: 0 for any free one, or a port a test wants a server on again (nothing listening there now). */
+export async function startSmtp(options: SMTPServerOptions = {}, port = 0): Promise<StandIn> {
   const smtp = new SMTPServer({ disableReverseLookup: true, logger: false, authOptional: true, closeTimeout: 200, ...options });
   smtp.on('error', () => {}); // resets and bad handshakes are what these tests cause on purpose
-  return wrap(smtp.server, () => new Promise((resolve) => smtp.close(() => resolve())));
+  return wrap(smtp.server, () => new Promise((resolve) => smtp.close(() => resolve())), port);
 }
 
 /** A plain TCP server whose behaviour per connection is the test's own. */
@@ -32,7 +33,7 @@ export async function startRaw(onConnection: (socket: Socket) => void): Promise<
   return wrap(server, () => new Promise((resolve) => server.close(() => resolve())));
 }
 
-async function wrap(server: Server, close: () => Promise<void>): Promise<StandIn> {
+async function wrap(server: Server, close: () => Promise<void>, port = 0): Promise<StandIn> {
   let accepted = 0;
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
@@ -40,7 +41,7 @@ async function wrap(server: Server, close: () => Promise<void>): Promise<StandIn
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
     openConnections: () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
@@ -82,6 +83,8 @@ export interface TestCertificates {
   expired: KeyCert;
   /** signed by the CA for mail.fabrikam.test only */
   otherName: KeyCert;
+  /** for localhost and 127.0.0.1, signed by the CA, expiring in five days */
+  expiresSoon: KeyCert;
   /** for localhost and 127.0.0.1, signed by its own key */
   selfSigned: KeyCert;
 }
@@ -122,13 +125,14 @@ export async function makeCertificates(): Promise<TestCertificates> {
       ],
       ...extra,
     }).then((p) => ({ key: p.private, cert: p.cert }));
-  const [healthy, expired, otherName, selfSigned] = await Promise.all([
+  const [healthy, expired, otherName, selfSigned, expiresSoon] = await Promise.all([
     leaf('localhost', localNames, { ca: signer }),
     leaf('localhost', localNames, { ca: signer, notBeforeDate: new Date(Date.now() - 400 * DAY), notAfterDate: new Date(Date.now() - 30 * DAY) }),
     leaf('mail.fabrikam.test', [{ type: 2, value: 'mail.fabrikam.test' }], { ca: signer }),
     leaf('localhost', localNames),
+    leaf('localhost', localNames, { ca: signer, notBeforeDate: new Date(Date.now() - 360 * DAY), notAfterDate: new Date(Date.now() + 5 * DAY + 3_600_000) }),
   ]);
-  return { ca: ca.cert, healthy, expired, otherName, selfSigned };
+  return { ca: ca.cert, healthy, expired, otherName, selfSigned, expiresSoon };
 }
 
 /**

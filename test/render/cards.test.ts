@@ -152,6 +152,7 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         'diagnose <host>[:port]',
         'queue [12h|7d]',
         'health',
+        'watch',
         'subscribe',
         'unsubscribe',
         'subscriptions',
