@@ -8,6 +8,7 @@ import { completeCopy, ErrorCollector } from './error-collector';
 import { FieldListBlock, LIST_KEYS } from './field-list-block';
 import { matchFieldName } from './field-name';
 import { MAX_ADDRESS_LINE_CHARS, MAX_DSN_BLOCK_ERRORS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
+import { isSoftwareHeader } from './look-alike';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
@@ -161,6 +162,8 @@ class PasteReader {
       this.relayIp = readQmailIp(next, next.toLowerCase());
     }
     const around = { recipient: this.recipient, remoteHost: this.remoteHost, ip: this.relayIp };
+    // `X-Mailer: MDaemon 5.2.15`, `Received: … id 15.1.2507.57`: headers that name software hold versions, not codes.
+    if (this.cursor.hasCodeIn(start, end) && isSoftwareHeader(text, start)) return;
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
     if (found > 0 || readBareReply(text, this.bareReplies, first, end, hints, around, this.collector)) {

@@ -15,7 +15,7 @@ import type { ErrorSink } from './scan-range';
  * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read.
  * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
  */
-export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"])`;
+export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d])`;
 
 /** Reads with a RegexCursor over BARE_REPLY_SOURCE (flag `m`: `$` is a line end), so most lines, which hold none, cost no slice. */
 export function readBareReply(
