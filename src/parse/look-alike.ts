@@ -80,7 +80,7 @@ function isLetterAt(text: string, i: number): boolean {
 /**
  * Header fields that name software and carry no delivery status: `X-Mailer: MDaemon 5.2.15`,
  * `User-Agent: …`, `Received: … (version=…) id 15.1.2507.57`, `Server: …`. A code-shaped number on
- * such a line is a version.
+ * such a line is a version, as on any `X-…-Version:` line.
  */
 const SOFTWARE_HEADERS = [
   'x-mailer',
@@ -99,5 +99,7 @@ export function isSoftwareHeader(text: string, lineStart: number): boolean {
   const field = matchFieldName(text, lineStart, 40, 1);
   if (!field) return false;
   const length = field.nameEnd - field.nameStart;
+  // `X-Proofpoint-Virus-Version: vendor=fsecure engine=1.12.8161:2.4.5,1.2.40,4.0.166`, `X-PMX-Version: 5.5.8.383112`.
+  if (length > 8 && startsWithIgnoreCase(text, field.nameEnd - 8, '-version')) return true;
   return SOFTWARE_HEADERS.some((name) => name.length === length && startsWithIgnoreCase(text, field.nameStart, name));
 }
