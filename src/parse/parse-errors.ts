@@ -68,12 +68,15 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 const CONTEXT_PHRASES =
-  'tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our ';
+  'tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of ';
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
 const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
-/** Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9]." */
-const GMAIL_BY_HOST = /by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.? \[([0-9A-Fa-f:.]{3,45})\]\.?$/;
+/**
+ * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
+ * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).
+ */
+const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient domain [A-Za-z0-9.-]{1,253}) \[([0-9A-Fa-f:.]{3,45})\]\.?$/;
 /** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
 const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 
@@ -179,7 +182,7 @@ class PasteReader {
     if (this.cursor.hasCodeIn(start, end) && isSoftwareHeader(text, start)) return;
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
-    if (found > 0 || readBareReply(text, this.bareReplies, first, end, hints, around, this.collector)) {
+    if (found > 0 || readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector)) {
       this.heldHost = undefined;
       return;
     }
@@ -229,9 +232,11 @@ class PasteReader {
       return;
     }
     const lower = window.toLowerCase();
+    // Gmail: "Technical details of permanent failure:" sits between the recipient and the sentence naming the server.
+    if (lower.startsWith('technical details of')) return;
     if (lower.includes('tried to deliver your message')) {
       const by = GMAIL_BY_HOST.exec(window.trimEnd());
-      if (by) this.heldHost = { host: by[1], ip: by[2] };
+      if (by) this.heldHost = by[1] ? { host: by[1], ip: by[2] } : { ip: by[2] };
       return;
     }
     const rcpt = lower.indexOf('rcpt to:');

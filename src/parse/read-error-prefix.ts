@@ -267,7 +267,9 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     mark(tail.length - 8);
     return true;
   }
-  if (atLineStart && tail.trimStart().startsWith('<<<')) {
+  // sendmail's transcript (`<<< 550 …`), also behind a log prefix (OpenSMTPD `mta: 0x…: <<< 554-…`), and MailKit's protocol log (`S: 550 …`).
+  const lead = tail.trimStart();
+  if ((atLineStart && (lead.startsWith('<<<') || lead === 's:')) || (lead.endsWith('<<<') && lead.length <= 80)) {
     prefix.kind = 'relay';
     if (hints.relayServer) prefix.host = hints.relayServer;
     mark(0);
