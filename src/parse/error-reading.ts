@@ -244,7 +244,7 @@ function notReporter(value: string | undefined, reporters: ReadonlySet<string> |
 
 /** A Microsoft transport server named as the one that wrote the report ("Generating server:", `Reporting-MTA:`). */
 export function isMicrosoftReporter(host: string, reporters: ReadonlySet<string> | undefined): boolean {
-  return isMicrosoftInternalHost(host) && reporters !== undefined && reporters.has(host.toLowerCase().replace(/\.$/, ''));
+  return isMicrosoftInternalHost(host) && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
 }
 
 /** Values are kept as posted, trimmed and bounded. */

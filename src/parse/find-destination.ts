@@ -34,5 +34,5 @@ const SENDMAIL_HOST =
 
 export function findSendmailHost(text: string): string | undefined {
   const m = SENDMAIL_HOST.exec(text.slice(0, 300));
-  return m && m[1].includes('.') ? m[1] : undefined;
+  return m?.[1].includes('.') ? m[1] : undefined;
 }
