@@ -3,7 +3,7 @@ import { isEnhancedCode } from './code-tokens';
 import { isEmailAddress } from './email-address';
 import { matchFieldName } from './field-name';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
-import { isMicrosoftInternalHost } from './microsoft-hosts';
+import { isMicrosoftReporter } from './error-reading';
 import { parseRetryTime } from './parse-retry-time';
 import { findDestination } from './find-destination';
 import { ipToken } from './relay-context';
@@ -139,7 +139,11 @@ export class DsnBlock {
   }
 
   /** The errors of the block, completed with its fields; a bare `Status:` becomes an error when no Diagnostic-Code had a code. */
-  finish(text: string, destinations?: ReadonlyMap<string, { server?: string; ip?: string; port?: number }>): { error: ParsedError; position: number }[] {
+  finish(
+    text: string,
+    destinations?: ReadonlyMap<string, { server?: string; ip?: string; port?: number }>,
+    reporters?: ReadonlySet<string>,
+  ): { error: ParsedError; position: number }[] {
     const excerpt = text.slice(this.start, Math.min(this.end, this.start + MAX_EXCERPT_CHARS)).trim();
     const out = [...this.errors];
     if (out.length === 0 && this.status && (this.status.code[0] !== '2' || this.delivered)) {
@@ -153,9 +157,10 @@ export class DsnBlock {
       error.excerpt = excerpt;
       if (this.recipient) error.recipient = this.recipient;
       const remote: { server?: string; ip?: string; port?: number } | undefined =
-        this.remoteMta && !isMicrosoftInternalHost(this.remoteMta) ? { server: this.remoteMta, ip: this.remoteMtaIp } : undefined;
+        // Remote-MTA is the destination, Microsoft's too, unless it is the server that wrote the report (EXO relaying to itself).
+        this.remoteMta && !isMicrosoftReporter(this.remoteMta, reporters) ? { server: this.remoteMta, ip: this.remoteMtaIp } : undefined;
       const where = remote ?? this.diagnosticDestination ?? (this.recipient ? destinations?.get(this.recipient.toLowerCase()) : undefined);
-      if (where && !error.server && where.server && !isMicrosoftInternalHost(where.server)) error.server = where.server;
+      if (where && !error.server && where.server && !isMicrosoftReporter(where.server, reporters)) error.server = where.server;
       if (where && error.ip === undefined && where.ip && (!where.server || error.server === where.server)) {
         error.ip = where.ip;
         if (where.port !== undefined) error.port = where.port;

@@ -2,6 +2,8 @@ import { findCodes } from './code-tokens';
 import { MAX_ADDRESS_LINE_CHARS } from './limits';
 
 const MAX_DISPLAY_NAME_CHARS = 64;
+/** `550 I cannot deliver mail for <jane@contoso.com>` is a reply, not a display name and an address. */
+const REPLY_START = /^[ \t]{0,8}[245]\d\d(?:[ \t-]|$)/;
 
 /**
  * A plain check (no backtracking-prone pattern) for `local@domain.tld`; anonymised `xxx@contoso.com` passes.
@@ -83,7 +85,7 @@ export function readAddressLine(line: string): string | undefined {
   const open = trimmed.lastIndexOf(last === '>' ? '<' : '(');
   // A display name is short and is not a sentence with a status code in it.
   const name = trimmed.slice(0, open);
-  if (open < 0 || name.length > MAX_DISPLAY_NAME_CHARS || name.includes(':') || findCodes(name).length > 0) return undefined;
+  if (open < 0 || name.length > MAX_DISPLAY_NAME_CHARS || name.includes(':') || findCodes(name).length > 0 || REPLY_START.test(name)) return undefined;
   const inner = trimmed.slice(open + 1, -1).trim();
   return isEmailAddress(inner) ? inner : undefined;
 }

@@ -2,6 +2,7 @@ import type { CodeToken } from './code-tokens';
 import { findCodes } from './code-tokens';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { errorKey, type ErrorCopy } from './error-collector';
+import { findSendmailHost } from './find-destination';
 import { findLastEndpoint, findSocketError } from './find-socket-error';
 import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
@@ -24,6 +25,8 @@ export interface SurroundingFacts {
   ip?: string;
   format?: ParsedFormat;
   lastRetryRaw?: string;
+  /** Hosts that wrote the report (lower case); see PasteReader.reporters. */
+  reporters?: ReadonlySet<string>;
 }
 
 /** On-premises queue LastError wording (ndr-catalog §3.3). */
@@ -85,13 +88,15 @@ export class ErrorReading implements ErrorCopy {
       destinationHost(body.fields.get('lastattemptedservername')) ??
       destinationHost(body.groups.get('fqdn')) ??
       destinationHost(body.groups.get('lastattemptedservername')) ??
-      destinationHost(prefix.host) ??
+      // A third-party relay that talked to a Microsoft host (`host contoso-com.mail.protection.outlook.com[…] said:`) names the destination.
+      (prefix.kind === 'relay' ? notReporter(prefix.host, around.reporters) : destinationHost(prefix.host)) ??
       destinationHost(body.proxyHost) ??
-      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? destinationHost(around.remoteHost) : undefined) ??
-      destinationHost(around.server);
+      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? notReporter(around.remoteHost, around.reporters) : undefined) ??
+      destinationHost(around.server) ??
+      destinationHost(findSendmailHost(body.description));
 
     // The first candidate with a host wins; the later ones (a regex over the description) are only read when needed.
-    const prefixHostIsInternal = prefix.host !== undefined && isMicrosoftInternalHost(prefix.host);
+    const prefixHostIsInternal = prefix.host !== undefined && prefix.kind !== 'relay' && isMicrosoftInternalHost(prefix.host);
     const endpoint =
       splitHostPort(body.fields.get('lastattemptedip')) ??
       splitHostPort(body.groups.get('ip')) ??
@@ -229,6 +234,17 @@ function hasQueueWords(description: string | undefined): boolean {
 function destinationHost(value: string | undefined): string | undefined {
   const host = clip(value);
   return host !== undefined && !isMicrosoftInternalHost(host) ? host : undefined;
+}
+
+/** A clipped host unless it is a Microsoft server that wrote the report. */
+function notReporter(value: string | undefined, reporters: ReadonlySet<string> | undefined): string | undefined {
+  const host = clip(value);
+  return host !== undefined && !isMicrosoftReporter(host, reporters) ? host : undefined;
+}
+
+/** A Microsoft transport server named as the one that wrote the report ("Generating server:", `Reporting-MTA:`). */
+export function isMicrosoftReporter(host: string, reporters: ReadonlySet<string> | undefined): boolean {
+  return isMicrosoftInternalHost(host) && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
 }
 
 /** Values are kept as posted, trimmed and bounded. */

@@ -4,11 +4,12 @@ import { ipToken } from './relay-context';
  * Where Postfix says a delivery went when the failure has no reply to quote (postconf(5),
  * smtp(8) messages): `connect to mx.contoso.com[203.0.113.9]:25: Connection timed out`,
  * `lost connection with mx.contoso.com[203.0.113.9] while …`, `host mx.contoso.com[203.0.113.9] said: …`,
- * `delivery via mx.contoso.com[203.0.113.9]:25: …`, and the log line's `relay=mx.contoso.com[203.0.113.9]:25`.
+ * `delivery via mx.contoso.com[203.0.113.9]:25: …`, `message size 12345 exceeds size limit 10240 of server
+ * mx.contoso.com[203.0.113.9]`, and the log line's `relay=mx.contoso.com[203.0.113.9]:25`.
  * Reads a short window only.
  */
 const DESTINATION =
-  /(?:(?:connect to|lost connection with|conversation with|host|delivery via)[ \t]{1,3}|relay=)([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
+  /(?:(?:connect to|lost connection with|conversation with|host|delivery via|of server)[ \t]{1,3}|relay=)([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
 
 export function findDestination(text: string): { server?: string; ip?: string; port?: number } | undefined {
   const m = DESTINATION.exec(text.slice(0, 400));
@@ -20,4 +21,18 @@ export function findDestination(text: string): { server?: string; ip?: string; p
     if (m[3] && Number(m[3]) <= 65535) where.port = Number(m[3]);
   }
   return where;
+}
+
+/**
+ * sendmail names the host a code-less or transient failure came from in its own words (sendmail's
+ * deliver.c and usersmtp.c messages): `451 4.4.1 reply: read error from mx.contoso.com.`,
+ * `timeout waiting for input from mx.contoso.com. during client greeting`, `Connection refused by mx.contoso.com.`,
+ * `Connection timed out with mx.contoso.com.`, `connection closed by mx.contoso.com.`. Reads a short window only.
+ */
+const SENDMAIL_HOST =
+  /(?:read error from|timeout waiting for input from|connection refused by|connection timed out with|connection closed by|connection reset by)[ \t]{1,3}\[?([A-Za-z0-9][A-Za-z0-9.-]{0,253}[A-Za-z0-9])\]?/i;
+
+export function findSendmailHost(text: string): string | undefined {
+  const m = SENDMAIL_HOST.exec(text.slice(0, 300));
+  return m?.[1].includes('.') ? m[1] : undefined;
 }

@@ -72,10 +72,13 @@ const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server r
  * `SMTP:RCPT host 203.0.113.9: 553 …`: read on the text after the last "host" of the window.
  */
 const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([^[\]\s]{1,100})\]|\(([^()\s]{1,100})\))?[ \t]{0,3}(?:reason[ \t]{0,3})?:$/i;
-/** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')`: the reply code sits apart from the status code. */
-const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"]$/;
+/** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')` (a forum may curl the quote): the reply code sits apart from the status code. */
+const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
+const EXIM_SMTP_ERROR = 'smtp error from remote mail';
+/** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
+const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
@@ -240,6 +243,19 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
       }
     }
   }
+  // Exim's log line: `H=mx.contoso.com [203.0.113.9]: SMTP error from remote mail server after RCPT TO:<jane@contoso.com>: 452 …`.
+  const exim = tail.endsWith(':') ? lw.lastIndexOf(EXIM_SMTP_ERROR) : -1;
+  if (exim >= 0 && tail.length - exim <= 40 + MAX_HOST_CHARS) {
+    prefix.kind = 'relay';
+    const h = lw.lastIndexOf('h=', exim);
+    const m = h >= 0 && (h === 0 || /\s/.test(lw[h - 1])) ? EXIM_LOG_HOST.exec(w.slice(h, exim)) : null;
+    if (m) {
+      prefix.host = m[1];
+      prefix.hostIp = m[2];
+      mark(h);
+    } else mark(exim);
+    return true;
+  }
   const dnl = lw.lastIndexOf(DID_NOT_LIKE);
   if (dnl >= 0 && tail.endsWith(':') && tail.length - dnl <= 48) {
     prefix.kind = 'relay';
@@ -251,7 +267,9 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     mark(tail.length - 8);
     return true;
   }
-  if (atLineStart && tail.trimStart().startsWith('<<<')) {
+  // sendmail's transcript (`<<< 550 …`), also behind a log prefix (OpenSMTPD `mta: 0x…: <<< 554-…`), and MailKit's protocol log (`S: 550 …`).
+  const lead = tail.trimStart();
+  if ((atLineStart && (lead.startsWith('<<<') || lead === 's:')) || (lead.endsWith('<<<') && lead.length <= 80)) {
     prefix.kind = 'relay';
     if (hints.relayServer) prefix.host = hints.relayServer;
     mark(0);

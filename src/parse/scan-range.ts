@@ -1,7 +1,8 @@
 import { startsWithIgnoreCase } from './char-classes';
-import { isDeliveryReply, type CodeTokenCursor } from './code-tokens';
+import { type CodeToken, isDeliveryReply, type CodeTokenCursor } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
+import { isLookAlike } from './look-alike';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
 
@@ -37,6 +38,11 @@ export function scanRange(
     if (token.code[0] === '2' && !isDeliveryReply(token)) continue;
     // Old NDRs lead with the code and then quote the full reply: "#5.7.1 smtp;550 5.7.1 …"; read the reply.
     if (!token.reply && isFollowedBySmtpReply(text, token.end, to)) continue;
+    if (isLookAlike(text, token, from)) continue;
+    // A Postfix log line: `dsn=4.7.651, status=deferred (host X[ip] said: 451 4.7.651 …)`: the reply later on the line is the error.
+    if (!token.reply && isRepeatedWithReply(text, token, to)) continue;
+    // Exchange Online quotes the next hop's reply after an arrow: `250 2.6.0 … Queued mail for delivery -> 250 2.1.5`.
+    if (count > 0 && isAfterArrow(text, windowStart, token.start)) continue;
 
     const lookback = Math.max(windowStart, token.start - MAX_LOOKBACK_CHARS);
     const prefix = readErrorPrefix(text, Math.min(lookback, token.start), token.start, from, hints);
@@ -52,8 +58,35 @@ export function scanRange(
   return count;
 }
 
+/** `#5.7.1 smtp;550 5.7.1 …`: `smtp;` and a reply code. `5.7.60 SMTP; Client does not have permissions` is the reply itself. */
 function isFollowedBySmtpReply(text: string, at: number, to: number): boolean {
   let i = at;
   while (i < to && i < at + 3 && text.charCodeAt(i) === 32) i++;
-  return startsWithIgnoreCase(text, i, 'smtp;');
+  if (!startsWithIgnoreCase(text, i, 'smtp;')) return false;
+  i += 5;
+  if (text.charCodeAt(i) === 32) i++;
+  const d = text.charCodeAt(i);
+  return (d === 50 || d === 52 || d === 53) && isDigitAt(text, i + 1) && isDigitAt(text, i + 2);
+}
+
+function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Is the text between the previous error's end and this code just `->` (and blanks)? */
+function isAfterArrow(text: string, from: number, at: number): boolean {
+  let i = at - 1;
+  while (i >= from && i > at - 8 && text.charCodeAt(i) === 32) i--;
+  return i - 1 >= from && text.charCodeAt(i) === 62 /* > */ && text.charCodeAt(i - 1) === 45; /* - */
+}
+
+/** `dsn=X.Y.Z` whose code comes again later on the line after a reply code (` 451 X.Y.Z`); looks ahead at most 1,000 characters. */
+function isRepeatedWithReply(text: string, token: CodeToken, to: number): boolean {
+  if (!startsWithIgnoreCase(text, token.codeStart - 4, 'dsn=')) return false;
+  const found = text.slice(token.end, Math.min(to, token.end + 1000)).indexOf(` ${token.code}`);
+  if (found < 0) return false;
+  const at = token.end + found;
+  const d = text.charCodeAt(at - 3);
+  return (d === 50 || d === 52 || d === 53) && isDigitAt(text, at - 2) && isDigitAt(text, at - 1) && text.charCodeAt(at - 4) === 32;
 }

@@ -86,3 +86,26 @@ describe('a whole message-trace export', () => {
     for (const code of ['5.4.316', '4.4.316', '4.4.315', '5.1.10']) expect(cards.join('\n')).toContain(code);
   });
 });
+
+describe('a paste with versions, dates, AS numbers and IP fragments beside the error', () => {
+  it('shows only the real code on the cards', async () => {
+    const text = [
+      '| Swiftmailer version | 5.4.2',
+      '| PHP version | 5.6.20-1+deb.sury.org~trusty+1',
+      'X-Mailer: MDaemon 5.2.15',
+      'Gesendet: Fr., 5.4.24 10:32',
+      'announced by AS 4.2.1 from 5.1.4.x',
+      'Expected response code 250 but got code "550", with message "550 5.7.60 SMTP; Client does not have permissions to send as this sender"',
+    ].join('\n');
+    bot.connector.clear();
+    const res = await bot.post(teamsMessage(text, { serviceUrl: bot.connector.url, from: ADMIN }));
+    expect(res.status).toBe(200);
+    assertCardsValid(bot.connector);
+    const all = bot.connector
+      .cards()
+      .map((c) => visibleTexts(c.body.attachments[0].content).join('\n'))
+      .join('\n');
+    expect(all).toContain('5.7.60');
+    for (const lookAlike of ['5.4.2', '5.6.20', '5.2.15', '5.4.24', '4.2.1', '5.1.4']) expect(all).not.toContain(lookAlike);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Measures the paste parser on a folder of samples laid out as test/fixtures/pastes is
+ * (`<scenario>.txt` + `<scenario>.expected.json`), and prints the figures issue 17 asks for:
+ *
+ * - codes found: of the enhanced codes the expectations list (not the inferred `X.0.0` of a bare
+ *   reply), how many the parser reports as an error's code;
+ * - destination stated: of the samples whose expectations name a destination server, in how many the
+ *   parser sets `server` to it for every error that names one (the card shows `server` as a fact,
+ *   render/diagnosis-card.ts `fact.server`);
+ * - look-alikes: codes the parser reports that the expectations do not list (a version, a date, an
+ *   IP fragment read as a code), and the expectations' `lookalikes` strings reported as a code;
+ * - exact: samples whose parsed codes are exactly the expected list, in order.
+ *
+ * Usage: npm run measure:pastes [-- folder] [--verbose]   (default folder: test/fixtures/pastes)
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { normalizeText } from '../src/parse/normalize-text';
+import { parseErrors } from '../src/parse/parse-errors';
+
+interface Expected {
+  enhancedCode: string;
+  enhancedCodeInferred?: boolean;
+  server?: string;
+}
+interface Expectation {
+  normalizeFirst?: boolean;
+  errors: Expected[];
+  lookalikes?: string[];
+}
+
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(__dirname, '../test/fixtures/pastes'));
+const scenarios = readdirSync(dir)
+  .filter((f) => f.endsWith('.expected.json'))
+  .map((f) => f.slice(0, -'.expected.json'.length))
+  .sort();
+
+let codesExpected = 0;
+let codesFound = 0;
+let withServer = 0;
+let serverStated = 0;
+let exact = 0;
+const lookalikes: string[] = [];
+const misses: string[] = [];
+
+for (const name of scenarios) {
+  const expected = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as Expectation;
+  const raw = readFileSync(join(dir, `${name}.txt`), 'utf8');
+  const parsed = parseErrors(expected.normalizeFirst ? normalizeText(raw) : raw);
+  const parsedCodes = parsed.map((e) => e.enhancedCode);
+
+  const wanted = [...new Set(expected.errors.filter((e) => !e.enhancedCodeInferred).map((e) => e.enhancedCode))];
+  const found = wanted.filter((c) => parsedCodes.includes(c));
+  codesExpected += wanted.length;
+  codesFound += found.length;
+  if (found.length < wanted.length)
+    misses.push(`${name}: code ${wanted.filter((c) => !found.includes(c)).join(', ')} not found (got ${parsedCodes.join(', ') || 'none'})`);
+
+  const servers = expected.errors.filter((e) => e.server);
+  if (servers.length) {
+    withServer++;
+    const stated = servers.every((e) => parsed.some((p) => p.enhancedCode === e.enhancedCode && p.server?.toLowerCase() === e.server?.toLowerCase()));
+    if (stated) serverStated++;
+    else
+      misses.push(
+        `${name}: server ${servers.map((e) => `${e.enhancedCode}@${e.server}`).join(', ')} not stated (got ${parsed.map((p) => `${p.enhancedCode}@${p.server ?? '-'}`).join(', ')})`,
+      );
+  }
+
+  const listed = new Set(expected.errors.map((e) => e.enhancedCode));
+  for (const code of parsedCodes) {
+    if (!listed.has(code)) lookalikes.push(`${name}: ${code} reported, not expected`);
+    else if (expected.lookalikes?.includes(code)) lookalikes.push(`${name}: look-alike ${code} reported as a code`);
+  }
+  if (parsedCodes.join(' ') === expected.errors.map((e) => e.enhancedCode).join(' ')) exact++;
+}
+
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
+console.log(`samples: ${scenarios.length} in ${dir}`);
+console.log(`enhanced codes found: ${codesFound}/${codesExpected} (${pct(codesFound, codesExpected)})`);
+console.log(`destination stated: ${serverStated}/${withServer} samples that name one (${pct(serverStated, withServer)})`);
+console.log(`codes not expected (look-alikes or extra errors): ${lookalikes.length}`);
+console.log(`exact code lists: ${exact}/${scenarios.length} (${pct(exact, scenarios.length)})`);
+if (verbose) for (const line of [...misses, ...lookalikes]) console.log(`  ${line}`);

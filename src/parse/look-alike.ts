@@ -1,0 +1,105 @@
+import { startsWithIgnoreCase } from './char-classes';
+import type { CodeToken } from './code-tokens';
+import { matchFieldName } from './field-name';
+
+/**
+ * Text shaped like an enhanced status code that a careful reader never takes for one. The code pattern
+ * (code-tokens.ts) already keeps out what touches a digit, letter or dot (`15.20.1856.11`, `v5.4.8`,
+ * `10.4.4.316`, `5.4.2p1`); these are the look-alikes it cannot see on its own:
+ * - a version named as one: `Swiftmailer version | 5.4.2`, `PHP version 5.5.9`, `Release: 4.1.2`;
+ * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`;
+ * - an address fragment: `5.1.4.x`, `4.2.1.*`, `5.1.4/24` (a masked or partial IP, a prefix);
+ * - a date with its time: `5.4.24 10:32` (5 April 2024, as many locales write it);
+ * - an AS number in dotted form: `AS 4.2.1`.
+ * Only a code without a reply code before it is asked about (`550 5.5.9` is a reply whatever follows).
+ * Each test reads a few characters around the code, so the parse stays linear.
+ */
+const VERSION_WORDS = ['version', 'versión', 'versão', 'versione', 'ver.', 'ver', 'release', 'build', 'revision', 'rev.', 'rev'];
+/** How far back on the line a version word may stand: `PHP version        v7.1.11`, `| Swiftmailer version | 5.4.2`. */
+const VERSION_WORD_WINDOW = 40;
+
+export function isLookAlike(text: string, token: CodeToken, lineStart: number): boolean {
+  if (token.reply) return false;
+  return followedByVersionOrAddress(text, token.end) || followedByTime(text, token.end) || afterVersionWord(text, token.codeStart, lineStart);
+}
+
+function isVersionChar(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `-1+deb`, `+dfsg`, `~rc1`, `.x`, `.*`, `.#`, `/24`. */
+function followedByVersionOrAddress(text: string, end: number): boolean {
+  const c = text.charCodeAt(end);
+  const next = text.charCodeAt(end + 1);
+  if (c === 45 /* - */) return isDigit(next);
+  if (c === 43 /* + */ || c === 126 /* ~ */) return isVersionChar(next);
+  if (c === 46 /* . */) return next === 120 || next === 88 || next === 42 || next === 35; /* x X * # */
+  if (c === 47 /* / */) return isDigit(next);
+  return false;
+}
+
+/** `5.4.24 10:32`, `5.4.24, 10:32`: a date followed by its time. */
+function followedByTime(text: string, end: number): boolean {
+  let i = end;
+  if (text.charCodeAt(i) === 44 /* , */) i++;
+  const blanks = i;
+  while (i < blanks + 3 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  if (i === blanks || !isDigit(text.charCodeAt(i))) return false;
+  if (isDigit(text.charCodeAt(i + 1))) i++;
+  return text.charCodeAt(i + 1) === 58 /* : */ && isDigit(text.charCodeAt(i + 2)) && isDigit(text.charCodeAt(i + 3));
+}
+
+/** A version word (or `AS`) just before the code on its line, past blanks, `|`, `:`, `=`, `(` and quotes. */
+function afterVersionWord(text: string, codeStart: number, lineStart: number): boolean {
+  const from = Math.max(lineStart, codeStart - VERSION_WORD_WINDOW);
+  let i = codeStart - 1;
+  while (i >= from && isJoiner(text.charCodeAt(i))) i--;
+  if (i < from) return false;
+  // `AS 4.2.1` (dotted AS number), case as written: "such as 5.7.1" is prose.
+  if (text.charCodeAt(i) === 83 && text.charCodeAt(i - 1) === 65 && !isLetterAt(text, i - 2) && i < codeStart - 1) return true;
+  for (const word of VERSION_WORDS) {
+    const start = i - word.length + 1;
+    if (start >= from && startsWithIgnoreCase(text, start, word) && !isLetterAt(text, start - 1)) return true;
+  }
+  return false;
+}
+
+function isJoiner(c: number): boolean {
+  return c === 32 || c === 9 || c === 124 || c === 58 || c === 61 || c === 40 || c === 34 || c === 39 || c === 42; /* | : = ( " ' * */
+}
+
+function isLetterAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Header fields that name software and carry no delivery status: `X-Mailer: MDaemon 5.2.15`,
+ * `User-Agent: …`, `Received: … (version=…) id 15.1.2507.57`, `Server: …`. A code-shaped number on
+ * such a line is a version, as on any `X-…-Version:` line.
+ */
+const SOFTWARE_HEADERS = [
+  'x-mailer',
+  'user-agent',
+  'x-mimeole',
+  'x-powered-by',
+  'server',
+  'received',
+  'mime-version',
+  'x-originating-ip',
+  'x-virus-scanned',
+  'x-spam-checker-version',
+];
+
+export function isSoftwareHeader(text: string, lineStart: number): boolean {
+  const field = matchFieldName(text, lineStart, 40, 1);
+  if (!field) return false;
+  const length = field.nameEnd - field.nameStart;
+  // `X-Proofpoint-Virus-Version: vendor=fsecure engine=1.12.8161:2.4.5,1.2.40,4.0.166`, `X-PMX-Version: 5.5.8.383112`.
+  if (length > 8 && startsWithIgnoreCase(text, field.nameEnd - 8, '-version')) return true;
+  return SOFTWARE_HEADERS.some((name) => name.length === length && startsWithIgnoreCase(text, field.nameStart, name));
+}

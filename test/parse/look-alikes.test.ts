@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseErrors } from '../../src/parse/parse-errors';
+
+/** Text shaped like an enhanced status code that a careful reader never takes for one (issue 17). */
+const codes = (text: string) => parseErrors(text).map((e) => e.enhancedCode);
+
+describe('look-alikes are never reported as codes', () => {
+  it.each([
+    ['a product build', 'Exchange Server 15.20.1856.11 and Version 15.1.2507.57'],
+    ['a sendmail version', 'by mx.contoso.com (8.14.4/8.14.4) with ESMTP'],
+    ['a v-prefixed version', 'Swiftmailer version  v5.4.8'],
+    ['a version in a markdown table', '| Swiftmailer version | 5.4.2\n| PHP version | 5.5.9'],
+    ['a package version', '[PHP:5.6.20-1+deb.sury.org~trusty+1][IP:37.152.221.115]'],
+    ['a named release', 'Release: 4.1.2, build 5.2.0'],
+    ["a mail server's version in a header", 'Received: from mx.contoso.com by hpi.net\n (Rockliffe SMTPRA 5.3.11) with ESMTP id <B0016903844@smith.hpi.net>'],
+    ['a version header', 'X-Mailer: MDaemon 5.2.15\nX-Proofpoint-Virus-Version: vendor=fsecure engine=1.12.8161:2.4.5,1.2.40,4.0.166'],
+    ['a date with its time', 'Gesendet: Fr., 5.4.24 10:32'],
+    ['a dotted AS number', 'announced by AS 4.2.1 and AS3140'],
+    ['an IP fragment', 'sending IP 5.1.4.x, range 4.2.1.* and 5.7.1.#'],
+    ['a CIDR prefix', 'allow 5.4.3/24'],
+  ])('%s', (_, text) => {
+    expect(codes(text)).toEqual([]);
+  });
+
+  it('still reads the real code next to a look-alike', () => {
+    expect(
+      codes('Swiftmailer version 5.4.2: Expected response code 250 but got code "550", with message "550 5.7.60 SMTP; Client does not have permissions"'),
+    ).toEqual(['5.7.60']);
+    expect(codes('PHP 5.6.20-1 says: 550 5.5.9 test')).toEqual(['5.5.9']);
+    expect(codes('the code was 5.7.1.')).toEqual(['5.7.1']);
+    expect(codes('such as 5.7.1 Unable to relay')).toEqual(['5.7.1']);
+  });
+});
+
+describe('destinations named by other senders', () => {
+  it("reads Exim's H=host [ip] log line", () => {
+    const [e] = parseErrors(
+      '2016-07-13 08:53:09 1bN8up-0003A0-8W H=mx2.fabrikam.com [203.0.113.34]: SMTP error from remote mail server after RCPT TO:<jane@fabrikam.com>: 452 4.2.2 Mailbox full',
+    );
+    expect(e).toMatchObject({ enhancedCode: '4.2.2', replyCode: '452', server: 'mx2.fabrikam.com', ip: '203.0.113.34', recipient: 'jane@fabrikam.com' });
+  });
+
+  it("reads sendmail's 'read error from X'", () => {
+    expect(parseErrors('451 4.4.1 reply: read error from mx3.fabrikam.com.')[0]).toMatchObject({ enhancedCode: '4.4.1', server: 'mx3.fabrikam.com' });
+  });
+
+  it('keeps a Microsoft host that another sender delivered to, and drops the one that wrote the report', () => {
+    const [relayed] = parseErrors(
+      '<jane@fabrikam.com>: host DM6NAM11FT088.mail.protection.outlook.com[203.0.113.7] said: 550 5.7.1 Service unavailable (in reply to RCPT TO command)',
+    );
+    expect(relayed.server).toBe('DM6NAM11FT088.mail.protection.outlook.com');
+    const dsn = parseErrors(
+      [
+        'Reporting-MTA: dns;AM6PR04MB1234.eurprd04.prod.outlook.com',
+        '',
+        'Final-Recipient: rfc822;jane@fabrikam.com',
+        'Action: failed',
+        'Status: 5.4.1',
+        'Remote-MTA: dns;AM6PR04MB1234.eurprd04.prod.outlook.com',
+      ].join('\n'),
+    );
+    expect(dsn[0].server).toBeUndefined();
+  });
+
+  it('reads a Python tuple whose reply starts with SMTP; and a curly quote', () => {
+    expect(parseErrors("Socket Exception: (550, b'5.7.60 SMTP; Client does not have permissions to send as this sender')")[0]).toMatchObject({
+      enhancedCode: '5.7.60',
+      replyCode: '550',
+    });
+    expect(parseErrors('smtplib.SMTPDataError: (550, b\u20195.7.60 SMTP; Client does not have permissions')[0]).toMatchObject({
+      enhancedCode: '5.7.60',
+      replyCode: '550',
+    });
+  });
+
+  it('reads a multi-line bare reply once, at its last line', () => {
+    expect(parseErrors('S: 550-Requested action not taken: mailbox unavailable\nS: 550 Failure sending mail. Try again later')).toHaveLength(1);
+  });
+
+  it('reads a placeholder destination as posted', () => {
+    const [e] = parseErrors(
+      '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped." [LastAttemptedServerName = <YourConnectionPoint.domain>] [LastAttemptedIP = 72.x.x.x.:25]',
+    );
+    expect(e).toMatchObject({ enhancedCode: '4.4.0', server: '<YourConnectionPoint.domain>', ip: '72.x.x.x', port: 25 });
+  });
+});
