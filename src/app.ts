@@ -36,6 +36,7 @@ import { openSqliteStore } from './store/sqlite-store';
 import { createStoreHealth } from './store/store-health';
 import type { Store } from './store/store';
 import { createSignals } from './signals/create-signals';
+import { createMicrosoftApis } from './signals/microsoft-apis';
 import { createIncidentReader } from './signals/incidents';
 import { readQueue } from './signals/read-queue';
 import { createSignalsWatch } from './signals/signals-watch';
@@ -93,7 +94,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const sender = createProactiveSender(adapter, config.appId);
   // Simulated: the store is read per card (cheap, and a change shows at once); Exchange Online: once per 30 s.
   const readTenant = createTenantReader(exchange, logger, exchange.kind === 'simulated' ? 0 : 30_000);
-  const signals = overrides.signals ?? createSignals(config, clock());
+  const microsoftApis = createMicrosoftApis(config, logger);
+  const signals = overrides.signals ?? createSignals(config, microsoftApis, clock());
   // Simulated: read per card, as the tenant is; Graph: service health at most every 5 minutes.
   const incidents = createIncidentReader(signals, logger, signals.kind === 'simulated' ? 0 : 5 * 60_000);
   const readIncidents = () => incidents.read();
@@ -290,6 +292,7 @@ export function secretsOf(config: Config): string[] {
     config.appPassword,
     config.exchangeOnline?.clientSecret ?? '',
     config.alerts.token,
+    config.microsoft.alertsAuthId,
     accountKey ?? '',
     config.storage.kind === 'azure-blob' ? config.storage.connectionString : '',
   ].filter(Boolean);

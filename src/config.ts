@@ -75,6 +75,20 @@ export interface Config {
    * posts a card for each destination with mail older than `minAgeMs`, and Microsoft's new incidents.
    */
   readonly watch: { readonly enabled: boolean; readonly intervalMs: number; readonly minAgeMs: number; readonly connectorIntervalMs: number };
+  /**
+   * Microsoft's signals over the Exchange backend's app registration (EXCHANGE_BACKEND=exchange-online):
+   * Graph for the message trace and service health, the Management Activity API for alert policies.
+   */
+  readonly microsoft: {
+    readonly graphApiUrl: string;
+    readonly managementApiUrl: string;
+    /** MICROSOFT_ALERTS_AUTH_ID: the Webhook-AuthID notifications must carry; empty = the route accepts none. */
+    readonly alertsAuthId: string;
+    /** MICROSOFT_ALERTS_WEBHOOK_URL: the public address of POST /api/alerts/microsoft, for the subscription. */
+    readonly alertsWebhookUrl: string;
+    /** MICROSOFT_ALERTS_SUBSCRIBE=true: start the Management API subscription at start-up. */
+    readonly subscribeAtStart: boolean;
+  };
   /** Live diagnostics (diagnose <host>, Run diagnostics). */
   readonly probe: {
     readonly timeoutMs: number;
@@ -282,6 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const connectorIntervalMs = durationVar(str('CONNECTOR_WATCH_INTERVAL'), 15 * 60_000, 'CONNECTOR_WATCH_INTERVAL', problems);
   if (connectorIntervalMs < 1000) problems.push('CONNECTOR_WATCH_INTERVAL must be at least 1s.');
 
+  const microsoft = microsoftVars(str, backendRaw, problems);
+
   let exchangeSimState: string | undefined;
   if (str('EXCHANGE_SIM_STATE')) {
     exchangeSimState = path.resolve(cwd, str('EXCHANGE_SIM_STATE'));
@@ -342,6 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     playground,
     allowedHosts: Object.freeze(allowedHosts),
     alerts: Object.freeze({ token: alertToken, groupWindowMs, maxBodyBytes: 1024 * 1024 }),
+    microsoft: Object.freeze(microsoft),
     watch: Object.freeze({
       enabled: !['off', 'false', '0', 'no'].includes(watchRaw),
       intervalMs: watchIntervalMs,
@@ -358,6 +375,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       dnsCheckName,
     }),
   });
+}
+
+/** GRAPH_API_URL, MANAGEMENT_API_URL and the Management API webhook's settings. */
+function microsoftVars(str: (name: string) => string, backend: string, problems: string[]): Config['microsoft'] {
+  const url = (name: string, fallback: string) => {
+    const value = (str(name) || fallback).replace(/\/+$/, '');
+    if (!isServiceUrl(value)) problems.push(`${name} is "${value}"; use an https:// address (http only for localhost).`);
+    return value;
+  };
+  const alertsAuthId = str('MICROSOFT_ALERTS_AUTH_ID');
+  const alertsWebhookUrl = str('MICROSOFT_ALERTS_WEBHOOK_URL');
+  const subscribeAtStart = ['true', '1', 'yes'].includes(str('MICROSOFT_ALERTS_SUBSCRIBE').toLowerCase());
+  if (alertsAuthId && (alertsAuthId.length < 16 || /\s/.test(alertsAuthId)))
+    problems.push('MICROSOFT_ALERTS_AUTH_ID must be at least 16 characters without spaces: it is the secret every notification must carry.');
+  if (alertsWebhookUrl && !/^https:\/\/[^/\s]+\/\S*$/.test(alertsWebhookUrl))
+    problems.push('MICROSOFT_ALERTS_WEBHOOK_URL must be the https:// address of /api/alerts/microsoft as Microsoft reaches it.');
+  if (subscribeAtStart && (backend !== 'exchange-online' || !alertsAuthId || !alertsWebhookUrl))
+    problems.push('MICROSOFT_ALERTS_SUBSCRIBE=true needs EXCHANGE_BACKEND=exchange-online, MICROSOFT_ALERTS_AUTH_ID and MICROSOFT_ALERTS_WEBHOOK_URL.');
+  return {
+    graphApiUrl: url('GRAPH_API_URL', 'https://graph.microsoft.com'),
+    managementApiUrl: url('MANAGEMENT_API_URL', 'https://manage.office.com'),
+    alertsAuthId,
+    alertsWebhookUrl,
+    subscribeAtStart,
+  };
+}
+
+function isServiceUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 /** "30m", "90s", "2h", "1500ms", or a bare number of minutes. */

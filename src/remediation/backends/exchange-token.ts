@@ -27,6 +27,8 @@ export interface TokenSourceOptions {
   clientSecret?: string;
   certificate?: CertificateCredential;
   adminApiUrl: string;
+  /** What the token is for; `{adminApiUrl}/.default` when absent (Graph and the Management API name theirs). */
+  scope?: string;
   authorityUrl: string;
   /** extra PEM CA certificates to trust for the authority (a private proxy, a test stand-in) */
   trustedCa?: readonly string[];
@@ -71,7 +73,7 @@ export function createTokenSource(opts: TokenSourceOptions): TokenSource {
     },
   };
   const app = new ConfidentialClientApplication(config);
-  const scopes = [`${opts.adminApiUrl}/.default`];
+  const scopes = [opts.scope ?? `${opts.adminApiUrl}/.default`];
 
   return {
     async getToken(fresh = false) {
