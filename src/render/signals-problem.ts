@@ -18,7 +18,10 @@ export function signalsProblemCard(err: unknown, locale: Locale, deps: { ui: UiC
   const lines: string[] = [];
   if (err instanceof SignalsError && (err.code === 'forbidden' || err.code === 'unauthorized') && err.detail.permission) {
     const api = err.detail.permission === 'ActivityFeed.Read' ? 'Office 365 Management APIs' : 'Microsoft Graph';
-    lines.push(fill(ui['signals.permission'], { permission: err.detail.permission, api }), fill(ui['signals.permissionStep'], { permission: err.detail.permission, api }));
+    lines.push(
+      fill(ui['signals.permission'], { permission: err.detail.permission, api }),
+      fill(ui['signals.permissionStep'], { permission: err.detail.permission, api }),
+    );
     if (err.detail.step === 'service-principal') lines.push(fill(ui['signals.servicePrincipal'], { appId: MESSAGE_TRACE_APP_ID }));
   } else if (err instanceof SignalsError && err.detail.step === 'credentials') {
     lines.push(ui['signals.credentials']);

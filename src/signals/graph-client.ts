@@ -107,7 +107,8 @@ export function createGraphClient(opts: GraphClientOptions) {
         const body = (await send(next, purpose, {}, budget)) as { value?: unknown[]; '@odata.nextLink'?: string } | undefined;
         if (Array.isArray(body?.value)) values.push(...body.value);
         next = body?.['@odata.nextLink'];
-        if (next && new URL(next, origin).origin !== origin) throw new SignalsError('invalid', 'Microsoft Graph sent a next page on another host; it was not followed.');
+        if (next && new URL(next, origin).origin !== origin)
+          throw new SignalsError('invalid', 'Microsoft Graph sent a next page on another host; it was not followed.');
         if (next) next = new URL(next, origin).toString();
       }
       return values;

@@ -17,9 +17,13 @@ export function createRequestBudget(limit: number, windowMs: number, clock: () =
       prune(now);
       if (sent.length >= limit) {
         const wait = sent[0]! + windowMs - now;
-        throw new SignalsError('throttled', `The bot has made ${limit} message trace requests in the last ${Math.round(windowMs / 60_000)} minutes, Microsoft's limit.`, {
-          retryAfterMs: wait,
-        });
+        throw new SignalsError(
+          'throttled',
+          `The bot has made ${limit} message trace requests in the last ${Math.round(windowMs / 60_000)} minutes, Microsoft's limit.`,
+          {
+            retryAfterMs: wait,
+          },
+        );
       }
       sent.push(now);
     },
