@@ -10,6 +10,7 @@ import type { DiagnoseDeps } from './chat/diagnose';
 import { startupWarnings, type Config } from './config';
 import { createProbeLimiter, probeDestination, type Resolver } from './diagnostics';
 import { registerAlertRoutes } from './http/alert-routes';
+import { registerMicrosoftAlertRoutes } from './http/microsoft-alert-routes';
 import { createBodyBudget } from './http/body-budget';
 import { registerHostCheck } from './http/host-check';
 import { createServer } from './http/server';
@@ -38,9 +39,12 @@ import type { Store } from './store/store';
 import { createSignals } from './signals/create-signals';
 import { createMicrosoftApis } from './signals/microsoft-apis';
 import { createIncidentReader } from './signals/incidents';
-import { readQueue } from './signals/read-queue';
+import { DEFAULT_QUEUE_WINDOW_MS, readQueue } from './signals/read-queue';
 import { createSignalsWatch } from './signals/signals-watch';
 import { createConnectorWatch } from './signals/connector-watch';
+import { startAlertSubscription } from './signals/alert-subscription';
+import { createManagementInbox } from './signals/management-inbox';
+import { withQueue } from './signals/queue-for-alert';
 import type { SignalsSource } from './signals/signals-source';
 import type { SignalCommandDeps } from './chat/signal-commands';
 import { signalsProblemCard } from './render/signals-problem';
@@ -136,6 +140,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     accept: (alerts) => dispatcher.accept(alerts),
     conversations: async () => (await subscriptions.list()).map((s) => s.conversationId),
   });
+  const readRecentQueue = () =>
+    readQueue({ source: signals, connectors: () => exchange.listOutboundConnectors(), parse: parseErrors, now: clock }, DEFAULT_QUEUE_WINDOW_MS);
+  // Microsoft 365's alert policies over the Management Activity API: only with a real tenant to read them from.
+  const inbox =
+    microsoftApis && config.microsoft.alertsAuthId
+      ? createManagementInbox({
+          store,
+          logger,
+          clock: () => clock().getTime(),
+          fetchContent: (uri) => microsoftApis.management.get(uri, { permission: 'ActivityFeed.Read' }),
+          enrich: async (alerts) => {
+            const reading = await readRecentQueue().catch((err) => {
+              logger.warn('could not read the queue for a Microsoft 365 alert', { err: err as Error });
+              return undefined;
+            });
+            return reading ? alerts.map((a) => withQueue(a, worstError(parseErrors(a.text)), reading)) : alerts;
+          },
+          accept: (alerts) => dispatcher.accept(alerts),
+        })
+      : undefined;
   const probeOptions = {
     timeoutMs: config.probe.timeoutMs,
     allowPrivate: config.probe.allowPrivate,
@@ -246,6 +270,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     accept: (alerts) => dispatcher.accept(alerts),
     logger,
   });
+  registerMicrosoftAlertRoutes(server, {
+    authId: config.microsoft.alertsAuthId,
+    expect: microsoftApis && { origin: microsoftApis.management.origin, tenantId: microsoftApis.tenantId },
+    maxBodyBytes: config.alerts.maxBodyBytes,
+    bodyBudget,
+    keep: async (items) => (inbox ? inbox.add(items) : 0),
+    logger,
+  });
   const playground = registerPlayground(server, { enabled: config.playground, localMode: config.localMode, exchange, audit, logger });
 
   return {
@@ -260,6 +292,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       const actual = (server.address() as AddressInfo).port;
       dispatcher.start();
       rechecks.start();
+      inbox?.start();
+      if (config.microsoft.subscribeAtStart && microsoftApis) {
+        const { alertsWebhookUrl: address, alertsAuthId: authId } = config.microsoft;
+        startAlertSubscription(microsoftApis.management, microsoftApis.tenantId, { address, authId }).then(
+          (s) =>
+            logger.info('Management API subscription', {
+              outcome: s.outcome,
+              contentType: s.contentType,
+              webhook: s.webhook.address,
+              status: s.webhook.status,
+            }),
+          (err) => logger.warn('could not start the Management API subscription; run npm run subscribe-alerts to see why', { err: err as Error }),
+        );
+      }
       if (config.watch.enabled) {
         watch.start();
         connectorWatch.start();
@@ -275,6 +321,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     async close() {
       await watch.stop();
       await connectorWatch.stop();
+      await inbox?.stop();
       await dispatcher.stop();
       await rechecks.stop();
       playground.close();

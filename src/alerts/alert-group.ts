@@ -5,7 +5,7 @@ import type { ConnectorFinding } from '../signals/connector-findings';
 import type { QueueGroup } from '../signals/read-queue';
 import type { HealthIssue } from '../signals/signals-source';
 import type { AlertCounts } from './alert-counts';
-import type { IncomingAlert } from './normalise-alert';
+import type { IncomingAlert, MicrosoftAlert } from './normalise-alert';
 
 /**
  * One card in one subscribed conversation: every occurrence of the same fingerprint within the group
@@ -37,6 +37,7 @@ export interface AlertGroup {
   queue?: QueueGroup;
   incident?: HealthIssue;
   finding?: ConnectorFinding;
+  microsoftAlert?: MicrosoftAlert;
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -69,12 +70,12 @@ export function groupKey(conversationId: string, fingerprint: string): string {
 const APPLIED_KEPT = 256;
 
 /**
- * Sources whose alerts are readings of one thing the bot watches (a destination's queue, an incident):
+ * Sources whose alerts are readings of one thing (a destination's queue, an incident, a Microsoft 365 alert):
  * one card per thing, found by its id whatever its error says now, kept while it lasts however long
  * between readings, and a new card only once it has resolved and comes back.
  */
 export function isReading(source: IncomingAlert['source']): boolean {
-  return source === 'queue-watch' || source === 'microsoft-incident' || source === 'connector-watch';
+  return source === 'queue-watch' || source === 'microsoft-incident' || source === 'connector-watch' || source === 'microsoft-alert';
 }
 
 /**
@@ -112,6 +113,7 @@ export function addOccurrence(
       ...(alert.queue && { queue: alert.queue }),
       ...(alert.incident && { incident: alert.incident }),
       ...(alert.finding && { finding: alert.finding }),
+      ...(alert.microsoftAlert && { microsoftAlert: alert.microsoftAlert }),
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -137,6 +139,7 @@ export function addOccurrence(
     queue: alert.queue ?? current!.queue,
     incident: alert.incident ?? current!.incident,
     finding: alert.finding ?? current!.finding,
+    microsoftAlert: alert.microsoftAlert ?? current!.microsoftAlert,
     version: current!.version + 1,
     applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
   };

@@ -13,7 +13,17 @@ import { senderTime } from './sender-time';
 
 export interface IncomingAlert {
   /** The webhook formats below, and the bot's own watch ('queue-watch', 'microsoft-incident'). */
-  source: 'text' | 'json' | 'alertmanager' | 'azure-monitor' | 'graph' | 'graph-security-alert' | 'queue-watch' | 'microsoft-incident' | 'connector-watch';
+  source:
+    | 'text'
+    | 'json'
+    | 'alertmanager'
+    | 'azure-monitor'
+    | 'graph'
+    | 'graph-security-alert'
+    | 'queue-watch'
+    | 'microsoft-incident'
+    | 'connector-watch'
+    | 'microsoft-alert';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
   externalId?: string;
   status: 'firing' | 'resolved';
@@ -33,6 +43,23 @@ export interface IncomingAlert {
   incident?: HealthIssue;
   /** What the connector watch found (source 'connector-watch'). */
   finding?: ConnectorFinding;
+  /** A Microsoft 365 alert policy's alert as its latest record says (source 'microsoft-alert'). */
+  microsoftAlert?: MicrosoftAlert;
+}
+
+/** The fields of an alert policy record a card shows (signals/management-alerts.ts). */
+export interface MicrosoftAlert {
+  alertId: string;
+  name: string;
+  /** Microsoft's words: Active, Investigating, Resolved, Dismissed */
+  status: string;
+  severity?: string;
+  policyId?: string;
+  comments?: string;
+  /** The record's CreationTime, ISO UTC */
+  updatedAt?: string;
+  /** The whole queue when the alert came (the destination's own group, when matched, is the alert's `queue`). */
+  pending?: { messages: number; destinations: number; checkedAt: string };
 }
 
 export type Normalised =
@@ -122,8 +149,8 @@ const jsonFormats = {
   },
 } satisfies Record<Exclude<IncomingAlert['source'], 'text' | WatchSource>, JsonFormat>;
 
-/** Alerts the bot raises itself, never read from a webhook. */
-export type WatchSource = 'queue-watch' | 'microsoft-incident' | 'connector-watch';
+/** Alerts the bot raises itself or reads from Microsoft's own route (/api/alerts/microsoft), never from /api/alerts. */
+export type WatchSource = 'queue-watch' | 'microsoft-incident' | 'connector-watch' | 'microsoft-alert';
 
 const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
 /** What a generic JSON alert calls itself, in order of preference; its text's first line when none. */

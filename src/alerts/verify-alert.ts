@@ -96,7 +96,7 @@ function hmac(key: string, data: Buffer): Buffer {
 }
 
 /** Compares digests of both, so neither the content nor the length leaks through timing. */
-function safeEqual(a: string, b: string): boolean {
+export function safeEqual(a: string, b: string): boolean {
   const da = crypto.createHash('sha256').update(a).digest();
   const db = crypto.createHash('sha256').update(b).digest();
   return crypto.timingSafeEqual(da, db);

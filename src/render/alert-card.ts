@@ -18,6 +18,7 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   'queue-watch': 'Message trace (Mail Flow Doctor watch)',
   'microsoft-incident': 'Microsoft 365 service health',
   'connector-watch': 'Connector watch (Mail Flow Doctor)',
+  'microsoft-alert': 'Microsoft 365 alert policy',
 };
 
 /**

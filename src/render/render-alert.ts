@@ -12,6 +12,7 @@ import { alertCardData } from './alert-card';
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { AdaptiveCard, RenderCard } from './render-card';
 import type { UiCatalog } from './ui-strings';
+import { microsoftAlertCard } from './microsoft-alert-card';
 import { connectorWatchCard, incidentCard, queueWatchCard } from './watch-alert-cards';
 
 export interface AlertRenderDeps {
@@ -37,6 +38,7 @@ const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> =
   'queue-watch': queueWatchCard,
   'microsoft-incident': (group, deps) => incidentCard(group, deps),
   'connector-watch': connectorWatchCard,
+  'microsoft-alert': microsoftAlertCard,
 };
 
 export function renderAlertGroup(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner'] = null): Promise<AdaptiveCard> {

@@ -12,6 +12,7 @@ export function createPeriodic(opts: { store: Store; lease: string; intervalMs: 
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = true;
+  let again = false;
 
   const once = async () => {
     if (await holdLease(opts.store, opts.lease, holder, opts.intervalMs * 2, opts.clock())) await opts.run();
@@ -19,15 +20,28 @@ export function createPeriodic(opts: { store: Store; lease: string; intervalMs: 
   const schedule = (ms: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
+      timer = undefined;
       running = once().finally(() => {
         running = undefined;
-        schedule(opts.intervalMs);
+        const soon = again;
+        again = false;
+        schedule(soon ? 0 : opts.intervalMs);
       });
     }, ms);
   };
   return {
     start(): void {
       stopped = false;
+      schedule(0);
+    },
+    /** Runs now rather than at the next interval (new work arrived); a run going now is followed by another. */
+    kick(): void {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      if (timer) clearTimeout(timer);
       schedule(0);
     },
     async stop(): Promise<void> {

@@ -13,6 +13,8 @@ import { traceWindows } from './trace-windows';
 
 /** Microsoft 365 retries a queued message for 24 hours, then returns it. */
 export const RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The message trace's own default window, and `queue`'s. */
+export const DEFAULT_QUEUE_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** Detail requests one reading may make: the trace API allows 100 requests per 5 minutes in all. */
 export const MAX_DETAIL_READS = 20;
 /** Senders named per group; the rest are counted. */

@@ -80,9 +80,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const b64url = (buf: Buffer) => buf.toString('base64url');
 
 /** A CA and one server certificate for 127.0.0.1/localhost (EC: fast to make). */
-export async function makeServerCertificate(): Promise<{ ca: string; key: string; cert: string }> {
+/** `caName` tells CAs apart: two trusted CAs of one name make TLS check a certificate against the wrong one. */
+export async function makeServerCertificate(caName = 'Exchange Online Stand-in CA'): Promise<{ ca: string; key: string; cert: string }> {
   const base = { keyType: 'ec' as const, algorithm: 'sha256' };
-  const ca = await generate([{ name: 'commonName', value: 'Exchange Online Stand-in CA' }], {
+  const ca = await generate([{ name: 'commonName', value: caName }], {
     ...base,
     notAfterDate: new Date(Date.now() + 365 * DAY),
     extensions: [
@@ -116,6 +117,8 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
   const tokenRequests: TokenRequest[] = [];
   const invocations: Invocation[] = [];
   const issued = new Map<string, number>(); // token → expiry (ms since epoch, on the process clock)
+  const scopeOf = new Map<string, string>(); // token → the scope it was issued for
+  const otherScopes = new Set<string>(); // resources besides the admin API the app may get tokens for (Graph, Management)
   const forbidden = new Set<string>();
   const canned: { cmdletName: string; answer: CannedAnswer }[] = [];
   let tokenLifetimeSeconds = 3600;
@@ -160,7 +163,7 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           return refuse(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
         if (record.clientId !== opts.clientId)
           return refuse(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${record.clientId}' was not found in the directory.`);
-        if (record.scope !== `${adminApiUrl}/.default`)
+        if (record.scope !== `${adminApiUrl}/.default` && !otherScopes.has(record.scope))
           return refuse(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${record.scope} is not valid.`);
         if (record.credential === 'secret' && form.get('client_secret') !== opts.clientSecret) {
           return refuse(
@@ -178,6 +181,7 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           return refuse(401, 'invalid_client', 'AADSTS7000218: The request body must contain the following parameter: client_assertion or client_secret.');
         const token = `eo-token-${++counter}-${crypto.randomBytes(12).toString('hex')}`;
         issued.set(token, Date.now() + tokenLifetimeSeconds * 1000);
+        scopeOf.set(token, record.scope);
         record.issued = token;
         return json(res, 200, { token_type: 'Bearer', expires_in: tokenLifetimeSeconds, ext_expires_in: tokenLifetimeSeconds, access_token: token });
       }
@@ -339,6 +343,15 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
     domains,
     tokenRequests,
     invocations,
+    /** the app may also get tokens for this scope (`https://graph…/.default`), as for a consented API */
+    acceptScope(scope: string) {
+      otherScopes.add(scope);
+    },
+    /** whether `token` was issued for `scope` and has not expired or been revoked */
+    tokenValid(token: string | undefined, scope: string): boolean {
+      const expiry = token ? issued.get(token) : undefined;
+      return expiry !== undefined && expiry > Date.now() && scopeOf.get(token!) === scope;
+    },
     /** every token handed out so far */
     issuedTokens: () => [...issued.keys()],
     setTokenLifetime(seconds: number) {
