@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     `\nMail Flow Doctor is ready on http://localhost:${port}\n` +
       `  Bot endpoint: POST http://localhost:${port}/api/messages\n` +
       `  Alerts:       POST http://localhost:${port}/api/alerts\n` +
+      (config.microsoft.alertsAuthId ? `  Microsoft 365 alerts: POST http://localhost:${port}/api/alerts/microsoft\n` : '') +
       `  Health:       GET  http://localhost:${port}/healthz\n` +
       (playground ? `  Playground:   ${playground}   (try the bot in your browser)\n` : '') +
       '\n',
