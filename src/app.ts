@@ -19,6 +19,8 @@ import { createLogger, type Logger } from './log/logger';
 import { parseErrors } from './parse/parse-errors';
 import { registerPlayground } from './playground/playground-routes';
 import { createAuditLog } from './remediation/audit-log';
+import { createCertificateSightings } from './remediation/certificate-sightings';
+import { tlsFixOffer } from './remediation/tls-fix-offer';
 import { createExchange } from './remediation/backends/create-exchange';
 import type { ExchangeBackend } from './remediation/backends/exchange-backend';
 import { describeCall } from './remediation/describe-call';
@@ -168,6 +170,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     dnsCheckName: config.probe.dnsCheckName,
     resolver: overrides.resolver,
   };
+  const certificates = createCertificateSightings(store, clock);
   const probe: DiagnoseDeps['probe'] = (target, onStep) =>
     probeDestination(target, {
       ...probeOptions,
@@ -181,7 +184,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     clock: () => clock().getTime(),
     intervalMs: config.watch.connectorIntervalMs,
     connectors: () => exchange.listOutboundConnectors(),
-    probe: (target) => probeDestination(target, probeOptions),
+    probe: async (target) => {
+      const report = await probeDestination(target, probeOptions);
+      if (report.certificate) await certificates.record(target.host, report.certificate);
+      return report;
+    },
     accept: (alerts) => dispatcher.accept(alerts),
   });
   const operations = createOperations(store, clock);
@@ -221,6 +228,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       renderAlert,
       showError: (error, locale, banner, audience) => pastedErrorCard(error, locale, paste, banner, audience),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
+      certificates,
     },
     diagnose: {
       knowledge,
@@ -228,6 +236,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       renderCard,
       logger,
       probe,
+      afterProbe: async (host, port, report) => {
+        if (!report.certificate) return undefined;
+        const seen = await certificates.record(host, report.certificate);
+        const tenant = await readTenant();
+        return 'view' in tenant ? tlsFixOffer({ host, port }, seen, tenant.view) : undefined;
+      },
       limiter: createProbeLimiter({ perUser: config.probe.perUserPerMinute, overall: config.probe.overallPerMinute, windowMs: 60_000 }),
     },
     conversations: store,

@@ -2,7 +2,7 @@ import { parseTargets } from '../diagnostics/parse-target';
 import type { ProbeReport, ProbeStep } from '../diagnostics/types';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import type { Logger } from '../log/logger';
-import { diagnosticsCardData, type DiagnosticsView, type ProbeProgress } from '../render/diagnostics-card';
+import { diagnosticsCardData, type DiagnosticsFix, type DiagnosticsView, type ProbeProgress } from '../render/diagnostics-card';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { fill } from '../render/text';
 import type { UiCatalog, UiStrings } from '../render/ui-strings';
@@ -23,6 +23,8 @@ export interface DiagnoseDeps {
   /** probeDestination with the configured timeouts, port and address rules. */
   probe(target: { host: string; port: number }, onStep: (step: ProbeStep) => void): Promise<ProbeReport>;
   limiter: { run(userId: string, key: string, start: () => Promise<ProbeReport>): LimitedRun };
+  /** Keeps what the finished probe saw and says which Fix now it makes possible, if any (the TLS domain). */
+  afterProbe?(host: string, port: number, report: ProbeReport): Promise<DiagnosticsFix | undefined>;
 }
 
 const labelOf = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
@@ -90,7 +92,11 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
       Object.assign(pasteIp, await probePasteIp(pasteIp, port, userId, deps, ui, live));
     }
   }
-  queueUpdate(render({ ...view(), rerun: { host, port, ip: ip ?? '' } }));
+  const fix = await deps.afterProbe?.(host, port, name.report).catch((err) => {
+    deps.logger.warn('could not check the probe against the tenant', { err: err as Error });
+    return undefined;
+  });
+  queueUpdate(render({ ...view(), rerun: { host, port, ip: ip ?? '' }, ...(fix && { fix }) }));
   await updates;
 }
 

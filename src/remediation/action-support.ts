@@ -1,4 +1,5 @@
 import type { Locale } from '../knowledge/load-knowledge';
+import type { CertificateSightings } from './certificate-sightings';
 import type { Logger } from '../log/logger';
 import type { KnowledgeBase } from '../knowledge/load-knowledge';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
@@ -61,6 +62,8 @@ export interface ActionDeps {
   showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner'], audience?: Audience): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
+  /** Certificates the bot's probes saw lately: the TLS-domain Fix now proposes only from these. */
+  certificates: CertificateSightings;
 }
 
 /** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */

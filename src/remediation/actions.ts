@@ -144,7 +144,15 @@ async function fixNow(ctx: ActionContext, deps: ActionDeps): Promise<ActionResul
   if (refused) return refused;
   const ui = deps.ui[ctx.locale];
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
-  const changes = fixesFor(kindsFor(source, ctx, deps), { server: source.server, ip: source.ip, recipient: source.recipient }, { connectors, domains });
+  const kinds = kindsFor(source, ctx, deps);
+  // The card's data is not trusted: a TLS domain comes only from a certificate the bot itself saw on that host.
+  const certificate = kinds.includes('connector-tls-domain') && source.server ? await deps.certificates.recent(source.server) : undefined;
+  const changes = fixesFor(
+    kinds,
+    { server: source.server, ip: source.ip, recipient: source.recipient, port: source.port },
+    { connectors, domains },
+    certificate,
+  );
   if (!changes.length) {
     const card = await originalCard(source, ctx, deps, { text: escapeMarkdown(ui.noFixText), style: 'warning' });
     return card ? { card } : notice(deps, ui.noFixTitle, ui.noFixText, 'warning');

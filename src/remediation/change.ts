@@ -7,6 +7,8 @@ export interface ChangeValues {
   'connector-enabled': boolean;
   /** Set-AcceptedDomain -DomainType */
   'accepted-domain-type': AcceptedDomainType;
+  /** Set-OutboundConnector -TlsDomain (null: none) */
+  'connector-tls-domain': string | null;
 }
 
 export type ChangeKind = keyof ChangeValues;
@@ -33,6 +35,7 @@ const psQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 export function powershellLine(input: CmdletInput): string {
   const parameters = Object.entries(input.parameters).map(([name, value]) => {
     if (typeof value === 'boolean') return `-${name} $${value}`;
+    if (value === null) return `-${name} $null`;
     // Enumerations (DomainType) read as the bare word; names and identities are quoted.
     if (typeof value === 'string' && name !== 'Identity' && /^[A-Za-z]+$/.test(value)) return `-${name} ${value}`;
     return `-${name} ${psQuote(String(value))}`;

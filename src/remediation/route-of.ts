@@ -1,4 +1,5 @@
 import type { AcceptedDomain, OutboundConnector } from './backends/exchange-backend';
+import type { CertificateSighting } from './certificate-sightings';
 import type { Change, ChangeKind } from './change';
 import { planChanges } from './kinds';
 import { domainOf, inDomain, routesTo } from './kinds/connector-routing';
@@ -34,9 +35,9 @@ export function routeOf(dest: FailingDestination, view: TenantView): Route {
  * The changes Fix now would propose for this destination: only when the tenant routes there (an enabled
  * connector) or the recipient's domain is Internal Relay. A partner's or a stranger's server gets none.
  */
-export function fixesFor(kinds: readonly ChangeKind[], dest: FailingDestination, view: TenantView): Change[] {
+export function fixesFor(kinds: readonly ChangeKind[], dest: FailingDestination, view: TenantView, certificate?: CertificateSighting): Change[] {
   if (!kinds.length) return [];
   const route = routeOf(dest, view);
   if (!route.connectors.length && route.domain?.domainType !== 'InternalRelay') return [];
-  return planChanges(kinds, { destination: dest, connectors: view.connectors, domains: view.domains });
+  return planChanges(kinds, { destination: dest, connectors: view.connectors, domains: view.domains, certificate });
 }

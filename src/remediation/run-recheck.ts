@@ -6,7 +6,10 @@ import { describeValue, fixResultCardData, type Verification } from '../render/f
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { fill, formatUtc } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
+import type { EopCode } from '../diagnostics/types';
+import { judgeSmartHost, type SmartHostProbe } from '../signals/connector-findings';
 import type { ExchangeBackend } from './backends/exchange-backend';
+import type { Change } from './change';
 import { readSetting } from './kinds';
 import type { Operations } from './operations';
 import type { Recheck } from './recheck-scheduler';
@@ -41,11 +44,12 @@ export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
     const port = op.source.port ?? 25;
     const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     const report = await deps.probe({ host, port }, () => {});
+    const failing = await failingCode(op.change, { host, port, report }, deps.exchange);
     if (report.refused) {
       lines.push(fill(ui.recheckRefused, { target, detail: report.refused.detail }));
       style = 'warning';
-    } else if (report.eopCode) {
-      lines.push(fill(ui.recheckStillFailing, { target, code: `450 ${report.eopCode} ${explainCode(deps.knowledge, locale, report.eopCode).name}` }));
+    } else if (failing) {
+      lines.push(fill(ui.recheckStillFailing, { target, code: `450 ${failing} ${explainCode(deps.knowledge, locale, failing).name}` }));
       style = 'attention';
     } else {
       lines.push(fill(ui.recheckVerified, { target }));
@@ -57,4 +61,16 @@ export async function runRecheck(r: Recheck, deps: RecheckDeps): Promise<void> {
   if (latest?.status !== 'applied') return;
   const verification: Verification = { title: fill(ui.recheckTitle, { time: formatUtc(deps.clock().toISOString()) }), text: lines.join(' '), style };
   await deps.update(r.reference, r.messageId, deps.renderCard('fix-result', fixResultCardData(op, 'applied', ui, '', { verification })));
+}
+
+/**
+ * The code Microsoft 365 would still report. A TLS-domain change is judged as Microsoft 365 judges the
+ * connector (its TlsSettings and TlsDomain, as they are now), not by the host name the probe was given: the
+ * certificate is for another name on purpose. An expiry warning is not a failure yet.
+ */
+async function failingCode(change: Change, probe: SmartHostProbe, exchange: ExchangeBackend): Promise<EopCode | undefined> {
+  if (change.kind !== 'connector-tls-domain') return probe.report.eopCode;
+  const connector = (await exchange.listOutboundConnectors()).find((c) => c.name.toLowerCase() === change.target.toLowerCase());
+  if (!connector) return probe.report.eopCode;
+  return judgeSmartHost(connector, probe).find((f) => f.kind !== 'expiring')?.code;
 }

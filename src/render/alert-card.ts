@@ -2,6 +2,7 @@ import type { AlertGroup } from '../alerts/alert-group';
 import { explainCode } from '../knowledge/explain-code';
 import { pickLocale, type KnowledgeBase } from '../knowledge/load-knowledge';
 import { diagnosisCardData, diagnosisLabels, type AlertHeader, type DiagnosisCardData, type Fact } from './diagnosis-card';
+import type { CertificateSighting } from '../remediation/certificate-sightings';
 import type { TenantReading } from '../remediation/read-tenant';
 import { escapeMarkdown, truncate } from './text';
 import { incidentLines } from './incident-line';
@@ -33,6 +34,7 @@ export function alertCardData(
   now: Date,
   tenant?: TenantReading,
   incidents?: readonly HealthIssue[],
+  certificate?: CertificateSighting,
 ): DiagnosisCardData {
   const locale = pickLocale(group.locale);
   const ui = catalog[locale];
@@ -46,6 +48,7 @@ export function alertCardData(
         origin: 'alert',
         tenant,
         incidents,
+        certificate,
       })
     : { ...plainAlert(group, ui), incidents: incidentLines(incidents, ui) };
   // A press on Fix now names its alert, so that Cancel or a refusal shows this alert card again.

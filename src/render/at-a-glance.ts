@@ -51,7 +51,7 @@ export function atAGlance({ error, explanation: x, knowledge, ui, now, tenant, r
   if (tenant && x.connector && (error.server || error.ip)) {
     if ('error' in tenant) add(ui['glance.connector'], fill(ui['glance.tenantUnread'], { reason: tenant.error }));
     else {
-      const route = routeOf({ server: error.server, ip: error.ip, recipient: error.recipient }, tenant.view);
+      const route = routeOf({ server: error.server, ip: error.ip, recipient: error.recipient, port: error.port }, tenant.view);
       const shown = route.connectors.length ? route.connectors : route.disabled;
       if (shown.length) {
         add(ui['glance.connector'], shown.map((c) => (c.enabled ? c.name : fill(ui['glance.connectorOff'], { name: c.name }))).join(', '));

@@ -5,6 +5,7 @@ import { offerOf } from '../remediation/kinds';
 import type { TenantReading } from '../remediation/read-tenant';
 import { fixesFor } from '../remediation/route-of';
 import { atAGlance } from './at-a-glance';
+import type { CertificateSighting } from '../remediation/certificate-sightings';
 import { fixNowButtonData } from './card-error';
 import type { Fact } from './card-data';
 import { readDetail } from './error-detail';
@@ -96,10 +97,23 @@ export interface DiagnosisInput {
   tenant?: TenantReading;
   /** Microsoft's open Exchange Online incidents, for the line under the title. */
   incidents?: readonly HealthIssue[];
+  /** A certificate the bot's probe saw on the destination (the connector watch), for the TLS-domain Fix now. */
+  certificate?: CertificateSighting;
 }
 
 /** Everything one error card shows. Values from the paste are escaped and bounded. */
-export function diagnosisCardData({ error, explanation: x, underlying, knowledge, ui, now, origin, tenant, incidents }: DiagnosisInput): DiagnosisCardData {
+export function diagnosisCardData({
+  error,
+  explanation: x,
+  underlying,
+  knowledge,
+  ui,
+  now,
+  origin,
+  tenant,
+  incidents,
+  certificate,
+}: DiagnosisInput): DiagnosisCardData {
   const major = error.enhancedCode[0];
   const returned = !!x.expiredFormOf || isExpiredForm(error.enhancedCode) || major === '5';
   const detail = readDetail(error, knowledge, ui);
@@ -140,9 +154,9 @@ export function diagnosisCardData({ error, explanation: x, underlying, knowledge
 
   const causes = detail.entry?.causes ?? (x.causes.length ? x.causes : (underlying?.causes ?? []));
   const fixes = x.fixes.length ? x.fixes : (underlying?.fixes ?? []);
-  const destination = { server: error.server, ip: error.ip, recipient: error.recipient };
+  const destination = { server: error.server, ip: error.ip, recipient: error.recipient, port: error.port };
   // Fix now only where it helps: a connector of this tenant routes there, or the domain is Internal Relay.
-  const offered = origin !== 'explain' && tenant && 'view' in tenant && fixesFor(x.remediations, destination, tenant.view).length > 0;
+  const offered = origin !== 'explain' && tenant && 'view' in tenant && fixesFor(x.remediations, destination, tenant.view, certificate).length > 0;
   return {
     title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,

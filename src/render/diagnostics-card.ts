@@ -29,6 +29,16 @@ export interface DiagnosticsView extends ProbeProgress {
   pasteIp?: ProbeProgress & { ip: string; sameAsName?: boolean };
   /** What Run again sends (the runDiagnostics data); given only for the finished card. */
   rerun?: { host: string; port: number; ip: string };
+  /** A Fix now the finished probe makes possible: the connector's TLS domain to the certificate's name. */
+  fix?: DiagnosticsFix;
+}
+
+export interface DiagnosticsFix {
+  connector: string;
+  from: string | null;
+  to: string;
+  /** The fixNow button's data (card-error.ts fixNowButtonData). */
+  data: Record<string, unknown>;
 }
 
 /** The live diagnostics card: a row per check with its time, one line for the checks that did not run, then the verdict. */
@@ -88,6 +98,15 @@ export function diagnosticsCardData(view: DiagnosticsView, locale: Locale, knowl
     fromHere: escapeMarkdown(ui.diagFromHere),
     rangesUrl: knowledge[locale].ipRangesUrl,
     rerun: view.rerun && report && !report.refused ? { title: ui.diagRunAgain, data: { ...view.rerun } } : null,
+    fix: view.fix
+      ? {
+          title: ui.fixNow,
+          data: view.fix.data,
+          text: escapeMarkdown(
+            fill(ui[view.fix.from ? 'diagTlsFix' : 'diagTlsFixNone'], { connector: view.fix.connector, from: view.fix.from ?? '', to: view.fix.to }),
+          ),
+        }
+      : null,
     t: { causesTitle: ui.causesTitle, fixesTitle: ui.fixesTitle, ranges: ui.diagRanges },
   };
 }

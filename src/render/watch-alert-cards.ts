@@ -4,6 +4,7 @@
  * how long; an incident gets Microsoft's own words. Both stay one card, updated in place.
  */
 import type { AlertGroup } from '../alerts/alert-group';
+import type { CertificateSighting } from '../remediation/certificate-sightings';
 import { pickLocale } from '../knowledge/load-knowledge';
 import { alertCardData } from './alert-card';
 import type { Fact } from './card-data';
@@ -77,8 +78,20 @@ export async function incidentCard(group: AlertGroup, deps: AlertRenderDeps): Pr
 /** A connector finding: what the watch saw, when Microsoft 365 will report it, under the code's diagnosis. */
 export async function connectorWatchCard(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner']): Promise<AdaptiveCard> {
   const ui = deps.ui[pickLocale(group.locale)];
-  const data = alertCardData(group, deps.knowledge, deps.ui, deps.now, await deps.readTenant(), await deps.readIncidents());
   const f = group.finding;
+  // A name mismatch on a good certificate can be fixed from here: the TLS domain to the name the watch saw.
+  const seen: CertificateSighting | undefined =
+    f?.kind === 'name-mismatch' && f.certificate
+      ? {
+          host: f.host,
+          names: namesOf(f.certificate),
+          subject: f.certificate.subject,
+          trusted: f.certificate.trusted,
+          validTo: f.certificate.validTo,
+          seenAt: group.lastSeen,
+        }
+      : undefined;
+  const data = alertCardData(group, deps.knowledge, deps.ui, deps.now, await deps.readTenant(), await deps.readIncidents(), seen);
   if (!data.alert || !f) return deps.renderCard('diagnosis', { ...data, banner });
   const resolved = group.status === 'resolved';
   const cert = f.certificate;

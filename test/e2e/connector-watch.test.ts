@@ -81,6 +81,9 @@ describe('the connector watch', () => {
       /The certificate of localhost \(127\.0\.0\.1\) expires on .* \(in 5 days\): from then on Microsoft 365 reports 4\.7\.320/,
     );
     expect(text(postFor('Renamed partner'))).toContain('is for mail.fabrikam.test, not smtp.partner.test: Microsoft 365 reports 4.7.320');
+    // A trusted, in-date certificate for another name: Fix now sets the connector's TLS domain to it.
+    expect(cardActions(postFor('Renamed partner').body.attachments[0].content).some((a) => a.verb === 'fixNow')).toBe(true);
+    expect(cardActions(postFor('Expiring partner').body.attachments[0].content).some((a) => a.verb === 'fixNow')).toBe(false);
     expect(text(postFor('Plain partner'))).toContain('does not offer STARTTLS, and Plain partner requires TLS: Microsoft 365 reports 4.4.317');
     expect(text(postFor('Closed partner'))).toContain('refuses connections on the SMTP port: Microsoft 365 reports 4.4.316');
     // Under the finding, the diagnosis of that code, as a paste of it would get.

@@ -21,6 +21,7 @@ function withConnectorChange(set: (inner: ExchangeBackend, name: string, enabled
     listOutboundConnectors: () => inner.listOutboundConnectors(),
     listAcceptedDomains: () => inner.listAcceptedDomains(),
     setOutboundConnectorEnabled: (name, enabled) => set(inner, name, enabled),
+    setOutboundConnectorTlsDomain: (name, domain) => inner.setOutboundConnectorTlsDomain(name, domain),
     setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
   });
 }

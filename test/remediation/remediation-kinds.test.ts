@@ -153,3 +153,50 @@ describe('a knowledge file naming a kind the table does not have', () => {
     expect(() => loadKnowledge(dir)).toThrow(/4\.4\.316 names Fix now kinds that remediation\/kinds does not have: reboot-the-server/);
   });
 });
+
+describe('the TLS-domain kind', () => {
+  const seen = (over: Record<string, unknown> = {}) => ({
+    host: 'mail.partner.test',
+    names: ['mail.fabrikam.test'],
+    subject: 'CN=mail.fabrikam.test',
+    trusted: true,
+    validTo: '2027-06-01T00:00:00.000Z',
+    seenAt: '2026-12-03T08:00:00.000Z',
+    ...over,
+  });
+  const partner = (extra: Partial<OutboundConnector> = {}) =>
+    connector('Partner', ['mail.partner.test'], { tlsSettings: 'DomainValidation', tlsDomain: 'smtp.partner.test', ...extra });
+  const plan = (certificate: ReturnType<typeof seen> | undefined, connectors = [partner()]) =>
+    planChanges(['connector-tls-domain'], { destination: { server: 'mail.partner.test' }, connectors, domains: [], certificate });
+
+  it("proposes the certificate's name for a DomainValidation connector whose TlsDomain it does not carry", () => {
+    expect(plan(seen())).toEqual([{ kind: 'connector-tls-domain', target: 'Partner', from: 'smtp.partner.test', to: 'mail.fabrikam.test' }]);
+  });
+
+  it('prefers the name that covers the smart host, a wildcard as it is', () => {
+    const wildcard = seen({ names: ['other.example', '*.partner.test'] });
+    expect(plan(wildcard, [partner({ tlsDomain: 'partner.test' })])[0]!.to).toBe('*.partner.test');
+    // smtp.partner.test is covered by *.partner.test already: nothing to change.
+    expect(plan(wildcard)).toEqual([]);
+  });
+
+  it('proposes nothing without a sighting, for an untrusted or expired certificate, one seen elsewhere, or only IP names', () => {
+    expect(plan(undefined)).toEqual([]);
+    expect(plan(seen({ trusted: false }))).toEqual([]);
+    expect(plan(seen({ validTo: '2026-12-01T00:00:00.000Z' }))).toEqual([]);
+    expect(plan(seen({ host: 'mx.elsewhere.test' }))).toEqual([]);
+    expect(plan(seen({ names: ['203.0.113.9'] }))).toEqual([]);
+  });
+
+  it('proposes nothing when the connector does not check names, or already checks this one', () => {
+    expect(plan(seen(), [partner({ tlsSettings: 'CertificateValidation' })])).toEqual([]);
+    expect(plan(seen(), [partner({ tlsDomain: 'mail.fabrikam.test' })])).toEqual([]);
+    expect(plan(seen(), [partner({ enabled: false })])).toEqual([]);
+  });
+
+  it('writes the PowerShell line, and $null to clear', () => {
+    const change: Change = { kind: 'connector-tls-domain', target: "Partner's", from: null, to: 'mail.fabrikam.test' };
+    expect(powershellFor(change)).toBe("Set-OutboundConnector -Identity 'Partner''s' -TlsDomain 'mail.fabrikam.test'");
+    expect(powershellFor(inverseOf(change))).toBe("Set-OutboundConnector -Identity 'Partner''s' -TlsDomain $null");
+  });
+});

@@ -292,6 +292,13 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           if (typeof identity !== 'string' || !identity) return needsIdentity();
           const c = byConnector(identity);
           if (!c) return missing(identity);
+          if ('TlsDomain' in parameters) {
+            const domain = parameters.TlsDomain;
+            if (domain !== null && (typeof domain !== 'string' || !/^(\*\.)?[a-z0-9.-]+$/i.test(domain)))
+              return exoError(res, 400, 'BadRequest', 'The request is invalid.', `"${String(domain)}" isn't a valid SMTP domain.`);
+            c.TlsDomain = domain as string | null;
+            if (!('Enabled' in parameters)) return json(res, 200, { value: [] });
+          }
           if (typeof parameters.Enabled !== 'boolean')
             return exoError(
               res,

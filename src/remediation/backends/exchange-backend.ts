@@ -28,6 +28,8 @@ export interface ExchangeBackend {
   listAcceptedDomains(): Promise<AcceptedDomain[]>;
   /** Set-OutboundConnector -Identity <name> -Enabled <enabled>; returns the connector as it is afterwards. */
   setOutboundConnectorEnabled(name: string, enabled: boolean): Promise<OutboundConnector>;
+  /** Set-OutboundConnector -Identity <name> -TlsDomain <domain or $null>; returns the connector as it is afterwards. */
+  setOutboundConnectorTlsDomain(name: string, tlsDomain: string | null): Promise<OutboundConnector>;
   /** Set-AcceptedDomain -Identity <domain> -DomainType <type>; returns the domain as it is afterwards. */
   setAcceptedDomainType(domainName: string, domainType: AcceptedDomainType): Promise<AcceptedDomain>;
   /** The HTTP call that would run a cmdlet, without token or secret, for dry runs; absent when none is made (simulated). */

@@ -54,6 +54,8 @@ export const DEFAULT_AUTHORITY_URL = 'https://login.microsoftonline.com';
 const CONNECTOR = 'outbound connector';
 const DOMAIN = 'accepted domain';
 const DOMAIN_TYPES: readonly AcceptedDomainType[] = ['Authoritative', 'InternalRelay', 'ExternalRelay'];
+/** A TlsDomain: a host name, or a wildcard for its leftmost label ("wildcards *.contoso.com allowed"). */
+export const TLS_DOMAIN = /^(?=.{1,253}$)(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 const VERIFY_PAUSE_MS = 2000;
 
 export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): ExchangeOnlineBackend {
@@ -141,6 +143,19 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
       return readBack(
         () => readConnector(identity),
         (c) => c.enabled === enabled,
+      );
+    },
+
+    async setOutboundConnectorTlsDomain(name, tlsDomain) {
+      if (tlsDomain !== null && (typeof tlsDomain !== 'string' || !TLS_DOMAIN.test(tlsDomain)))
+        throw new ExchangeError('invalid', 'TlsDomain must be a domain name such as mail.contoso.com or *.contoso.com.');
+      const identity = typeof name === 'string' ? name.trim() : '';
+      const input: CmdletInput = { cmdletName: 'Set-OutboundConnector', parameters: { Identity: identity, TlsDomain: tlsDomain } };
+      const { errors } = await client.invoke(input, { objectKind: CONNECTOR, identity });
+      failIfNotMade(input.cmdletName, errors);
+      return readBack(
+        () => readConnector(identity),
+        (c) => (c.tlsDomain ?? null)?.toLowerCase() === tlsDomain?.toLowerCase(),
       );
     },
 

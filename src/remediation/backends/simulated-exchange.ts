@@ -124,6 +124,12 @@ export function createSimulatedExchange(store: Store, initial: SimulatedTenant =
         (c) => void (c.enabled = enabled),
         `The outbound connector "${name}" was not found in the tenant.`,
       ),
+    setOutboundConnectorTlsDomain: (name, tlsDomain) =>
+      modify<OutboundConnector>(
+        (t) => t.connectors.find((c) => same(c.name, name)),
+        (c) => void (c.tlsDomain = tlsDomain),
+        `The outbound connector "${name}" was not found in the tenant.`,
+      ),
     setAcceptedDomainType: (domainName, domainType) =>
       modify<AcceptedDomain>(
         (t) => t.acceptedDomains.find((d) => same(d.domainName, domainName)),

@@ -15,7 +15,11 @@ export function connectorsFor(input: PlanInput): OutboundConnector[] {
 export function routesTo(connector: OutboundConnector, dest: FailingDestination): boolean {
   const wanted = [dest.server, dest.ip].filter((v): v is string => !!v).map(bareName);
   const bySmartHost = connector.smartHosts.some((raw) => {
-    const host = bareName(raw);
+    // Exchange's smart hosts carry no port; a simulated tenant's may (host:port, for tests on loopback),
+    // and then it is that port's server only.
+    const port = /:(\d+)$/.exec(raw.trim())?.[1];
+    if (port && !raw.includes('::') && dest.port && Number(port) !== dest.port) return false;
+    const host = withoutPort(bareName(raw));
     if (wanted.includes(host)) return true;
     if (host.includes('/')) return wanted.some((w) => inCidr(w, host));
     return false;
@@ -38,7 +42,9 @@ export function inDomain(name: string, domain: string): boolean {
   return name === domain || name.endsWith(`.${domain}`);
 }
 
-const bareName = (v: string) => v.trim().toLowerCase().replace(/\.$/, '');
+export const bareName = (v: string) => v.trim().toLowerCase().replace(/\.$/, '');
+/** "host:2525" → "host"; an IPv6 address (several colons) and a CIDR stay as they are. */
+export const withoutPort = (v: string) => v.replace(/^([^:]+):\d+$/, '$1');
 
 function ipv4ToInt(ip: string): number | undefined {
   const parts = ip.split('.');

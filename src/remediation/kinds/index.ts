@@ -4,6 +4,7 @@ import { powershellLine, type Change, type ChangeKind, type ChangeOf, type Chang
 import type { UiStrings } from '../../render/ui-strings';
 import { authoritativeDomain } from './authoritative-domain';
 import { disableConnector } from './disable-connector';
+import { tlsDomain } from './tls-domain';
 import type { PlanInput, RemediationKind } from './remediation-kind';
 
 export type { FailingDestination, PlanInput, RemediationKind } from './remediation-kind';
@@ -15,6 +16,7 @@ export type { FailingDestination, PlanInput, RemediationKind } from './remediati
 export const remediationKinds = {
   'connector-enabled': disableConnector,
   'accepted-domain-type': authoritativeDomain,
+  'connector-tls-domain': tlsDomain,
 } satisfies { [K in ChangeKind]: RemediationKind<K> };
 
 export function isChangeKind(value: unknown): value is ChangeKind {

@@ -2,12 +2,15 @@ import type { AcceptedDomain, ExchangeBackend, OutboundConnector } from '../back
 import type { CmdletInput } from '../backends/invoke-command-client';
 import type { ChangeKind, ChangeOf, ChangeValues } from '../change';
 import type { UiStrings } from '../../render/ui-strings';
+import type { CertificateSighting } from '../certificate-sightings';
 
 /** Where the failing mail was going, from the paste or the alert. */
 export interface FailingDestination {
   server?: string;
   ip?: string;
   recipient?: string;
+  /** The port the failure was on, when the error names it (LastAttemptedIP=…:25). */
+  port?: number;
 }
 
 /** What a kind plans from: the destination, the tenant as it is now, and the connector a user chose, if any. */
@@ -17,6 +20,8 @@ export interface PlanInput {
   domains: AcceptedDomain[];
   /** Chosen on the choose-connector card when no connector's smart host matched the destination. */
   chosenConnector?: OutboundConnector;
+  /** The certificate the bot's probe saw lately on the destination (certificate-sightings.ts). */
+  certificate?: CertificateSighting;
 }
 
 /**
