@@ -61,6 +61,8 @@ export interface ActionDeps {
   showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner'], audience?: Audience): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
+  /** The `connectors` card as this user would get it (Validate for admins): where a validation's Cancel goes back to. */
+  showConnectors(locale: Locale, actor: Actor): Promise<AdaptiveCard>;
 }
 
 /** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */
