@@ -133,3 +133,21 @@ describe('Verify from Microsoft 365 (Validate-OutboundConnector)', () => {
     expect(textOf(cardOf(await press(bot, 'cancelValidate', cancel.data, messageId)))).toContain('Outbound connectors');
   });
 });
+
+describe('the Fix now result card', () => {
+  it('offers Verify from Microsoft 365 after an undo re-enables the connector', async () => {
+    const { pasteAndGetCard, confirmButtons } = await import('../support/card-presses');
+    bot = await startBot({});
+    const { messageId, fixNow } = await pasteAndGetCard(bot);
+    const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
+    const disable = confirmButtons(confirmCard).find((a) => a.title === 'Disable connector');
+    const applied = cardOf(await press(bot, 'applyFix', disable.data, messageId));
+    expect(cardActions(applied).some((a) => a.verb === 'validateConnector')).toBe(false); // disabled: nothing to test
+    const undo = cardActions(applied).find((a) => a.verb === 'undoFix');
+    const undone = cardOf(await press(bot, 'undoFix', undo.data, messageId));
+    const verify = cardActions(undone).find((a) => a.verb === 'validateConnector');
+    expect(verify).toMatchObject({ title: 'Verify from Microsoft 365', data: { connector: 'Outbound to Contoso on-premises' } });
+    const confirm = textOf(cardOf(await press(bot, 'validateConnector', verify.data, messageId)));
+    expect(confirm).toContain('This sends real test mail');
+  });
+});
