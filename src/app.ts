@@ -49,6 +49,8 @@ import { createManagementInbox } from './signals/management-inbox';
 import { withQueue } from './signals/queue-for-alert';
 import type { SignalsSource } from './signals/signals-source';
 import type { SignalCommandDeps } from './chat/signal-commands';
+import { connectorsCard } from './chat/commands';
+import { mayAct } from './remediation/roles';
 import { signalsProblemCard } from './render/signals-problem';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
@@ -229,6 +231,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       showError: (error, locale, banner, audience) => pastedErrorCard(error, locale, paste, banner, audience),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
       certificates,
+      showConnectors: (locale, actor) => connectorsCard(locale, { ui, renderCard, exchange }, mayAct(roles, actor, 'admin')),
     },
     diagnose: {
       knowledge,

@@ -62,7 +62,7 @@ export const commands = {
   },
   connectors: {
     role: 'reader',
-    run: async (_args, locale, deps) => [await connectorsCard(locale, deps)],
+    run: async (_args, locale, deps, ctx) => [await connectorsCard(locale, deps, mayAct(deps.roles, ctx.actor, 'admin'))],
   },
   audit: {
     role: 'reader',
@@ -189,7 +189,8 @@ export function helpCard(locale: Locale, deps: Pick<CommandDeps, 'ui' | 'renderC
   });
 }
 
-async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<AdaptiveCard> {
+/** `admin`: the viewer may send test mail, so each enabled connector gets Validate (the press is checked again). */
+export async function connectorsCard(locale: Locale, deps: Pick<CommandDeps, 'ui' | 'renderCard' | 'exchange'>, admin = false): Promise<AdaptiveCard> {
   const ui = deps.ui[locale];
   const [connectors, domains] = await Promise.all([deps.exchange.listOutboundConnectors(), deps.exchange.listAcceptedDomains()]);
   return deps.renderCard('connectors', {
@@ -202,6 +203,7 @@ async function connectorsCard(locale: Locale, deps: CommandDeps): Promise<Adapti
         { title: ui.tls, value: escapeMarkdown([c.tlsSettings ? describeValue(c.tlsSettings, ui) : ui.tlsNone, c.tlsDomain].filter(Boolean).join(' · ')) },
         { title: ui.recipientDomains, value: escapeMarkdown(c.recipientDomains.join(', ') || '—') },
       ],
+      validate: admin && c.enabled ? { title: ui['validate.button'], connector: c.name } : null,
     })),
     domains: domains.map((d) => ({ name: escapeMarkdown(d.domainName), type: describeValue(d.domainType, ui) + (d.default ? ` (${ui.domainDefault})` : '') })),
     backendNote: deps.exchange.kind === 'simulated' ? escapeMarkdown(ui.backendSimulated) : '',

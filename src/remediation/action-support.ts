@@ -64,6 +64,8 @@ export interface ActionDeps {
   touchAlert(group: AlertGroup): Promise<void>;
   /** Certificates the bot's probes saw lately: the TLS-domain Fix now proposes only from these. */
   certificates: CertificateSightings;
+  /** The `connectors` card as this user would get it (Validate for admins): where a validation's Cancel goes back to. */
+  showConnectors(locale: Locale, actor: Actor): Promise<AdaptiveCard>;
 }
 
 /** What a handler hands back; toInvokeResponse() in teams/ turns it into the invoke envelope. */

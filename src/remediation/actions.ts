@@ -21,6 +21,7 @@ import {
   str,
 } from './action-support';
 import { refuseFromElsewhere, transitionAndRun } from './run-fix';
+import { cancelValidate, confirmValidate, validateConnector } from './validate-connector';
 
 export type { ActionContext, ActionDeps, ActionHandler, ActionResult } from './action-support';
 
@@ -35,7 +36,10 @@ export type Verb =
   | 'refreshCard'
   | 'ackAlert'
   | 'muteAlert'
-  | 'unmuteAlert';
+  | 'unmuteAlert'
+  | 'validateConnector'
+  | 'confirmValidate'
+  | 'cancelValidate';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -50,6 +54,9 @@ export const actions = {
   ackAlert,
   muteAlert,
   unmuteAlert,
+  validateConnector,
+  confirmValidate,
+  cancelValidate,
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {

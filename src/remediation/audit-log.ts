@@ -93,6 +93,9 @@ const VERB_PHRASES = {
   unmuteAlert: 'audit.verb.unmuteAlert',
   openError: 'audit.verb.openError',
   refreshCard: 'audit.verb.refreshCard',
+  validateConnector: 'audit.verb.validateConnector',
+  confirmValidate: 'audit.verb.confirmValidate',
+  cancelValidate: 'audit.verb.cancelValidate',
 } satisfies Record<Verb, UiKey>;
 
 function sentenceOf(entry: AuditEntry, ui: UiStrings): string {

@@ -36,6 +36,8 @@ export function powershellLine(input: CmdletInput): string {
   const parameters = Object.entries(input.parameters).map(([name, value]) => {
     if (typeof value === 'boolean') return `-${name} $${value}`;
     if (value === null) return `-${name} $null`;
+    // A multi-valued parameter (Recipients) is PowerShell's comma-separated array.
+    if (Array.isArray(value)) return `-${name} ${value.map((v) => psQuote(String(v))).join(',')}`;
     // Enumerations (DomainType) read as the bare word; names and identities are quoted.
     if (typeof value === 'string' && name !== 'Identity' && /^[A-Za-z]+$/.test(value)) return `-${name} ${value}`;
     return `-${name} ${psQuote(String(value))}`;

@@ -2,6 +2,7 @@ import type { DiagnosisCardData } from './diagnosis-card';
 import type { diagnosticsCardData } from './diagnostics-card';
 import type { QueueCardData } from './queue-card';
 import type { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from './fix-cards';
+import type { confirmValidateCardData, validationResultCardData } from './validation-cards';
 
 /** A line of a fact list: a label and its value (both already escaped for the card). */
 export interface Fact {
@@ -63,7 +64,7 @@ export interface DeliveredCardData {
 }
 
 export interface ConnectorsCardData {
-  connectors: { name: string; state: string; stateColor: 'good' | 'attention'; facts: Fact[] }[];
+  connectors: { name: string; state: string; stateColor: 'good' | 'attention'; facts: Fact[]; validate?: { title: string; connector: string } | null }[];
   domains: { name: string; type: string }[];
   backendNote: string;
   t: { connectorsTitle: string; connectorsEmpty: string; domainsTitle: string; domainsEmpty: string };
@@ -87,6 +88,8 @@ export interface CardData {
   notice: NoticeCardData;
   diagnostics: ReturnType<typeof diagnosticsCardData>;
   queue: QueueCardData;
+  'validate-connector': ReturnType<typeof confirmValidateCardData>;
+  'validation-result': ReturnType<typeof validationResultCardData>;
 }
 
 export type CardName = keyof CardData;
@@ -106,4 +109,6 @@ export const CARD_NAMES = Object.keys({
   notice: true,
   diagnostics: true,
   queue: true,
+  'validate-connector': true,
+  'validation-result': true,
 } satisfies Record<CardName, true>) as CardName[];

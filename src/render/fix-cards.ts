@@ -134,9 +134,21 @@ export function fixResultCardData(
     undo: outcome === 'applied' ? { title: ui.undo, operationIds: extra.undoIds ?? [op.id] } : null,
     // After Undo the error comes back while the server is down: the fix is offered again, on the same card.
     fixAgain: outcome === 'undone' ? { title: ui.fixNow, data: fixNowButtonData(op.source) } : null,
+    // After a connector change that leaves it sending, Microsoft 365 can test it (Validate-OutboundConnector).
+    verify: verifiable(op, outcome) ? { title: ui['validate.verify'], connector: op.change.target } : null,
     // A failed apply may be pressed again (the operation is back in a state Confirm accepts).
     retry: outcome === 'failed' && op.status === 'failed' ? { title: ui.retryFix, operationId: op.id } : null,
   };
+}
+
+/**
+ * A connector change applied or undone that leaves the connector enabled: a new TLS domain (Microsoft 365
+ * checks the certificate against it on the test), or the connector on again; disabling it leaves nothing to test.
+ */
+function verifiable(op: Operation, outcome: FixOutcome): boolean {
+  if (op.change.kind === 'connector-tls-domain') return outcome === 'applied' || outcome === 'undone';
+  if (op.change.kind !== 'connector-enabled') return false;
+  return (outcome === 'applied' && op.change.to === true) || (outcome === 'undone' && op.change.from === true);
 }
 
 export function auditCardData(entries: AuditEntry[], ui: UiStrings) {

@@ -20,6 +20,7 @@ function withConnectorChange(set: (inner: ExchangeBackend, name: string, enabled
     kind: inner.kind,
     listOutboundConnectors: () => inner.listOutboundConnectors(),
     listAcceptedDomains: () => inner.listAcceptedDomains(),
+    validateOutboundConnector: (name, recipients) => inner.validateOutboundConnector(name, recipients),
     setOutboundConnectorEnabled: (name, enabled) => set(inner, name, enabled),
     setOutboundConnectorTlsDomain: (name, domain) => inner.setOutboundConnectorTlsDomain(name, domain),
     setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),

@@ -96,6 +96,8 @@ describe('Set the TLS domain (simulated tenant)', () => {
     expect(textOf(result)).toContain('Before: smtp.partner.test');
     expect(textOf(result)).toContain('After: mail.fabrikam.test');
     expect(await command(bot, 'connectors')).toContain('mail.fabrikam.test');
+    // Microsoft 365's own test of the connector, after the change.
+    expect(cardActions(result).some((a) => a.verb === 'validateConnector')).toBe(true);
 
     const undo = cardActions(result).find((a) => a.verb === 'undoFix');
     const undone = cardOf(await press(bot, 'undoFix', undo.data, messageId));

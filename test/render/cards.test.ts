@@ -19,6 +19,8 @@ import { readQueue } from '../../src/signals/read-queue';
 import { queueCardData } from '../../src/render/queue-card';
 import { parseErrors } from '../../src/parse/parse-errors';
 import { SAMPLE_TENANT } from '../../src/remediation/backends/simulated-exchange';
+import { simulateValidation } from '../../src/remediation/backends/simulate-validation';
+import { confirmValidateCardData, validationResultCardData } from '../../src/render/validation-cards';
 
 const knowledge = loadKnowledge();
 const ui = loadUiStrings();
@@ -166,6 +168,37 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         }),
       );
       expectValid(renderCard('connectors', { connectors: [], domains: [], backendNote: '', t: ui[locale] }));
+      const contoso = SAMPLE_TENANT.connectors[0]!;
+      expectValid(
+        renderCard('connectors', {
+          connectors: [{ name: 'A', state: 'Enabled', stateColor: 'good', facts: [], validate: { title: 'Validate', connector: 'A' } }],
+          domains: [],
+          backendNote: '',
+          t: ui[locale],
+        }),
+      );
+      expectValid(
+        renderCard(
+          'validate-connector',
+          confirmValidateCardData(
+            contoso,
+            'postmaster@contoso.com',
+            'O365ConnectorValidation@contoso.onmicrosoft.com',
+            "Validate-OutboundConnector -Identity 'A' -Recipients 'postmaster@contoso.com'",
+            ui[locale],
+          ),
+        ),
+      );
+      const result = simulateValidation(contoso, ['postmaster@contoso.com']);
+      expectValid(
+        renderCard(
+          'validation-result',
+          validationResultCardData(contoso.name, { ...result, unrecognised: ['{"odd":"<b>*x*</b>"}'], messages: ['a warning'] }, ui[locale], {
+            powershell: 'Validate-OutboundConnector',
+          }),
+        ),
+      );
+      expectValid(renderCard('validation-result', validationResultCardData(contoso.name, undefined, ui[locale], { powershell: 'x', call: 'POST https://x' })));
     });
 
     it(`the Fix now cards in ${locale}`, () => {

@@ -326,6 +326,24 @@ export async function startExchangeOnlineStandIn(opts: StandInOptions) {
           d.DomainType = String(parameters.DomainType);
           return json(res, 200, { value: [] });
         }
+        case 'Validate-OutboundConnector': {
+          // Output undocumented; the per-task shape scripts read [3p], with the admin center's task names.
+          if (typeof identity !== 'string' || !identity) return needsIdentity();
+          const c = byConnector(identity);
+          if (!c) return missing(identity);
+          const recipients = Array.isArray(parameters.Recipients) ? parameters.Recipients.map(String) : [];
+          if (!recipients.length) {
+            return exoError(res, 400, 'BadRequest', 'The request is invalid.', "Cannot bind argument to parameter 'Recipients' because it is null.");
+          }
+          const hostTasks = (c.SmartHosts ?? []).flatMap((host) => [
+            { TaskName: 'Resolve', IsTaskSuccessful: true, Details: `Resolved ${host}` },
+            { TaskName: 'Connection', IsTaskSuccessful: true, Details: `Connected to ${host}:25` },
+            { TaskName: 'SMTP EHLO', IsTaskSuccessful: true, Details: '250-Hello' },
+            { TaskName: 'TLS', IsTaskSuccessful: true, Details: 'STARTTLS succeeded' },
+          ]);
+          const sendTasks = recipients.map((r) => ({ TaskName: 'Send', IsTaskSuccessful: true, Details: `Test message sent to ${r}` }));
+          return json(res, 200, { value: [...hostTasks, ...sendTasks] });
+        }
         default:
           // §2.5: an unknown cmdlet is a 403 whose body is NUL bytes, declared gzip
           res.writeHead(403, { 'content-encoding': 'gzip', 'content-type': 'application/json' });

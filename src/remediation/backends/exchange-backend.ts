@@ -22,10 +22,36 @@ export interface AcceptedDomain {
   default?: boolean;
 }
 
+/**
+ * One task of Validate-OutboundConnector as Exchange reported it (TaskName, IsTaskSuccessful [3p]); `ok` is
+ * null when the answer did not say whether it passed.
+ */
+export interface ValidationTask {
+  name: string;
+  ok: boolean | null;
+  detail: string;
+}
+
+/**
+ * Validate-OutboundConnector's answer, read leniently: its output shape is undocumented, so whatever was not
+ * recognised as a task is kept as it came (JSON text, bounded), to be shown rather than dropped.
+ */
+export interface ValidationResult {
+  tasks: ValidationTask[];
+  unrecognised: string[];
+  /** The cmdlet's non-terminating errors and warnings, in Exchange's words. */
+  messages: string[];
+}
+
 export interface ExchangeBackend {
   readonly kind: 'simulated' | 'exchange-online';
   listOutboundConnectors(): Promise<OutboundConnector[]>;
   listAcceptedDomains(): Promise<AcceptedDomain[]>;
+  /**
+   * Validate-OutboundConnector -Identity <name> -Recipients <addresses>: Microsoft 365 tests SMTP to each smart
+   * host and sends real test mail to the recipients. It changes no setting (not even IsValidated).
+   */
+  validateOutboundConnector(name: string, recipients: string[]): Promise<ValidationResult>;
   /** Set-OutboundConnector -Identity <name> -Enabled <enabled>; returns the connector as it is afterwards. */
   setOutboundConnectorEnabled(name: string, enabled: boolean): Promise<OutboundConnector>;
   /** Set-OutboundConnector -Identity <name> -TlsDomain <domain or $null>; returns the connector as it is afterwards. */

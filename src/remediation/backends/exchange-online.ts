@@ -11,11 +11,20 @@ import {
   type ExchangeBackend,
   type OutboundConnector,
   type TlsSettings,
+  type ValidationResult,
 } from './exchange-backend';
 import { notFound } from './exchange-error-words';
+import { readValidation } from './read-validation';
 import { createTokenSource, type CertificateCredential } from './exchange-token';
 import { createFetchWithCa } from './fetch-with-ca';
-import { createInvokeCommandClient, dryRunDescription, type CmdletInput, type DryRunDescription, type InvokeTarget } from './invoke-command-client';
+import {
+  createInvokeCommandClient,
+  dryRunDescription,
+  type InvokeCommandClientOptions,
+  type CmdletInput,
+  type DryRunDescription,
+  type InvokeTarget,
+} from './invoke-command-client';
 
 export interface ExchangeOnlineOptions {
   /** the tenant GUID (safest in the URL path and anchor mailbox, §2.1) */
@@ -70,7 +79,7 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
   const target: InvokeTarget = { adminApiUrl, tenantId: opts.tenantId };
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const tokens = createTokenSource({ ...opts, adminApiUrl, authorityUrl });
-  const client = createInvokeCommandClient({
+  const clientOptions: InvokeCommandClientOptions = {
     target,
     getToken: (fresh) => tokens.getToken(fresh),
     fetch: opts.fetch ?? (opts.trustedCa?.length ? createFetchWithCa(opts.trustedCa) : fetch),
@@ -79,7 +88,10 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
     requestTimeoutMs: opts.requestTimeoutMs ?? 60_000,
     secrets: opts.clientSecret ? [opts.clientSecret] : [],
     logger: opts.logger,
-  });
+  };
+  const client = createInvokeCommandClient(clientOptions);
+  // Validate-OutboundConnector sends real mail: a retry after a timeout or a 5xx could send it twice.
+  const sendOnce = createInvokeCommandClient({ ...clientOptions, maxRetries: 0 });
   const verifyReads = Math.max(1, opts.verifyReads ?? 3);
 
   async function readConnector(name: string): Promise<OutboundConnector> {
@@ -132,6 +144,16 @@ export function createExchangeOnlineBackend(opts: ExchangeOnlineOptions): Exchan
     async listAcceptedDomains() {
       const { value } = await client.invoke({ cmdletName: 'Get-AcceptedDomain', parameters: {} });
       return value.map((d) => toAcceptedDomain(d, opts.logger)).filter((d): d is AcceptedDomain => d !== undefined);
+    },
+
+    // Whether this cmdlet runs over InvokeCommand app-only is unverified (docs/exchange-online.md).
+    async validateOutboundConnector(name, recipients): Promise<ValidationResult> {
+      const identity = typeof name === 'string' ? name.trim() : '';
+      if (!identity) throw new ExchangeError('invalid', 'Validate-OutboundConnector needs a connector and none was given; nothing was sent to Exchange.');
+      if (!recipients.length) throw new ExchangeError('invalid', 'Validate-OutboundConnector needs at least one recipient; nothing was sent to Exchange.');
+      const input: CmdletInput = { cmdletName: 'Validate-OutboundConnector', parameters: { Identity: identity, Recipients: [...recipients] } };
+      const { value, errors, warnings } = await sendOnce.invoke(input, { objectKind: CONNECTOR, identity });
+      return readValidation(value, [...errors, ...warnings]);
     },
 
     async setOutboundConnectorEnabled(name, enabled) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { updateDocument, type Store } from '../../store/store';
 import { ExchangeError, type AcceptedDomain, type AcceptedDomainType, type ExchangeBackend, type OutboundConnector } from './exchange-backend';
+import { simulateValidation } from './simulate-validation';
 
 export interface SimulatedTenant {
   connectors: OutboundConnector[];
@@ -117,6 +118,11 @@ export function createSimulatedExchange(store: Store, initial: SimulatedTenant =
     },
     async listAcceptedDomains() {
       return (await read()).acceptedDomains;
+    },
+    async validateOutboundConnector(name, recipients) {
+      const connector = (await read()).connectors.find((c) => same(c.name, name));
+      if (!connector) throw new ExchangeError('not_found', `The outbound connector "${name}" was not found in the tenant.`);
+      return simulateValidation(connector, recipients);
     },
     setOutboundConnectorEnabled: (name, enabled) =>
       modify<OutboundConnector>(
