@@ -231,6 +231,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       showError: (error, locale, banner, audience) => pastedErrorCard(error, locale, paste, banner, audience),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
       certificates,
+      validationPresses: createSeenKeys(store, 'validation-presses', 5 * 60_000),
       showConnectors: (locale, actor) => connectorsCard(locale, { ui, renderCard, exchange }, mayAct(roles, actor, 'admin')),
     },
     diagnose: {

@@ -62,6 +62,8 @@ export interface ActionDeps {
   showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner'], audience?: Audience): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
+  /** Validate presses already acted on (a few minutes): the test mail goes out once per press. */
+  validationPresses: { firstTime(key: string): Promise<boolean> };
   /** Certificates the bot's probes saw lately: the TLS-domain Fix now proposes only from these. */
   certificates: CertificateSightings;
   /** The `connectors` card as this user would get it (Validate for admins): where a validation's Cancel goes back to. */

@@ -44,6 +44,10 @@ export async function confirmValidate(ctx: ActionContext, deps: ActionDeps): Pro
   if (!connector) return notice(deps, ui.operationMissing, fill(ui['validate.noConnector'], { connector: name }), 'warning');
   const input = cmdlet(connector.name, recipients);
   const powershell = powershellLine(input);
+  // It sends real mail: a double press, or Teams sending the invoke again, must not send it twice.
+  const press = `${ctx.conversationId}|${ctx.card?.messageId ?? ''}|${connector.name}|${recipients.join(',')}`;
+  if (!deps.dryRun && !(await deps.validationPresses.firstTime(press)))
+    return notice(deps, ui['validate.title'], fill(ui['validate.alreadySent'], { connector: connector.name }), 'warning');
   const audit = (result: 'applied' | 'failed' | 'dry-run', detail: string) =>
     deps.audit.record({ actor: ctx.actor, verb: ctx.verb, powershell, result, detail, conversationId: ctx.conversationId });
 

@@ -90,6 +90,10 @@ describe('Verify from Microsoft 365 (Validate-OutboundConnector)', () => {
     const before = validations().length;
     const result = textOf(cardOf(await send(bot, confirm, messageId, 'postmaster@contoso.com, admin@contoso.com')));
     expect(validations().length).toBe(before + 1);
+    // Pressed again (or Teams sends the invoke again): no second test mail.
+    const again = textOf(cardOf(await send(bot, confirm, messageId, 'postmaster@contoso.com, admin@contoso.com')));
+    expect(again).toContain('was sent from this card a moment ago');
+    expect(validations().length).toBe(before + 1);
     expect(validations().at(-1)!.parameters).toEqual({ Identity: 'Outbound to on-premises', Recipients: ['postmaster@contoso.com', 'admin@contoso.com'] });
     expect(result).toContain('Every check passed for "Outbound to on-premises"');
     expect(result).toContain('✅ \nSMTP EHLO\n 250-Hello');
