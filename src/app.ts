@@ -47,11 +47,15 @@ import { createConnectorWatch } from './signals/connector-watch';
 import { startAlertSubscription } from './signals/alert-subscription';
 import { createManagementInbox } from './signals/management-inbox';
 import { withQueue } from './signals/queue-for-alert';
+import { ALLOW_LIST_TTL_MS, createAllowList } from './signals/allow-list';
+import { createPeriodic } from './signals/periodic';
+import { createFetchWithCa } from './remediation/backends/fetch-with-ca';
 import type { SignalsSource } from './signals/signals-source';
 import type { SignalCommandDeps } from './chat/signal-commands';
 import { connectorsCard } from './chat/commands';
 import { mayAct } from './remediation/roles';
 import { signalsProblemCard } from './render/signals-problem';
+import { allowListCard } from './render/allowlist-card';
 import { MailFlowDoctorBot } from './teams/bot';
 import { createAdapter } from './teams/create-adapter';
 import { ignoreResentMessages } from './teams/ignore-resent';
@@ -122,6 +126,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     connectorWatch: () => connectorWatch.latest(),
     watch: config.watch,
   };
+  const allowList = createAllowList({
+    store,
+    fetch: config.probe.trustedCa.length ? createFetchWithCa(config.probe.trustedCa) : fetch,
+    baseUrl: config.microsoft.endpointsUrl,
+    clock,
+    logger,
+    accept: (alerts) => dispatcher.accept(alerts),
+  });
+  // Microsoft asks for the version at most hourly; one instance asks, and the store shares the answer.
+  const allowListCheck = createPeriodic({
+    store,
+    lease: 'm365-endpoints',
+    intervalMs: ALLOW_LIST_TTL_MS,
+    clock: () => clock().getTime(),
+    run: () =>
+      allowList.read().then(
+        () => undefined,
+        (err) => logger.warn('could not check the Microsoft 365 IP web service', { err: err as Error }),
+      ),
+  });
   const paste: PasteDeps = { knowledge, ui, renderCard, now: clock, readTenant, readIncidents };
   const dispatcher = createAlertDispatcher({
     store,
@@ -212,6 +236,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       groupWindowMs: config.alerts.groupWindowMs,
       roles,
       signals: signalDeps,
+      allowList,
     },
     actions: {
       exchange,
@@ -231,6 +256,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       showError: (error, locale, banner, audience) => pastedErrorCard(error, locale, paste, banner, audience),
       touchAlert: (group) => dispatcher.touch(group.key, group.conversationId),
       certificates,
+      showAllowList: async (locale) => allowListCard(await allowList.read(), locale, { ui, renderCard }),
       validationPresses: createSeenKeys(store, 'validation-presses', 5 * 60_000),
       showConnectors: (locale, actor) => connectorsCard(locale, { ui, renderCard, exchange }, mayAct(roles, actor, 'admin')),
     },
@@ -327,6 +353,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       if (config.watch.enabled) {
         watch.start();
         connectorWatch.start();
+        allowListCheck.start();
       }
       // Changes a crash caught half-way are finished from what Exchange shows (on a shared store, only those
       // older than any apply can take: another instance may be applying one right now).
@@ -339,6 +366,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     async close() {
       await watch.stop();
       await connectorWatch.stop();
+      await allowListCheck.stop();
       await inbox?.stop();
       await dispatcher.stop();
       await rechecks.stop();

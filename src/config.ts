@@ -82,6 +82,8 @@ export interface Config {
   readonly microsoft: {
     readonly graphApiUrl: string;
     readonly managementApiUrl: string;
+    /** M365_ENDPOINTS_URL: the Microsoft 365 IP address and URL web service, for `allowlist`. */
+    readonly endpointsUrl: string;
     /** MICROSOFT_ALERTS_AUTH_ID: the Webhook-AuthID notifications must carry; empty = the route accepts none. */
     readonly alertsAuthId: string;
     /** MICROSOFT_ALERTS_WEBHOOK_URL: the public address of POST /api/alerts/microsoft, for the subscription. */
@@ -396,6 +398,7 @@ function microsoftVars(str: (name: string) => string, backend: string, problems:
   return {
     graphApiUrl: url('GRAPH_API_URL', 'https://graph.microsoft.com'),
     managementApiUrl: url('MANAGEMENT_API_URL', 'https://manage.office.com'),
+    endpointsUrl: url('M365_ENDPOINTS_URL', 'https://endpoints.office.com'),
     alertsAuthId,
     alertsWebhookUrl,
     subscribeAtStart,

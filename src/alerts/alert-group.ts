@@ -38,6 +38,7 @@ export interface AlertGroup {
   incident?: HealthIssue;
   finding?: ConnectorFinding;
   microsoftAlert?: MicrosoftAlert;
+  endpoints?: IncomingAlert['endpoints'];
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -114,6 +115,7 @@ export function addOccurrence(
       ...(alert.incident && { incident: alert.incident }),
       ...(alert.finding && { finding: alert.finding }),
       ...(alert.microsoftAlert && { microsoftAlert: alert.microsoftAlert }),
+      ...(alert.endpoints && { endpoints: alert.endpoints }),
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -140,6 +142,7 @@ export function addOccurrence(
     incident: alert.incident ?? current!.incident,
     finding: alert.finding ?? current!.finding,
     microsoftAlert: alert.microsoftAlert ?? current!.microsoftAlert,
+    endpoints: alert.endpoints ?? current!.endpoints,
     version: current!.version + 1,
     applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
   };

@@ -5,6 +5,7 @@
  * security alerts (alerts_v2). Each alert is titled by its own name or summary, never by its raw text.
  */
 import type { ConnectorFinding } from '../signals/connector-findings';
+import type { AddedIps } from '../signals/m365-endpoints';
 import type { QueueGroup } from '../signals/read-queue';
 import type { HealthIssue } from '../signals/signals-source';
 import { type AlertCounts, countsOf } from './alert-counts';
@@ -23,7 +24,8 @@ export interface IncomingAlert {
     | 'queue-watch'
     | 'microsoft-incident'
     | 'connector-watch'
-    | 'microsoft-alert';
+    | 'microsoft-alert'
+    | 'm365-endpoints';
   /** The sender's own id for this alert (Alertmanager fingerprint, Azure alertId), to match its resolution. */
   externalId?: string;
   status: 'firing' | 'resolved';
@@ -43,6 +45,8 @@ export interface IncomingAlert {
   incident?: HealthIssue;
   /** What the connector watch found (source 'connector-watch'). */
   finding?: ConnectorFinding;
+  /** New addresses Microsoft 365 will send from (source 'm365-endpoints'). */
+  endpoints?: { version: string; added: AddedIps[] };
   /** A Microsoft 365 alert policy's alert as its latest record says (source 'microsoft-alert'). */
   microsoftAlert?: MicrosoftAlert;
 }
@@ -150,7 +154,7 @@ const jsonFormats = {
 } satisfies Record<Exclude<IncomingAlert['source'], 'text' | WatchSource>, JsonFormat>;
 
 /** Alerts the bot raises itself or reads from Microsoft's own route (/api/alerts/microsoft), never from /api/alerts. */
-export type WatchSource = 'queue-watch' | 'microsoft-incident' | 'connector-watch' | 'microsoft-alert';
+export type WatchSource = 'queue-watch' | 'microsoft-incident' | 'connector-watch' | 'microsoft-alert' | 'm365-endpoints';
 
 const TEXT_FIELDS = ['text', 'message', 'error', 'body'] as const;
 /** What a generic JSON alert calls itself, in order of preference; its text's first line when none. */

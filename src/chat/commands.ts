@@ -6,6 +6,8 @@ import type { AuditLog } from '../remediation/audit-log';
 import type { ExchangeBackend } from '../remediation/backends/exchange-backend';
 import { healthCommand, queueCommand, watchCommand, type SignalCommandDeps } from './signal-commands';
 import { explainCode } from '../knowledge/explain-code';
+import { allowListCard } from '../render/allowlist-card';
+import type { AllowListSource } from '../signals/allow-list';
 import type { KnowledgeBase, Locale } from '../knowledge/load-knowledge';
 import { auditCardData, describeValue, pick } from '../render/fix-cards';
 import { diagnosisCardData } from '../render/diagnosis-card';
@@ -27,6 +29,8 @@ export interface CommandDeps {
   roles: Roles;
   /** The message trace and service health, for `queue` and `health`. */
   signals: SignalCommandDeps;
+  /** The addresses Microsoft 365 sends from (the IP web service), for `allowlist`. */
+  allowList: Pick<AllowListSource, 'read'>;
 }
 
 export type CommandName =
@@ -38,6 +42,7 @@ export type CommandName =
   | 'queue'
   | 'health'
   | 'watch'
+  | 'allowlist'
   | 'subscribe'
   | 'unsubscribe'
   | 'subscriptions';
@@ -92,6 +97,11 @@ export const commands = {
   watch: {
     role: 'reader',
     run: async (_args, locale, deps) => watchCommand(locale, deps.signals),
+  },
+  // Microsoft's public list: nothing of the tenant's, so everyone may read it.
+  allowlist: {
+    role: 'everyone',
+    run: async (_args, locale, deps) => [allowListCard(await deps.allowList.read(), locale, deps)],
   },
   subscribe: {
     role: 'admin',

@@ -62,6 +62,8 @@ export interface ActionDeps {
   showError(error: ParsedError, locale: Locale, banner?: DiagnosisCardData['banner'], audience?: Audience): Promise<AdaptiveCard>;
   /** Has the alert dispatcher bring every copy of the group's card up to date. */
   touchAlert(group: AlertGroup): Promise<void>;
+  /** The `allowlist` card (the addresses Microsoft 365 sends from). */
+  showAllowList(locale: Locale): Promise<AdaptiveCard>;
   /** Validate presses already acted on (a few minutes): the test mail goes out once per press. */
   validationPresses: { firstTime(key: string): Promise<boolean> };
   /** Certificates the bot's probes saw lately: the TLS-domain Fix now proposes only from these. */

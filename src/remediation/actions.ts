@@ -39,7 +39,8 @@ export type Verb =
   | 'unmuteAlert'
   | 'validateConnector'
   | 'confirmValidate'
-  | 'cancelValidate';
+  | 'cancelValidate'
+  | 'showAllowList';
 
 /** Every card verb the bot answers, in one table. An unknown verb gets unknownAction(). */
 export const actions = {
@@ -57,6 +58,7 @@ export const actions = {
   validateConnector,
   confirmValidate,
   cancelValidate,
+  showAllowList,
 } satisfies Record<Verb, ActionHandler>;
 
 export function isVerb(verb: string): verb is Verb {
@@ -220,6 +222,12 @@ async function cancelFix(ctx: ActionContext, deps: ActionDeps): Promise<ActionRe
   const ui = deps.ui[ctx.locale];
   const card = source && (await originalCard(source, ctx, deps, { text: escapeMarkdown(ui.cancelled), style: 'good' }));
   return card ? { card } : notice(deps, ui.cancelled, '');
+}
+
+/** The 4.4.316 and 4.4.315 cards' "Addresses to allow": the allow list, posted below; the card stays as it is. */
+async function showAllowList(ctx: ActionContext, deps: ActionDeps): Promise<ActionResult> {
+  await ctx.postCard(await deps.showAllowList(ctx.locale));
+  return { message: deps.ui[ctx.locale]['allowlist.posted'] };
 }
 
 /** A summary row: that error's card, posted below the summary, which stays as it is. */

@@ -96,6 +96,7 @@ const VERB_PHRASES = {
   validateConnector: 'audit.verb.validateConnector',
   confirmValidate: 'audit.verb.confirmValidate',
   cancelValidate: 'audit.verb.cancelValidate',
+  showAllowList: 'audit.verb.showAllowList',
 } satisfies Record<Verb, UiKey>;
 
 function sentenceOf(entry: AuditEntry, ui: UiStrings): string {

@@ -20,6 +20,7 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   'microsoft-incident': 'Microsoft 365 service health',
   'connector-watch': 'Connector watch (Mail Flow Doctor)',
   'microsoft-alert': 'Microsoft 365 alert policy',
+  'm365-endpoints': 'Microsoft 365 IP address and URL web service',
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { diagnosticsCardData } from './diagnostics-card';
+import type { AllowListCardData } from './allowlist-card';
 import type { QueueCardData } from './queue-card';
 import type { auditCardData, chooseConnectorCardData, confirmCardData, fixResultCardData } from './fix-cards';
 import type { confirmValidateCardData, validationResultCardData } from './validation-cards';
@@ -88,6 +89,7 @@ export interface CardData {
   notice: NoticeCardData;
   diagnostics: ReturnType<typeof diagnosticsCardData>;
   queue: QueueCardData;
+  allowlist: AllowListCardData;
   'validate-connector': ReturnType<typeof confirmValidateCardData>;
   'validation-result': ReturnType<typeof validationResultCardData>;
 }
@@ -109,6 +111,7 @@ export const CARD_NAMES = Object.keys({
   notice: true,
   diagnostics: true,
   queue: true,
+  allowlist: true,
   'validate-connector': true,
   'validation-result': true,
 } satisfies Record<CardName, true>) as CardName[];

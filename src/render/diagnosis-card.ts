@@ -61,7 +61,10 @@ export interface DiagnosisCardData {
   };
   /** Set on alert cards: the alert's own header and its Acknowledge / Mute buttons. */
   alert: null | AlertHeader;
-  t: Pick<UiStrings, 'details' | 'whatHappened' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'docLink' | 'ipRanges'> & { remoteReply: string };
+  t: Pick<UiStrings, 'details' | 'whatHappened' | 'causesTitle' | 'fixesTitle' | 'rfcTitle' | 'docLink' | 'ipRanges'> & {
+    remoteReply: string;
+    allowList: string;
+  };
 }
 
 export interface AlertHeader {
@@ -210,6 +213,7 @@ export function diagnosisLabels(ui: UiStrings): DiagnosisCardData['t'] {
     rfcTitle: ui.rfcTitle,
     docLink: ui.docLink,
     ipRanges: ui.ipRanges,
+    allowList: ui['allowlist.button'],
     remoteReply: ui['fact.remoteReply'],
   };
 }

@@ -12,6 +12,7 @@ import { alertCardData } from './alert-card';
 import type { DiagnosisCardData } from './diagnosis-card';
 import type { AdaptiveCard, RenderCard } from './render-card';
 import type { UiCatalog } from './ui-strings';
+import { endpointsChangeCard } from './allowlist-card';
 import { microsoftAlertCard } from './microsoft-alert-card';
 import { connectorWatchCard, incidentCard, queueWatchCard } from './watch-alert-cards';
 
@@ -39,6 +40,7 @@ const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> =
   'microsoft-incident': (group, deps) => incidentCard(group, deps),
   'connector-watch': connectorWatchCard,
   'microsoft-alert': microsoftAlertCard,
+  'm365-endpoints': (group, deps) => endpointsChangeCard(group, deps),
 };
 
 export function renderAlertGroup(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner'] = null): Promise<AdaptiveCard> {

@@ -21,6 +21,7 @@ import { parseErrors } from '../../src/parse/parse-errors';
 import { SAMPLE_TENANT } from '../../src/remediation/backends/simulated-exchange';
 import { simulateValidation } from '../../src/remediation/backends/simulate-validation';
 import { confirmValidateCardData, validationResultCardData } from '../../src/render/validation-cards';
+import { allowListCardData } from '../../src/render/allowlist-card';
 
 const knowledge = loadKnowledge();
 const ui = loadUiStrings();
@@ -155,6 +156,7 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         'queue [12h|7d]',
         'health',
         'watch',
+        'allowlist',
         'subscribe',
         'unsubscribe',
         'subscriptions',
@@ -344,6 +346,24 @@ describe("every card the bot can send passes Microsoft's Adaptive Cards library 
         const reading = await readQueue({ ...deps, source }, 48 * 3_600_000);
         const card = renderCard('queue', queueCardData(reading, incidents, ui[locale], now, '48 h'));
         expectValid(card);
+      }
+    });
+  }
+
+  for (const locale of LOCALES) {
+    it(`the allow-list card in ${locale}: a long list with additions, a cached list with a problem, nothing read`, () => {
+      const ipv4 = Array.from({ length: 300 }, (_, i) => `40.${i % 250}.${i}.0/24`);
+      const list = {
+        version: '2026120100',
+        checkedAt: now.toISOString(),
+        ipv4,
+        ipv6: ['2a01:111:f400::/48'],
+        added: [{ version: '2026120100', effectiveDate: '20261231', ipv4: ['52.101.0.0/16'], ipv6: [] }],
+      };
+      for (const reading of [{ list }, { list, problem: 'the Microsoft 365 IP web service answered 503' }, { problem: 'fetch failed' }]) {
+        const card = renderCard('allowlist', allowListCardData(reading, ui[locale]));
+        expectValid(card);
+        if (reading.list) expect(visibleTexts(card).join('\n')).toContain('40.0.0.0/24\n40.1.1.0/24');
       }
     });
   }
