@@ -39,6 +39,7 @@ export interface AlertGroup {
   finding?: ConnectorFinding;
   microsoftAlert?: MicrosoftAlert;
   endpoints?: IncomingAlert['endpoints'];
+  card?: IncomingAlert['card'];
   ack?: { by: Actor; at: string };
   muted?: { by: Actor; until: string };
   locale: string;
@@ -116,6 +117,7 @@ export function addOccurrence(
       ...(alert.finding && { finding: alert.finding }),
       ...(alert.microsoftAlert && { microsoftAlert: alert.microsoftAlert }),
       ...(alert.endpoints && { endpoints: alert.endpoints }),
+      ...(alert.card && { card: alert.card }),
       count: alert.status === 'resolved' ? 0 : 1,
       firstSeen: at,
       lastSeen: at,
@@ -143,6 +145,8 @@ export function addOccurrence(
     finding: alert.finding ?? current!.finding,
     microsoftAlert: alert.microsoftAlert ?? current!.microsoftAlert,
     endpoints: alert.endpoints ?? current!.endpoints,
+    // The latest card the sender posted is the one to show.
+    card: alert.card ?? current!.card,
     version: current!.version + 1,
     applied: [...current!.applied, occurrence.outboxId].slice(-APPLIED_KEPT),
   };

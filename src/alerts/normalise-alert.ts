@@ -10,6 +10,7 @@ import type { QueueGroup } from '../signals/read-queue';
 import type { HealthIssue } from '../signals/signals-source';
 import { type AlertCounts, countsOf } from './alert-counts';
 import { nestsDeeperThan } from './json-depth';
+import { readMessageCard, readWorkflowCard, type ReadCard, type SenderCard } from './sender-card';
 import { senderTime } from './sender-time';
 
 export interface IncomingAlert {
@@ -21,6 +22,8 @@ export interface IncomingAlert {
     | 'azure-monitor'
     | 'graph'
     | 'graph-security-alert'
+    | 'teams-workflow'
+    | 'message-card'
     | 'queue-watch'
     | 'microsoft-incident'
     | 'connector-watch'
@@ -45,6 +48,8 @@ export interface IncomingAlert {
   incident?: HealthIssue;
   /** What the connector watch found (source 'connector-watch'). */
   finding?: ConnectorFinding;
+  /** The card a monitoring system sent for Teams (sources 'teams-workflow', 'message-card'), cleaned. */
+  card?: SenderCard;
   /** New addresses Microsoft 365 will send from (source 'm365-endpoints'). */
   endpoints?: { version: string; added: AddedIps[] };
   /** A Microsoft 365 alert policy's alert as its latest record says (source 'microsoft-alert'). */
@@ -141,6 +146,18 @@ const jsonFormats = {
     matches: (o) => isGraphSecurityAlert(o) || (Array.isArray(o.value) && o.value.length > 0 && o.value.every(isGraphSecurityAlert)),
     expected: 'a Microsoft Graph security alert (alerts_v2), or {"value": [...]} of them',
     read: (o) => graphSecurityAlerts(Array.isArray(o.value) ? o.value : [o]),
+  },
+  'teams-workflow': {
+    // What Teams Workflows' "When a Teams webhook request is received" takes, so its senders can point here.
+    matches: (o) => o.type === 'message' && Array.isArray(o.attachments),
+    expected: 'a Teams Workflows message ({"type":"message","attachments":[{"contentType":"application/vnd.microsoft.card.adaptive","content":{…}}]})',
+    read: (o) => fromCard('teams-workflow', readWorkflowCard(o)),
+  },
+  'message-card': {
+    // The retired Office 365 connectors' format.
+    matches: (o) => o['@type'] === 'MessageCard' || (typeof o['@context'] === 'string' && o['@context'].includes('schema.org/extensions')),
+    expected: 'an Office 365 connector MessageCard ({"@type":"MessageCard", …})',
+    read: (o) => fromCard('message-card', readMessageCard(o)),
   },
   json: {
     matches: (o) => TEXT_FIELDS.some((field) => typeof o[field] === 'string' && o[field].trim()),
@@ -250,6 +267,15 @@ function azureMonitor(o: Record<string, any>): Normalised {
         link: typeof e.investigationLink === 'string' ? e.investigationLink : undefined,
       },
     ],
+  };
+}
+
+function fromCard(source: 'teams-workflow' | 'message-card', read: ReadCard): Normalised {
+  if (!read.ok) return { kind: 'error', status: read.status, message: read.message };
+  const counts = countsOf([], read.text);
+  return {
+    kind: 'alerts',
+    alerts: [{ source, status: 'firing', title: read.title, text: clip(read.text, MAX_TEXT), ...(counts && { counts }), card: read.card }],
   };
 }
 

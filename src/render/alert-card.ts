@@ -16,6 +16,8 @@ const SOURCE_NAMES: Record<AlertGroup['source'], string> = {
   'azure-monitor': 'Azure Monitor',
   graph: 'Microsoft Graph',
   'graph-security-alert': 'Microsoft Graph (security alert)',
+  'teams-workflow': 'Teams Workflows webhook',
+  'message-card': 'Office 365 connector card (MessageCard)',
   'queue-watch': 'Message trace (Mail Flow Doctor watch)',
   'microsoft-incident': 'Microsoft 365 service health',
   'connector-watch': 'Connector watch (Mail Flow Doctor)',

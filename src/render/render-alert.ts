@@ -14,6 +14,7 @@ import type { AdaptiveCard, RenderCard } from './render-card';
 import type { UiCatalog } from './ui-strings';
 import { endpointsChangeCard } from './allowlist-card';
 import { microsoftAlertCard } from './microsoft-alert-card';
+import { senderCardAlert } from './sender-card-alert';
 import { connectorWatchCard, incidentCard, queueWatchCard } from './watch-alert-cards';
 
 export interface AlertRenderDeps {
@@ -40,6 +41,8 @@ const ALERT_RENDERERS: Partial<Record<IncomingAlert['source'], AlertRenderer>> =
   'microsoft-incident': (group, deps) => incidentCard(group, deps),
   'connector-watch': connectorWatchCard,
   'microsoft-alert': microsoftAlertCard,
+  'teams-workflow': senderCardAlert,
+  'message-card': senderCardAlert,
   'm365-endpoints': (group, deps) => endpointsChangeCard(group, deps),
 };
 
