@@ -32,6 +32,11 @@ export function startupWarnings(config: Config): string[] {
       'ALERT_WEBHOOK_TOKEN is not set: POST /api/alerts accepts only programs on this machine: loopback senders whose requests carry no Origin, Sec-Fetch-Site, Forwarded, X-Forwarded-For or X-Real-IP header and are not form posts (no web page, nothing through a proxy). Set it to accept monitoring systems elsewhere.',
     );
   }
+  if (config.microsoft.alertsAuthId && config.exchangeBackend !== 'exchange-online') {
+    lines.push(
+      'MICROSOFT_ALERTS_AUTH_ID is set, but the simulated tenant has no Management Activity API to fetch alerts from: POST /api/alerts/microsoft refuses every notification (403). Set EXCHANGE_BACKEND=exchange-online to take them.',
+    );
+  }
   if (config.probe.allowPrivate) {
     lines.push('PROBE_ALLOW_PRIVATE=true: diagnostics may connect to private, loopback and link-local addresses (meant for on-premises networks).');
   }

@@ -25,6 +25,16 @@ describe('loadConfig', () => {
     expect(startupWarnings(c).join('\n')).toContain('Nobody is an admin');
   });
 
+  it('reads the Microsoft signal endpoints and the alert webhook settings, and says when the simulated tenant cannot take alerts', () => {
+    const c = loadConfig({ M365_ENDPOINTS_URL: 'http://127.0.0.1:9/', MICROSOFT_ALERTS_AUTH_ID: 'a-long-enough-auth-id' });
+    expect(c.microsoft.endpointsUrl).toBe('http://127.0.0.1:9');
+    expect(c.microsoft.graphApiUrl).toBe('https://graph.microsoft.com');
+    expect(startupWarnings(c).join('\n')).toContain('POST /api/alerts/microsoft refuses every notification');
+    expect(() => loadConfig({ M365_ENDPOINTS_URL: 'http://endpoints.example' })).toThrow(/M365_ENDPOINTS_URL/);
+    expect(() => loadConfig({ MICROSOFT_ALERTS_AUTH_ID: 'short' })).toThrow(/MICROSOFT_ALERTS_AUTH_ID must be at least 16/);
+    expect(() => loadConfig({ MICROSOFT_ALERTS_SUBSCRIBE: 'true' })).toThrow(/MICROSOFT_ALERTS_SUBSCRIBE=true needs/);
+  });
+
   it("serves a single-tenant app's own tenant by default, and needs ALLOWED_TENANTS for a multi-tenant one", () => {
     const single = loadConfig({
       MicrosoftAppId: GUID,
