@@ -252,6 +252,8 @@ function setBusy(entry, busy) {
   entry.busy = busy;
   entry.node.classList.toggle('busy', busy);
   entry.node.setAttribute('aria-busy', String(busy));
+  // The card's buttons, the pressed one first, cannot be pressed again until its answer arrives.
+  for (const button of entry.content.querySelectorAll('button')) button.disabled = busy;
 }
 
 function setNote(entry, text, kind) {

@@ -11,6 +11,15 @@ import type { UiCatalog, UiStrings } from '../render/ui-strings';
 export interface CardChannel {
   post(card: AdaptiveCard): Promise<string | undefined>;
   update(messageId: string, card: AdaptiveCard): Promise<void>;
+  /** Progress besides the card (Teams' streaming in a 1:1 chat, a typing indicator elsewhere). */
+  progress?: DiagnosisProgress;
+}
+
+export interface DiagnosisProgress {
+  start(text: string): void;
+  step(text: string): void;
+  /** The last word, once the card is final. */
+  end(text: string): Promise<void>;
 }
 
 type LimitedRun = { status: 'started' | 'joined' | 'limited'; promise?: Promise<ProbeReport>; retryAfterMs?: number };
@@ -64,6 +73,7 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
   const live = (progress: ProbeProgress) => (step: ProbeStep) => {
     progress.steps = [...progress.steps, step];
     queueUpdate(render(view()));
+    channel.progress?.step(fill(ui.diagProgressStep, { target: label, step: ui[`diagStep.${step.name}`], status: ui[`diagStatus.${step.status}`] }));
   };
 
   const run = deps.limiter.run(userId, label, async () => {
@@ -75,6 +85,7 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
     return;
   }
   const first = run.status === 'joined' ? render({ target: label, port, steps: [], notice: fill(ui.diagJoined, { target: label }) }) : render(view());
+  channel.progress?.start(fill(ui.diagProgressStart, { target: label }));
   let firstId: string | undefined;
   try {
     firstId = await channel.post(first);
@@ -98,6 +109,12 @@ export async function runDiagnosis(input: string, userId: string, locale: Locale
   });
   queueUpdate(render({ ...view(), rerun: { host, port, ip: ip ?? '' }, ...(fix && { fix }) }));
   await updates;
+  const code = name.report.eopCode;
+  await channel.progress?.end(
+    code
+      ? fill(ui.diagProgressFailing, { target: label, code: `450 ${code}` })
+      : fill(ui[name.report.refused ? 'diagProgressNotRun' : 'diagProgressHealthy'], { target: label }),
+  );
 }
 
 /** The second probe, of the IP in the paste: its own limiter entry, so it counts and is shared like any other. */

@@ -1,3 +1,4 @@
+import { diagnosisProgress } from './diagnosis-progress';
 import { randomUUID } from 'node:crypto';
 import {
   CardFactory,
@@ -225,7 +226,9 @@ export class MailFlowDoctorBot extends TeamsActivityHandler {
    * and updated through the conversation reference, as Teams allows after the request has ended.
    */
   private startDiagnosis(activity: Activity, target: string, locale: Locale): void {
-    const channel = this.cardChannel(TurnContext.getConversationReference(activity) as ConversationReference);
+    const reference = TurnContext.getConversationReference(activity) as ConversationReference;
+    const personal = (activity.conversation?.conversationType ?? 'personal') === 'personal';
+    const channel = { ...this.cardChannel(reference), progress: diagnosisProgress(this.deps.sender, reference, personal, this.deps.logger) };
     const userId = activity.from?.aadObjectId || activity.from?.id || 'unknown';
     runDiagnosis(target, userId, locale, channel, this.deps.diagnose).catch((err) => this.deps.logger.error('diagnostics failed', { err: err as Error }));
   }

@@ -1,4 +1,4 @@
-import { CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { type Activity, CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../render/render-card';
 
@@ -19,37 +19,40 @@ export class SendError extends Error {
 
 export interface ProactiveSender {
   post(reference: Partial<ConversationReference>, card: AdaptiveCard): Promise<string>;
+  /** Any other activity (typing, a streamed update, a text message) as a new message in the conversation; its id. */
+  send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string>;
   update(reference: Partial<ConversationReference>, messageId: string, card: AdaptiveCard): Promise<void>;
 }
 
 /** Sends outside a turn (alerts), through the conversation reference saved when the bot was installed or subscribed. */
 export function createProactiveSender(adapter: CloudAdapter, appId: string): ProactiveSender {
+  const send = async (reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string> => {
+    let id = '';
+    await call((fail) =>
+      adapter.continueConversationAsync(
+        appId,
+        reference,
+        guarded(fail, async (ctx) => {
+          const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
+          const res = await client.conversations.sendToConversation(reference.conversation!.id, {
+            from: reference.bot,
+            recipient: reference.user,
+            conversation: reference.conversation,
+            channelId: reference.channelId,
+            serviceUrl: reference.serviceUrl,
+            ...activity,
+          } as Activity);
+          id = res.id ?? '';
+        }),
+      ),
+    );
+    return id;
+  };
   return {
-    async post(reference, card) {
-      let id = '';
-      await call((fail) =>
-        adapter.continueConversationAsync(
-          appId,
-          reference,
-          guarded(fail, async (ctx) => {
-            // A new message in the conversation (POST /v3/conversations/{id}/activities), not a reply to the
-            // continuation activity: in a channel thread the conversation id itself names the thread.
-            const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-            const res = await client.conversations.sendToConversation(reference.conversation!.id, {
-              type: 'message',
-              from: reference.bot,
-              recipient: reference.user,
-              conversation: reference.conversation,
-              channelId: reference.channelId,
-              serviceUrl: reference.serviceUrl,
-              attachments: [CardFactory.adaptiveCard(card)],
-            });
-            id = res.id ?? '';
-          }),
-        ),
-      );
-      return id;
-    },
+    send,
+    // A new message in the conversation (POST /v3/conversations/{id}/activities), not a reply to the
+    // continuation activity: in a channel thread the conversation id itself names the thread.
+    post: (reference, card) => send(reference, { type: 'message', attachments: [CardFactory.adaptiveCard(card)] }),
     async update(reference, messageId, card) {
       await call((fail) =>
         adapter.continueConversationAsync(

@@ -278,3 +278,43 @@ describe('diagnostics in plain words', () => {
     }
   });
 });
+
+describe('progress while the card fills', () => {
+  const typing = () => bot.connector.calls.filter((c) => c.method === 'POST' && c.body?.type === 'typing');
+  // What Teams reads of a stream: the streamInfo entity's type, and its fields as channelData carries them.
+  const streamInfo = (c: any) => (c.body.entities?.some((e: any) => e.type === 'streaminfo') ? c.body.channelData : undefined);
+
+  it('streams informative updates in a 1:1 chat, numbered in order under one stream, and ends the stream', async () => {
+    const server = await startSmtp({ ...certs.healthy });
+    servers.push(server);
+    bot.connector.clear();
+    await bot.post(teamsMessage(`diagnose localhost:${server.port}`, { serviceUrl: bot.connector.url, from: ADMIN }));
+    const final = () => bot.connector.calls.find((c) => c.method === 'POST' && c.body?.type === 'message' && streamInfo(c)?.streamType === 'final');
+    await bot.connector.waitFor(() => !!final(), 8000);
+    const updates = typing();
+    expect(updates.length).toBeGreaterThanOrEqual(4); // the start, then each check
+    expect(updates.map((u) => streamInfo(u).streamSequence)).toEqual(updates.map((_, i) => i + 1));
+    expect(updates.every((u) => streamInfo(u).streamType === 'informative')).toBe(true);
+    const streamId = updates[0]!.messageId;
+    expect(updates.slice(1).every((u) => streamInfo(u).streamId === streamId)).toBe(true);
+    expect(updates[0]!.body.text).toBe(`Checking localhost:${server.port} the way Microsoft 365 reaches it…`);
+    expect(updates.map((u) => u.body.text)).toContain(`localhost:${server.port}: TCP connection — OK`);
+    expect(streamInfo(final()).streamId).toBe(streamId);
+    expect(final()!.body.text).toContain('it answers as Microsoft 365 needs');
+    // The final message comes after every update of the card.
+    const order = bot.connector.calls.map((c) => c);
+    expect(order.indexOf(final()!)).toBeGreaterThan(order.lastIndexOf(bot.connector.updates().at(-1)!));
+  }, 20_000);
+
+  it('shows a plain typing indicator in a channel, where Teams does not stream', async () => {
+    const server = await startSmtp({ ...certs.healthy });
+    servers.push(server);
+    bot.connector.clear();
+    await bot.post(teamsMessage(`diagnose localhost:${server.port}`, { serviceUrl: bot.connector.url, from: ADMIN, scope: 'channel' }));
+    await finalCard(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(typing()).toHaveLength(1);
+    expect(streamInfo(typing()[0])).toBeUndefined();
+    expect(bot.connector.calls.some((c) => c.body?.entities?.some((e: any) => e.type === 'streaminfo') || c.body?.channelData?.streamType)).toBe(false);
+  });
+});

@@ -99,6 +99,25 @@ describe('the playground page', () => {
     expect(await undoneRu.innerText()).toContain(`Исходящий соединитель «${CONNECTOR}» снова включён (возврат)`);
   }, 30_000);
 
+  it('disables the pressed button until the answer arrives', async () => {
+    const message = await pasteExample('4.4.316');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/messages', async (route) => {
+      if (route.request().postDataJSON()?.type === 'invoke') await held;
+      await route.continue();
+    });
+    const fixNow = message.getByRole('button', { name: 'Fix now' });
+    await fixNow.click();
+    await expect.poll(() => fixNow.isDisabled()).toBe(true);
+    expect(await message.getByRole('button', { name: 'Run diagnostics' }).isDisabled()).toBe(true);
+    release();
+    const confirm = message.getByRole('button', { name: 'Disable connector', exact: true });
+    await confirm.waitFor({ timeout: 10_000 });
+    expect(await confirm.isDisabled()).toBe(false);
+    await page.unroute('**/api/messages');
+  }, 30_000);
+
   it('answers in Russian when the language switch says Russian', async () => {
     await page.selectOption('#locale', 'ru-RU');
     const message = await pasteExample('4.4.316');
