@@ -91,7 +91,7 @@ export async function transitionAndRun(ctx: ActionContext, deps: ActionDeps, mod
   void work
     .then(async (done) => updateForAll(ctx, deps, resultOfPress(done, deps, ui, mode)))
     .catch((err) => deps.logger.error('finishing a slow fix failed', { operationIds: ids, err: err as Error }));
-  return { card: resultCard(first.op!, 'working', deps, ui) };
+  return { card: resultCard(first.op!, 'working', deps, ui, '', mode === 'apply' && ops.length > 1 ? { pressed: ui.confirmBoth } : {}) };
 }
 
 /** One card for a press: the last change as the result, the ones before it above, Undo for all applied. */
@@ -260,7 +260,7 @@ function resultCard(
   deps: ActionDeps,
   ui: UiStrings,
   reason = '',
-  extra: { call?: string; note?: string; earlier?: { headline: string; powershell: string }[]; undoIds?: string[] } = {},
+  extra: { call?: string; note?: string; earlier?: { headline: string; powershell: string }[]; undoIds?: string[]; pressed?: string } = {},
 ): AdaptiveCard {
   return deps.renderCard('fix-result', fixResultCardData(op, outcome, ui, reason, extra));
 }

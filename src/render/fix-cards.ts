@@ -89,6 +89,8 @@ export function fixResultCardData(
     earlier?: { headline: string; powershell: string }[];
     /** Undo takes back every change of the press, the last first. */
     undoIds?: string[];
+    /** The title of the button pressed, when it was not this change's own (Do both). */
+    pressed?: string;
   } = {},
 ) {
   // The change that puts things back: to the value the setting had before the fix (as run-fix.ts undoes it).
@@ -136,6 +138,8 @@ export function fixResultCardData(
     fixAgain: outcome === 'undone' ? { title: ui.fixNow, data: fixNowButtonData(op.source) } : null,
     // After a connector change that leaves it sending, Microsoft 365 can test it (Validate-OutboundConnector).
     verify: verifiable(op, outcome) ? { title: ui['validate.verify'], connector: op.change.target } : null,
+    // While it runs, the button that was pressed stays on the card, greyed out, until the result replaces it.
+    pressed: outcome === 'working' ? { title: extra.pressed ?? (op.status === 'undoing' ? ui.undo : buttonFor(op.change, ui)) } : null,
     // A failed apply may be pressed again (the operation is back in a state Confirm accepts).
     retry: outcome === 'failed' && op.status === 'failed' ? { title: ui.retryFix, operationId: op.id } : null,
   };

@@ -162,9 +162,13 @@ describe('Fix now for 4.4.316', () => {
     const confirmCard = cardOf(await press(bot, 'fixNow', fixNow.data, messageId));
     bot.connector.clear();
     const started = Date.now();
-    const working = textOf(cardOf(await press(bot, 'applyFix', confirmButtons(confirmCard)[0].data, messageId)));
+    const pressed = confirmButtons(confirmCard)[0];
+    const workingCard = cardOf(await press(bot, 'applyFix', pressed.data, messageId));
+    const working = textOf(workingCard);
     expect(Date.now() - started).toBeLessThan(700);
     expect(working).toContain('Working on it');
+    // The pressed button stays, disabled, until the result arrives.
+    expect(cardActions(workingCard)).toEqual([expect.objectContaining({ title: pressed.title, isEnabled: false })]);
     await bot.connector.waitFor(
       () => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Done: the outbound connector')),
       5000,
