@@ -88,7 +88,17 @@ describe('Workflows and MessageCard payloads on /api/alerts', () => {
     expect(allUrls(card)).toContain('https://nagios.contoso.com/cgi-bin/extinfo.cgi?host=relay01');
     expect(JSON.stringify(card)).not.toContain('nagios.contoso.com/ack');
     expect(text).toMatch(/2 buttons or inputs of the original card were left out/);
-    expect(cardActions(card).some((a) => a.verb === 'ackAlert')).toBe(true);
+    const ack = cardActions(card).find((a) => a.verb === 'ackAlert');
+    const res = await h.post(
+      cardInvoke(
+        { verb: 'ackAlert', data: ack.data },
+        { serviceUrl: h.connector.url, replyToId: post.messageId, from: ADMIN, scope: 'channel', conversationId: post.conversationId },
+      ),
+    );
+    expect(visibleTexts(res.body.value).join('\n')).toContain('Acknowledged');
+    // The acknowledged card still shows the sender's card, and no longer offers Acknowledge.
+    expect(visibleTexts(res.body.value).join('\n')).toContain('relay01 reports deferred deliveries');
+    expect(cardActions(res.body.value).some((a) => a.verb === 'ackAlert')).toBe(false);
     assertCardsValid(h.connector);
   });
 
