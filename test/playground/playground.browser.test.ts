@@ -135,7 +135,9 @@ describe('the playground page', () => {
     await botMessages().nth(1).locator('.card', { hasText: 'Not probed' }).waitFor({ timeout: 10_000 });
     const live = botMessages().nth(1);
     expect(await live.locator('.edited').isVisible()).toBe(true);
-    expect(await botMessages().count()).toBe(2);
+    // Then the stream's final message (a 1:1 chat streams progress): one line with the outcome.
+    await botMessages().nth(2).filter({ hasText: 'was not checked; the card above says why' }).waitFor({ timeout: 10_000 });
+    expect(await botMessages().count()).toBe(3);
     expect(await message.locator('.card').innerText()).toContain('Connection refused');
   }, 30_000);
 
