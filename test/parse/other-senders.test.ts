@@ -6,6 +6,32 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('other senders name the destination in their own words', () => {
+  it("reads where a log line's dsn= failure went from the status text after it (Postfix)", () => {
+    const line =
+      'postfix/smtp[143]: BB48359B: to=<jane@contoso.com>, relay=none, dsn=4.4.1, status=deferred (connect to mx2.contoso.com[203.0.113.9]:25: Connection timed out)';
+    expect(pick(line)).toEqual([{ code: '4.4.1', reply: undefined, server: 'mx2.contoso.com', ip: '203.0.113.9' }]);
+    // Only the status text of its own line: the next line's host is not this failure's.
+    expect(
+      pick('dsn=4.4.3, status=deferred (Name service error for name=contoso.com type=MX)\nconnect to mx.contoso.com[203.0.113.9]:25')[0].server,
+    ).toBeUndefined();
+  });
+
+  it("reads sendmail's relay=host. [ip] and its dsn=2.0.0, stat=Sent as a delivery", () => {
+    const log = [
+      'sm-mta[11346]: q4BNpoVr011344: to=<jane@contoso.com>, mailer=esmtp, relay=mx.contoso.com. [203.0.113.9], dsn=5.7.1, stat=Service unavailable',
+      'sm-mta[11346]: q4BNppVs011346: to=root, mailer=local, dsn=2.0.0, stat=Sent',
+      'sm-mta[11346]: q4BNppVs011347: to=root, mailer=local, dsn=2.0.0, stat=Deferred',
+    ].join('\n');
+    expect(parseErrors(log).map((e) => [e.enhancedCode, e.server, e.ip, e.outcome])).toEqual([
+      ['5.7.1', 'mx.contoso.com', '203.0.113.9', undefined],
+      ['2.0.0', undefined, undefined, 'delivered'],
+    ]);
+  });
+
+  it('keeps an old NDR code whose quoted reply has none of its own: #4.0.0 smtp;450 …', () => {
+    expect(pick('<mail.fabrikam.com #4.0.0 smtp;450 <>: Sender address rejected: Domain not found>').map((e) => e.code)).toEqual(['4.0.0']);
+  });
+
   it('reads Exim\'s "host X [ip]:" before the reply on the same line', () => {
     expect(
       pick(
