@@ -2,6 +2,7 @@ import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findDestination } from './find-destination';
 import { MAX_HOST_CHARS } from './limits';
+import { readNamedMailServer } from './named-mail-server';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
@@ -100,6 +101,14 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
 
   if (!readTraceGroup(w, lw, prefix, mark) && !readNdrReturned(w, lw, prefix, mark) && !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart)) {
     readOldNdr(w, lw, prefix, mark);
+  }
+  if (prefix.host === undefined && prefix.hostIp === undefined && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
+    const named = readNamedMailServer(w, lw);
+    if (named) {
+      prefix.host = named.host;
+      if (named.ip) prefix.hostIp = named.ip;
+      if (prefix.kind === 'none') prefix.kind = 'relay';
+    }
   }
   if (prefix.kind === 'none') prefix.closeQuotes = openQuoteCloser(w);
   const tuple = PYTHON_TUPLE.exec(w.slice(-12));

@@ -6,6 +6,19 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('other senders name the destination in their own words', () => {
+  it('reads a server named in a sentence before its reply: "at remote mailserver X (ip):", "by mail server X:"', () => {
+    expect(pick('jane@contoso.com at remote mailserver mx.contoso.com. (203.0.113.9): MessagingException: 421 4.3.2 try again later (5.0.0)')[0]).toEqual({
+      code: '4.3.2',
+      reply: '421',
+      server: 'mx.contoso.com',
+      ip: '203.0.113.9',
+    });
+    expect(pick('Message rejected by mail server mx.contoso.com: Unable to send email, server said: 421 Service closing')[0].server).toBe('mx.contoso.com');
+    // Prose around a reply names no server.
+    expect(pick('The mail server responded: 4.7.1 Service unavailable - try again later.')[0].server).toBeUndefined();
+    expect(pick('SMTP error from remote mail server after RCPT TO:<jane@contoso.com>: 550 5.1.1 unknown user')[0].server).toBeUndefined();
+  });
+
   it("reads where a log line's dsn= failure went from the status text after it (Postfix)", () => {
     const line =
       'postfix/smtp[143]: BB48359B: to=<jane@contoso.com>, relay=none, dsn=4.4.1, status=deferred (connect to mx2.contoso.com[203.0.113.9]:25: Connection timed out)';
