@@ -3,6 +3,7 @@ import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findDestination } from './find-destination';
 import { MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
+import { readOutlookSendError } from './outlook-send-error';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
@@ -99,7 +100,12 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     if (i >= 0) prefix.excerptStart = Math.min(prefix.excerptStart, windowStart + i);
   };
 
-  if (!readTraceGroup(w, lw, prefix, mark) && !readNdrReturned(w, lw, prefix, mark) && !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart)) {
+  if (
+    !readTraceGroup(w, lw, prefix, mark) &&
+    !readNdrReturned(w, lw, prefix, mark) &&
+    !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart) &&
+    !readOutlook(w, lw, prefix)
+  ) {
     readOldNdr(w, lw, prefix, mark);
   }
   if (prefix.host === undefined && prefix.hostIp === undefined && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
@@ -293,6 +299,18 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     return true;
   }
   return false;
+}
+
+/** Outlook's "Server: 'X', … Server Response: '550 …'": the reply is X's own (outlook-send-error.ts). */
+function readOutlook(w: string, lw: string, prefix: ErrorPrefix): boolean {
+  const outlook = readOutlookSendError(w, lw);
+  if (!outlook) return false;
+  prefix.kind = 'relay';
+  prefix.replyIsRemote = true;
+  // The reply ends at its closing quote, before Outlook's `, Port: 25, Secure (SSL): No, …`.
+  prefix.closeQuotes = QUOTE_CLOSERS[w.trimEnd().slice(-1)];
+  if (outlook.host) prefix.host = outlook.host;
+  return true;
 }
 
 function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark): void {

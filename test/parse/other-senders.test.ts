@@ -6,6 +6,22 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('other senders name the destination in their own words', () => {
+  it("reads Outlook's send error: the reply after Server Response: is the server's named in Server: '…', also when the dialog text wraps", () => {
+    const oneLine =
+      "The rejected e-mail address was 'jane@contoso.com'. Subject 'Test', Account: 'Work', Server: 'smtp.fabrikam.com', Protocol: SMTP, Server Response: '550 5.7.1 Unable to relay', Port: 25, Secure(SSL): No, Server Error: 550, Error Number: 0x800CCC79";
+    expect(pick(oneLine)).toEqual([{ code: '5.7.1', reply: '550', server: 'smtp.fabrikam.com', ip: undefined }]);
+    const wrapped = [
+      "Subject 'Test', Account: 'Work', Server: 'smtp.fabrikam.com',",
+      "Protocol: SMTP, Server Response: '553 sorry, that domain isn't in my list",
+      "of allowed rcpthosts (#5.7.1)', Port: 25, Secure(SSL): No, Server Error: 553",
+    ].join('\n');
+    expect(pick(wrapped).map((e) => [e.code, e.server])).toEqual([['5.7.1', 'smtp.fabrikam.com']]);
+    // A bare reply there is the server's too; a placeholder for the server names none.
+    expect(pick("Account: (Account name), Server: (Server name), Protocol: SMTP, Server Response: '505 Authentication required', Port: 25")).toEqual([
+      { code: '5.0.0', reply: '505', server: undefined, ip: undefined },
+    ]);
+  });
+
   it('reads a server named in a sentence before its reply: "at remote mailserver X (ip):", "by mail server X:"', () => {
     expect(pick('jane@contoso.com at remote mailserver mx.contoso.com. (203.0.113.9): MessagingException: 421 4.3.2 try again later (5.0.0)')[0]).toEqual({
       code: '4.3.2',
