@@ -1,7 +1,7 @@
 import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findDestination } from './find-destination';
-import { MAX_HOST_CHARS } from './limits';
+import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
 import { readOutlookSendError } from './outlook-send-error';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
@@ -76,6 +76,7 @@ const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server r
 const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([^[\]\s]{1,100})\]|\(([^()\s]{1,100})\))?[ \t]{0,3}(?:reason[ \t]{0,3})?:$/i;
 /** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')` (a forum may curl the quote): the reply code sits apart from the status code. */
 const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
+const KEY_QUOTES = `'"\u2018\u2019`;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
@@ -119,6 +120,12 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
   if (prefix.kind === 'none') prefix.closeQuotes = openQuoteCloser(w);
   const tuple = PYTHON_TUPLE.exec(w.slice(-12));
   if (tuple) prefix.replyCode = tuple[1];
+  // smtplib's SMTPRecipientsRefused maps each refused recipient to its reply: `{'jane@contoso.com': (550, b'…')}`
+  // (a bare reply is read at its reply code, so the window ends at the `(`).
+  if (tuple || w.endsWith('(')) {
+    const key = pythonDictKey(w, w.lastIndexOf('('));
+    if (key) prefix.recipient = key;
+  }
   if (prefix.host === undefined && prefix.hostIp === undefined && hints.heldHost && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
     if (hints.heldHost.host) prefix.host = hints.heldHost.host;
     if (hints.heldHost.ip) prefix.hostIp = hints.heldHost.ip;
@@ -311,6 +318,18 @@ function readOutlook(w: string, lw: string, prefix: ErrorPrefix): boolean {
   prefix.closeQuotes = QUOTE_CLOSERS[w.trimEnd().slice(-1)];
   if (outlook.host) prefix.host = outlook.host;
   return true;
+}
+
+/** The address quoted as a dict key just before `(`: `{'jane@contoso.com': (` (read backwards, a bounded look-back). */
+function pythonDictKey(w: string, open: number): string | undefined {
+  const head = w.slice(Math.max(0, open - MAX_ADDRESS_LINE_CHARS - 4), open).trimEnd();
+  if (!head.endsWith(':')) return undefined;
+  const key = head.slice(0, -1);
+  if (!KEY_QUOTES.includes(key.charAt(key.length - 1))) return undefined;
+  let from = -1;
+  for (const quote of KEY_QUOTES) from = Math.max(from, key.lastIndexOf(quote, key.length - 2));
+  const candidate = key.slice(from + 1, -1);
+  return from >= 0 && isEmailAddress(candidate) ? candidate : undefined;
 }
 
 function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark): void {

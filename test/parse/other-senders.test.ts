@@ -137,6 +137,18 @@ describe('client exceptions carry the server reply', () => {
     ]);
   });
 
+  it("names the recipient from smtplib's SMTPRecipientsRefused dict key, with or without an enhanced code in the reply", () => {
+    const recipients = (text: string) => parseErrors(text).map((e) => [e.enhancedCode, e.recipient]);
+    expect(recipients("smtplib.SMTPRecipientsRefused: {'jane@contoso.com': (550, 'Mailbox not found or access denied')}")).toEqual([
+      ['5.0.0', 'jane@contoso.com'],
+    ]);
+    expect(recipients("SMTPRecipientsRefused: {u'bob@contoso.com': (501, '5.1.5 Recipient address reserved by RFC 2606')}")).toEqual([
+      ['5.1.5', 'bob@contoso.com'],
+    ]);
+    // A key that is not an address names no one.
+    expect(recipients("{'code': (550, 'Mailbox not found')}")).toEqual([['5.0.0', undefined]]);
+  });
+
   it('reads a reply code written before "#4.5.3"', () => {
     expect(pick('com.sun.mail.smtp.SMTPAddressFailedException: 452 #4.5.3 Too many recipients.')).toEqual([
       { code: '4.5.3', reply: '452', server: undefined, ip: undefined },
