@@ -83,6 +83,8 @@ const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
+/** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
+const QUOTED_OLD_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253})[ \t]{1,3}#(?:[245]\.|$)/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
@@ -180,6 +182,9 @@ function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark: Mark)
   prefix.kind = 'ndr';
   prefix.closeQuotes = closers;
   mark(r);
+  // Exchange 2007/2010 quote the old form inside: `Remote Server returned '<mx.contoso.com #5.0.0 smtp; 554 5.7.1 …>'`.
+  const inner = QUOTED_OLD_HOST.exec(w.slice(j + 1, j + 1 + MAX_HOST_CHARS + 8));
+  if (inner?.[1].includes('.')) prefix.host = inner[1];
 
   const before = lw.slice(0, r);
   const at = before.lastIndexOf('server at ');

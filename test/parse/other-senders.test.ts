@@ -57,6 +57,15 @@ describe('other senders name the destination in their own words', () => {
     ]);
   });
 
+  it("reads the host of the old form quoted inside Remote Server returned '<host #5.0.0 smtp; …>'", () => {
+    expect(pick("Remote Server returned '<mx.fabrikam.com #5.0.0 smtp; 554 5.7.1 Message rejected>'")).toEqual([
+      { code: '5.7.1', reply: '554', server: 'mx.fabrikam.com', ip: undefined },
+    ]);
+    expect(pick("Remote Server returned '<mx.fabrikam.com #5.0.0 smtp; 550 No such user>'")[0]).toMatchObject({ code: '5.0.0', server: 'mx.fabrikam.com' });
+    // Masked as the docs write it: no server.
+    expect(pick("Remote Server returned '<xxxxxxxx> #5.7.1 smtp;550 5.7.1 RESOLVER.RST.AuthRequired; authentication required'")[0].server).toBeUndefined();
+  });
+
   it('keeps an old NDR code whose quoted reply has none of its own: #4.0.0 smtp;450 …', () => {
     expect(pick('<mail.fabrikam.com #4.0.0 smtp;450 <>: Sender address rejected: Domain not found>').map((e) => e.code)).toEqual(['4.0.0']);
   });
