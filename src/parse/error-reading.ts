@@ -8,6 +8,7 @@ import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { retryTimeMillis } from './parse-retry-time';
+import { isPlaceholderHost } from './placeholder';
 import { ipToken } from './relay-context';
 import type { ErrorBody } from './read-error-body';
 import type { ErrorPrefix } from './read-error-prefix';
@@ -233,13 +234,13 @@ function hasQueueWords(description: string | undefined): boolean {
 /** A clipped host that is not one of Microsoft's own transport servers, or undefined. */
 function destinationHost(value: string | undefined): string | undefined {
   const host = clip(value);
-  return host !== undefined && !isMicrosoftInternalHost(host) ? host : undefined;
+  return host !== undefined && !isMicrosoftInternalHost(host) && !isPlaceholderHost(host) ? host : undefined;
 }
 
 /** A clipped host unless it is a Microsoft server that wrote the report. */
 function notReporter(value: string | undefined, reporters: ReadonlySet<string> | undefined): string | undefined {
   const host = clip(value);
-  return host !== undefined && !isMicrosoftReporter(host, reporters) ? host : undefined;
+  return host !== undefined && !isMicrosoftReporter(host, reporters) && !isPlaceholderHost(host) ? host : undefined;
 }
 
 /** A Microsoft transport server named as the one that wrote the report ("Generating server:", `Reporting-MTA:`). */

@@ -5,11 +5,12 @@ import { ipToken } from './relay-context';
  * smtp(8) messages): `connect to mx.contoso.com[203.0.113.9]:25: Connection timed out`,
  * `lost connection with mx.contoso.com[203.0.113.9] while …`, `host mx.contoso.com[203.0.113.9] said: …`,
  * `delivery via mx.contoso.com[203.0.113.9]:25: …`, `message size 12345 exceeds size limit 10240 of server
- * mx.contoso.com[203.0.113.9]`, and the log line's `relay=mx.contoso.com[203.0.113.9]:25`.
+ * mx.contoso.com[203.0.113.9]`, and the log line's `relay=mx.contoso.com[203.0.113.9]:25`; sendmail's log writes the
+ * relay as a fully qualified name, a blank and the address: `relay=mx.contoso.com. [203.0.113.9]`.
  * Reads a short window only.
  */
 const DESTINATION =
-  /(?:(?:connect to|lost connection with|conversation with|host|delivery via|of server)[ \t]{1,3}|relay=)([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
+  /(?:(?:connect to|lost connection with|conversation with|host|delivery via|of server)[ \t]{1,3}|relay=)([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)(?:\. )?\[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
 
 export function findDestination(text: string): { server?: string; ip?: string; port?: number } | undefined {
   const m = DESTINATION.exec(text.slice(0, 400));

@@ -9,6 +9,7 @@ import { FieldListBlock, LIST_KEYS } from './field-list-block';
 import { matchFieldName } from './field-name';
 import { MAX_ADDRESS_LINE_CHARS, MAX_DSN_BLOCK_ERRORS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
 import { isSoftwareHeader } from './look-alike';
+import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
 import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
@@ -68,7 +69,7 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 const CONTEXT_PHRASES =
-  'tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of ';
+  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of ";
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
 const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
@@ -232,6 +233,11 @@ class PasteReader {
       return;
     }
     const lower = window.toLowerCase();
+    const outlookServer = readOutlookServerLine(window, lower);
+    if (outlookServer) {
+      this.heldHost = { host: outlookServer };
+      return;
+    }
     // Gmail: "Technical details of permanent failure:" sits between the recipient and the sentence naming the server.
     if (lower.startsWith('technical details of')) return;
     if (lower.includes('tried to deliver your message')) {

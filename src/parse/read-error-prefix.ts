@@ -1,7 +1,9 @@
 import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findDestination } from './find-destination';
-import { MAX_HOST_CHARS } from './limits';
+import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
+import { readNamedMailServer } from './named-mail-server';
+import { readOutlookSendError } from './outlook-send-error';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
@@ -74,12 +76,15 @@ const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server r
 const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([^[\]\s]{1,100})\]|\(([^()\s]{1,100})\))?[ \t]{0,3}(?:reason[ \t]{0,3})?:$/i;
 /** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')` (a forum may curl the quote): the reply code sits apart from the status code. */
 const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
+const KEY_QUOTES = `'"\u2018\u2019`;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
+/** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
+const QUOTED_OLD_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253})[ \t]{1,3}#(?:[245]\.|$)/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
@@ -98,12 +103,31 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     if (i >= 0) prefix.excerptStart = Math.min(prefix.excerptStart, windowStart + i);
   };
 
-  if (!readTraceGroup(w, lw, prefix, mark) && !readNdrReturned(w, lw, prefix, mark) && !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart)) {
+  if (
+    !readTraceGroup(w, lw, prefix, mark) &&
+    !readNdrReturned(w, lw, prefix, mark) &&
+    !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart) &&
+    !readOutlook(w, lw, prefix)
+  ) {
     readOldNdr(w, lw, prefix, mark);
+  }
+  if (prefix.host === undefined && prefix.hostIp === undefined && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
+    const named = readNamedMailServer(w, lw);
+    if (named) {
+      prefix.host = named.host;
+      if (named.ip) prefix.hostIp = named.ip;
+      if (prefix.kind === 'none') prefix.kind = 'relay';
+    }
   }
   if (prefix.kind === 'none') prefix.closeQuotes = openQuoteCloser(w);
   const tuple = PYTHON_TUPLE.exec(w.slice(-12));
   if (tuple) prefix.replyCode = tuple[1];
+  // smtplib's SMTPRecipientsRefused maps each refused recipient to its reply: `{'jane@contoso.com': (550, b'…')}`
+  // (a bare reply is read at its reply code, so the window ends at the `(`).
+  if (tuple || w.endsWith('(')) {
+    const key = pythonDictKey(w, w.lastIndexOf('('));
+    if (key) prefix.recipient = key;
+  }
   if (prefix.host === undefined && prefix.hostIp === undefined && hints.heldHost && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
     if (hints.heldHost.host) prefix.host = hints.heldHost.host;
     if (hints.heldHost.ip) prefix.hostIp = hints.heldHost.ip;
@@ -158,6 +182,9 @@ function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark: Mark)
   prefix.kind = 'ndr';
   prefix.closeQuotes = closers;
   mark(r);
+  // Exchange 2007/2010 quote the old form inside: `Remote Server returned '<mx.contoso.com #5.0.0 smtp; 554 5.7.1 …>'`.
+  const inner = QUOTED_OLD_HOST.exec(w.slice(j + 1, j + 1 + MAX_HOST_CHARS + 8));
+  if (inner?.[1].includes('.')) prefix.host = inner[1];
 
   const before = lw.slice(0, r);
   const at = before.lastIndexOf('server at ');
@@ -284,6 +311,30 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     return true;
   }
   return false;
+}
+
+/** Outlook's "Server: 'X', … Server Response: '550 …'": the reply is X's own (outlook-send-error.ts). */
+function readOutlook(w: string, lw: string, prefix: ErrorPrefix): boolean {
+  const outlook = readOutlookSendError(w, lw);
+  if (!outlook) return false;
+  prefix.kind = 'relay';
+  prefix.replyIsRemote = true;
+  // The reply ends at its closing quote, before Outlook's `, Port: 25, Secure (SSL): No, …`.
+  prefix.closeQuotes = QUOTE_CLOSERS[w.trimEnd().slice(-1)];
+  if (outlook.host) prefix.host = outlook.host;
+  return true;
+}
+
+/** The address quoted as a dict key just before `(`: `{'jane@contoso.com': (` (read backwards, a bounded look-back). */
+function pythonDictKey(w: string, open: number): string | undefined {
+  const head = w.slice(Math.max(0, open - MAX_ADDRESS_LINE_CHARS - 4), open).trimEnd();
+  if (!head.endsWith(':')) return undefined;
+  const key = head.slice(0, -1);
+  if (!KEY_QUOTES.includes(key.charAt(key.length - 1))) return undefined;
+  let from = -1;
+  for (const quote of KEY_QUOTES) from = Math.max(from, key.lastIndexOf(quote, key.length - 2));
+  const candidate = key.slice(from + 1, -1);
+  return from >= 0 && isEmailAddress(candidate) ? candidate : undefined;
 }
 
 function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark): void {

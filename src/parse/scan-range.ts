@@ -2,6 +2,7 @@ import { startsWithIgnoreCase } from './char-classes';
 import { type CodeToken, isDeliveryReply, type CodeTokenCursor } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
+import { destinationAfterDsn, isLogDsn, isLoggedSent } from './log-line-status';
 import { isLookAlike } from './look-alike';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
@@ -35,9 +36,10 @@ export function scanRange(
     if (!token) break;
     pos = token.end;
     // 2.x.x is success (RFC 3463 §3.1): read only when it tells of a delivery ("250 2.1.5 Recipient OK"), see ParsedError.outcome.
-    if (token.code[0] === '2' && !isDeliveryReply(token)) continue;
+    if (token.code[0] === '2' && !isDeliveryReply(token) && !isLoggedSent(text, token)) continue;
     // Old NDRs lead with the code and then quote the full reply: "#5.7.1 smtp;550 5.7.1 …"; read the reply.
-    if (!token.reply && isFollowedBySmtpReply(text, token.end, to)) continue;
+    // A reply without a code of its own (`#4.0.0 smtp;450 <>: Sender address rejected`) leaves the code to the NDR.
+    if (!token.reply && isFollowedBySmtpReply(text, token.end, to) && cursor.hasCodeIn(token.end, to)) continue;
     if (isLookAlike(text, token, from)) continue;
     // A Postfix log line: `dsn=4.7.651, status=deferred (host X[ip] said: 451 4.7.651 …)`: the reply later on the line is the error.
     if (!token.reply && isRepeatedWithReply(text, token, to)) continue;
@@ -46,6 +48,13 @@ export function scanRange(
 
     const lookback = Math.max(windowStart, token.start - MAX_LOOKBACK_CHARS);
     const prefix = readErrorPrefix(text, Math.min(lookback, token.start), token.start, from, hints);
+    if (prefix.host === undefined && prefix.hostIp === undefined && isLogDsn(text, token)) {
+      const where = destinationAfterDsn(text, cursor, token, to);
+      if (where?.server) prefix.host = where.server;
+      if (where?.ip) prefix.hostIp = where.port === undefined ? where.ip : `${where.ip}:${where.port}`;
+      // Named by the sender's own log, like Postfix's `host X[ip] said:`: a Microsoft host there is the destination.
+      if (where && prefix.kind === 'none') prefix.kind = 'relay';
+    }
     const body = readErrorBody(text, token.end, to, {
       closeQuotes: prefix.closeQuotes,
       inTraceGroup: prefix.kind === 'trace',

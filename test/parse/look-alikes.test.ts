@@ -77,10 +77,14 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('S: 550-Requested action not taken: mailbox unavailable\nS: 550 Failure sending mail. Try again later')).toHaveLength(1);
   });
 
-  it('reads a placeholder destination as posted', () => {
+  it('does not state a placeholder as the destination, and keeps the masked IP', () => {
     const [e] = parseErrors(
       '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped." [LastAttemptedServerName = <YourConnectionPoint.domain>] [LastAttemptedIP = 72.x.x.x.:25]',
     );
-    expect(e).toMatchObject({ enhancedCode: '4.4.0', server: '<YourConnectionPoint.domain>', ip: '72.x.x.x', port: 25 });
+    expect(e).toMatchObject({ enhancedCode: '4.4.0', ip: '72.x.x.x', port: 25 });
+    expect(e.server).toBeUndefined();
+    for (const placeholder of ['{Issuing Server}', '[IP]', 'x.xx.xx.xx', '***'])
+      expect(parseErrors(`450 4.4.316 Connection refused [LastAttemptedServerName=${placeholder}]`)[0].server, placeholder).toBeUndefined();
+    expect(parseErrors('450 4.4.316 Connection refused [LastAttemptedServerName=mx.contoso.com]')[0].server).toBe('mx.contoso.com');
   });
 });

@@ -6,6 +6,70 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('other senders name the destination in their own words', () => {
+  it("reads Outlook's send error: the reply after Server Response: is the server's named in Server: '…', also when the dialog text wraps", () => {
+    const oneLine =
+      "The rejected e-mail address was 'jane@contoso.com'. Subject 'Test', Account: 'Work', Server: 'smtp.fabrikam.com', Protocol: SMTP, Server Response: '550 5.7.1 Unable to relay', Port: 25, Secure(SSL): No, Server Error: 550, Error Number: 0x800CCC79";
+    expect(pick(oneLine)).toEqual([{ code: '5.7.1', reply: '550', server: 'smtp.fabrikam.com', ip: undefined }]);
+    const wrapped = [
+      "Subject 'Test', Account: 'Work', Server: 'smtp.fabrikam.com',",
+      "Protocol: SMTP, Server Response: '553 sorry, that domain isn't in my list",
+      "of allowed rcpthosts (#5.7.1)', Port: 25, Secure(SSL): No, Server Error: 553",
+    ].join('\n');
+    expect(pick(wrapped).map((e) => [e.code, e.server])).toEqual([['5.7.1', 'smtp.fabrikam.com']]);
+    // A bare reply there is the server's too; a placeholder for the server names none.
+    expect(pick("Account: (Account name), Server: (Server name), Protocol: SMTP, Server Response: '505 Authentication required', Port: 25")).toEqual([
+      { code: '5.0.0', reply: '505', server: undefined, ip: undefined },
+    ]);
+  });
+
+  it('reads a server named in a sentence before its reply: "at remote mailserver X (ip):", "by mail server X:"', () => {
+    expect(pick('jane@contoso.com at remote mailserver mx.contoso.com. (203.0.113.9): MessagingException: 421 4.3.2 try again later (5.0.0)')[0]).toEqual({
+      code: '4.3.2',
+      reply: '421',
+      server: 'mx.contoso.com',
+      ip: '203.0.113.9',
+    });
+    expect(pick('Message rejected by mail server mx.contoso.com: Unable to send email, server said: 421 Service closing')[0].server).toBe('mx.contoso.com');
+    // Prose around a reply names no server.
+    expect(pick('The mail server responded: 4.7.1 Service unavailable - try again later.')[0].server).toBeUndefined();
+    expect(pick('SMTP error from remote mail server after RCPT TO:<jane@contoso.com>: 550 5.1.1 unknown user')[0].server).toBeUndefined();
+  });
+
+  it("reads where a log line's dsn= failure went from the status text after it (Postfix)", () => {
+    const line =
+      'postfix/smtp[143]: BB48359B: to=<jane@contoso.com>, relay=none, dsn=4.4.1, status=deferred (connect to mx2.contoso.com[203.0.113.9]:25: Connection timed out)';
+    expect(pick(line)).toEqual([{ code: '4.4.1', reply: undefined, server: 'mx2.contoso.com', ip: '203.0.113.9' }]);
+    // Only the status text of its own line: the next line's host is not this failure's.
+    expect(
+      pick('dsn=4.4.3, status=deferred (Name service error for name=contoso.com type=MX)\nconnect to mx.contoso.com[203.0.113.9]:25')[0].server,
+    ).toBeUndefined();
+  });
+
+  it("reads sendmail's relay=host. [ip] and its dsn=2.0.0, stat=Sent as a delivery", () => {
+    const log = [
+      'sm-mta[11346]: q4BNpoVr011344: to=<jane@contoso.com>, mailer=esmtp, relay=mx.contoso.com. [203.0.113.9], dsn=5.7.1, stat=Service unavailable',
+      'sm-mta[11346]: q4BNppVs011346: to=root, mailer=local, dsn=2.0.0, stat=Sent',
+      'sm-mta[11346]: q4BNppVs011347: to=root, mailer=local, dsn=2.0.0, stat=Deferred',
+    ].join('\n');
+    expect(parseErrors(log).map((e) => [e.enhancedCode, e.server, e.ip, e.outcome])).toEqual([
+      ['5.7.1', 'mx.contoso.com', '203.0.113.9', undefined],
+      ['2.0.0', undefined, undefined, 'delivered'],
+    ]);
+  });
+
+  it("reads the host of the old form quoted inside Remote Server returned '<host #5.0.0 smtp; …>'", () => {
+    expect(pick("Remote Server returned '<mx.fabrikam.com #5.0.0 smtp; 554 5.7.1 Message rejected>'")).toEqual([
+      { code: '5.7.1', reply: '554', server: 'mx.fabrikam.com', ip: undefined },
+    ]);
+    expect(pick("Remote Server returned '<mx.fabrikam.com #5.0.0 smtp; 550 No such user>'")[0]).toMatchObject({ code: '5.0.0', server: 'mx.fabrikam.com' });
+    // Masked as the docs write it: no server.
+    expect(pick("Remote Server returned '<xxxxxxxx> #5.7.1 smtp;550 5.7.1 RESOLVER.RST.AuthRequired; authentication required'")[0].server).toBeUndefined();
+  });
+
+  it('keeps an old NDR code whose quoted reply has none of its own: #4.0.0 smtp;450 …', () => {
+    expect(pick('<mail.fabrikam.com #4.0.0 smtp;450 <>: Sender address rejected: Domain not found>').map((e) => e.code)).toEqual(['4.0.0']);
+  });
+
   it('reads Exim\'s "host X [ip]:" before the reply on the same line', () => {
     expect(
       pick(
@@ -80,6 +144,18 @@ describe('client exceptions carry the server reply', () => {
     expect(pick("smtplib.SMTPRecipientsRefused: {'jane@contoso.com': (550, b'5.1.1 <jane@contoso.com>: Recipient address rejected')}")).toEqual([
       { code: '5.1.1', reply: '550', server: undefined, ip: undefined },
     ]);
+  });
+
+  it("names the recipient from smtplib's SMTPRecipientsRefused dict key, with or without an enhanced code in the reply", () => {
+    const recipients = (text: string) => parseErrors(text).map((e) => [e.enhancedCode, e.recipient]);
+    expect(recipients("smtplib.SMTPRecipientsRefused: {'jane@contoso.com': (550, 'Mailbox not found or access denied')}")).toEqual([
+      ['5.0.0', 'jane@contoso.com'],
+    ]);
+    expect(recipients("SMTPRecipientsRefused: {u'bob@contoso.com': (501, '5.1.5 Recipient address reserved by RFC 2606')}")).toEqual([
+      ['5.1.5', 'bob@contoso.com'],
+    ]);
+    // A key that is not an address names no one.
+    expect(recipients("{'code': (550, 'Mailbox not found')}")).toEqual([['5.0.0', undefined]]);
   });
 
   it('reads a reply code written before "#4.5.3"', () => {
