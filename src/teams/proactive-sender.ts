@@ -1,4 +1,5 @@
 import { type Activity, CardFactory, type CloudAdapter, type ConversationReference, type TurnContext } from 'botbuilder';
+import { createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../render/render-card';
 
@@ -34,15 +35,15 @@ export function createProactiveSender(adapter: CloudAdapter, appId: string): Pro
         reference,
         guarded(fail, async (ctx) => {
           const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-          const res = await client.conversations.sendToConversation(reference.conversation!.id, {
+          const full = {
             from: reference.bot,
             recipient: reference.user,
             conversation: reference.conversation,
             channelId: reference.channelId,
             serviceUrl: reference.serviceUrl,
             ...activity,
-          } as Activity);
-          id = res.id ?? '';
+          } as Activity;
+          id = activity.entities?.length ? await sendAsIs(client, reference, full) : ((await client.conversations.sendToConversation(reference.conversation!.id, full)).id ?? '');
         }),
       ),
     );
@@ -104,4 +105,30 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * The same POST /v3/conversations/{id}/activities through the connector client's own pipeline (its
+ * credentials, retries and errors), with the activity's JSON as it is. botframework-connector 4.23.3's
+ * Entity mapper keeps only an entity's `type`, so Teams' streamInfo fields would not survive
+ * sendToConversation (fixed upstream in botbuilder-js #4903, not released as of 4.23.3).
+ */
+async function sendAsIs(client: ConnectorClient, reference: Partial<ConversationReference>, activity: Activity): Promise<string> {
+  const base = (reference.serviceUrl ?? '').replace(/\/+$/, '');
+  const res = await client.sendRequest(
+    createPipelineRequest({
+      url: `${base}/v3/conversations/${encodeURIComponent(reference.conversation!.id)}/activities`,
+      method: 'POST',
+      headers: createHttpHeaders({ 'content-type': 'application/json; charset=utf-8' }),
+      body: JSON.stringify(activity),
+      // As the connector client's own calls do for an http serviceUrl (the Emulator, the playground, tests).
+      allowInsecureConnection: base.startsWith('http://'),
+    }),
+  );
+  if (res.status >= 300) throw Object.assign(new Error(`The Bot Connector answered ${res.status}`), { statusCode: res.status });
+  try {
+    return (JSON.parse(res.bodyAsText ?? '{}') as { id?: string }).id ?? '';
+  } catch {
+    return '';
+  }
 }

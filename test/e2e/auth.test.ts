@@ -195,6 +195,18 @@ describe("an authenticated message is answered with the bot's own token", () => 
     expect(JSON.stringify(bot.connector.calls[0].body.attachments[0].content)).toContain('4.4.316');
   });
 
+  it('signs the streamed progress of a diagnosis too (sent as it is, past the connector serializer)', async () => {
+    bot.connector.clear();
+    const message = teamsMessage('diagnose 203.0.113.5', { serviceUrl: bot.connector.url });
+    message.recipient = { id: `28:${APP_ID}`, name: 'Mail Flow Doctor' };
+    const res = await bot.post(message, { authorization: `Bearer ${token({ serviceUrl: bot.connector.url })}` });
+    expect(res.status).toBe(200);
+    const typing = () => bot.connector.calls.filter((c) => c.body?.type === 'typing');
+    await bot.connector.waitFor(() => typing().length > 0, 10_000);
+    expect(typing()[0]).toMatchObject({ method: 'POST', authorization: `Bearer token-of-${APP_ID}-for-undefined` });
+    expect(typing()[0]!.body.entities).toEqual([{ type: 'streaminfo', streamType: 'informative', streamSequence: 1 }]);
+  });
+
   it('refuses the same message with a forged token, sending nothing', async () => {
     bot.connector.clear();
     const message = teamsMessage('help', { serviceUrl: bot.connector.url });

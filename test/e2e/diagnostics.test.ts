@@ -281,8 +281,12 @@ describe('diagnostics in plain words', () => {
 
 describe('progress while the card fills', () => {
   const typing = () => bot.connector.calls.filter((c) => c.method === 'POST' && c.body?.type === 'typing');
-  // What Teams reads of a stream: the streamInfo entity's type, and its fields as channelData carries them.
-  const streamInfo = (c: any) => (c.body.entities?.some((e: any) => e.type === 'streaminfo') ? c.body.channelData : undefined);
+  // Teams reads the stream from the streamInfo entity, and wants channelData to carry the same streamId.
+  const streamInfo = (c: any) => {
+    const entity = c.body.entities?.find((e: any) => e.type === 'streaminfo');
+    if (entity) expect(c.body.channelData?.streamId).toBe(entity.streamId);
+    return entity;
+  };
 
   it('streams informative updates in a 1:1 chat, numbered in order under one stream, and ends the stream', async () => {
     const server = await startSmtp({ ...certs.healthy });
