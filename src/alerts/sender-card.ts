@@ -43,6 +43,8 @@ const ELEMENTS = new Set([
 ]);
 /** Properties that hold more elements (Column, Container, TableCell items; ColumnSet columns; Table rows, row cells). */
 const CHILDREN = ['items', 'columns', 'rows', 'cells', 'images'] as const;
+/** What an element with no "type" is where the schema lets it be left out; anywhere else it is dropped. */
+const IMPLIED: Partial<Record<(typeof CHILDREN)[number], string>> = { columns: 'Column', rows: 'TableRow', cells: 'TableCell', images: 'Image' };
 
 export function readWorkflowCard(o: Record<string, any>): ReadCard {
   const attachment = (o.attachments as unknown[]).find(
@@ -57,7 +59,8 @@ export function readWorkflowCard(o: Record<string, any>): ReadCard {
       message: 'The message has no attachment of contentType application/vnd.microsoft.card.adaptive whose content is an AdaptiveCard.',
     };
   const size = Buffer.byteLength(JSON.stringify(content));
-  if (size > MAX_CARD_BYTES)
+  // "Under 28 KB": a card of exactly 28 KB is already one Teams refuses.
+  if (size >= MAX_CARD_BYTES)
     return { ok: false, status: 413, message: `The card is ${size} bytes; Teams takes cards under 28 KB (${MAX_CARD_BYTES} bytes). Send a smaller card.` };
   const version = /^(\d+)\.(\d+)$/.exec(String(content.version ?? ''));
   if (!version) return { ok: false, status: 422, message: 'The card has no "version" such as "1.5".' };
@@ -80,8 +83,9 @@ export function readMessageCard(o: Record<string, any>): ReadCard {
   const body: unknown[] = [];
   const block = (value: unknown, extra: Record<string, unknown> = {}) => {
     if (typeof value !== 'string' || !value.trim()) return;
-    texts.push(value);
-    body.push({ type: 'TextBlock', text: value.slice(0, 4000), wrap: true, ...extra });
+    const text = neutraliseLinks(value.slice(0, 4000));
+    texts.push(text);
+    body.push({ type: 'TextBlock', text, wrap: true, ...extra });
   };
   block(o.title, { weight: 'Bolder', size: 'Medium' });
   block(o.text);
@@ -94,7 +98,7 @@ export function readMessageCard(o: Record<string, any>): ReadCard {
     block(s.text);
     const facts = (Array.isArray(s.facts) ? s.facts.slice(0, 40) : [])
       .filter((f: any) => f && typeof f === 'object' && (typeof f.name === 'string' || typeof f.value === 'string'))
-      .map((f: any) => ({ title: String(f.name ?? '').slice(0, 200), value: String(f.value ?? '').slice(0, 1000) }));
+      .map((f: any) => fact(f.name, f.value));
     if (facts.length) {
       body.push({ type: 'FactSet', facts });
       for (const f of facts) texts.push(`${f.title}: ${f.value}`);
@@ -102,9 +106,13 @@ export function readMessageCard(o: Record<string, any>): ReadCard {
   }
   let removed = 0;
   const actions: unknown[] = [];
-  for (const a of Array.isArray(o.potentialAction) ? o.potentialAction.slice(0, 10) : []) {
+  // A section's own buttons are read like the card's: only an https OpenUri can work from here.
+  const sectionActions = (Array.isArray(o.sections) ? o.sections.slice(0, 20) : []).flatMap((s: any) =>
+    Array.isArray(s?.potentialAction) ? s.potentialAction.slice(0, 10) : [],
+  );
+  for (const a of [...(Array.isArray(o.potentialAction) ? o.potentialAction.slice(0, 10) : []), ...sectionActions]) {
     const target = a?.['@type'] === 'OpenUri' ? (Array.isArray(a.targets) ? a.targets : []).map((t: any) => t?.uri).find(isHttps) : undefined;
-    if (target && typeof a.name === 'string') actions.push({ type: 'Action.OpenUrl', title: a.name.slice(0, 60), url: target });
+    if (target && typeof a.name === 'string' && actions.length < 10) actions.push({ type: 'Action.OpenUrl', title: a.name.slice(0, 60), url: target });
     else removed++; // HttpPOST and ActionCard call the sender's service from Teams: they cannot work from the bot's card
   }
   if (!texts.length) {
@@ -121,7 +129,7 @@ export function readMessageCard(o: Record<string, any>): ReadCard {
 
 type State = { removed: number; count: number; texts: string[] };
 
-function cleanElements(raw: unknown, state: State): unknown[] {
+function cleanElements(raw: unknown, state: State, implied?: string): unknown[] {
   if (!Array.isArray(raw)) return [];
   const out: unknown[] = [];
   for (const el of raw) {
@@ -129,37 +137,39 @@ function cleanElements(raw: unknown, state: State): unknown[] {
       state.removed++;
       continue;
     }
-    const clean = cleanElement(el, state);
+    const clean = cleanElement(el, state, implied);
     if (clean) out.push(clean);
   }
   return out;
 }
 
-function cleanElement(raw: unknown, state: State): Record<string, unknown> | undefined {
+function cleanElement(raw: unknown, state: State, implied?: string): Record<string, unknown> | undefined {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const el = raw as Record<string, unknown>;
-  const type = String(el.type ?? '');
-  // A cell, a column and a row have no "type" of their own in some senders' cards.
-  if (type && !ELEMENTS.has(type)) {
+  // A cell, a column and a row have no "type" of their own in some senders' cards; it is written in, so
+  // Teams reads the same element wherever the card lands.
+  const type = el.type === undefined ? (implied ?? '') : String(el.type);
+  if (!ELEMENTS.has(type)) {
     state.removed++;
     return undefined;
   }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = { type };
   for (const [key, value] of Object.entries(el)) {
+    if (key === 'type') continue;
     if (key === 'selectAction' || key === 'refresh' || key.startsWith('$')) {
       state.removed++;
       continue;
     }
     // Ids live apart from the bot's own (its Details toggle targets "details").
     if (key === 'id') out[key] = `sender-${String(value).slice(0, 100)}`;
-    else if ((CHILDREN as readonly string[]).includes(key)) out[key] = cleanElements(value, state);
+    else if ((CHILDREN as readonly string[]).includes(key)) out[key] = cleanElements(value, state, IMPLIED[key as (typeof CHILDREN)[number]]);
     else if (key === 'actions') out[key] = cleanActions(value, state);
     else if (key === 'inlines') out[key] = cleanInlines(value, state);
     else if (key === 'url' || key === 'backgroundImage') {
       if (isHttps(value)) out[key] = value;
       else state.removed++;
     } else if (key === 'facts' && Array.isArray(value)) {
-      out[key] = value.slice(0, 60).map((f: any) => ({ title: String(f?.title ?? '').slice(0, 200), value: String(f?.value ?? '').slice(0, 1000) }));
+      out[key] = value.slice(0, 60).map((f: any) => fact(f?.title, f?.value));
       for (const f of out[key] as Array<{ title: string; value: string }>) state.texts.push(`${f.title}: ${f.value}`);
     } else if (typeof value !== 'object' || value === null) out[key] = value;
     else if (key === 'style' || key === 'height' || key === 'width') out[key] = value;
@@ -211,9 +221,18 @@ function cleanActions(raw: unknown, state: State): unknown[] {
   return out;
 }
 
+/** A fact as Teams shows it: its title and value take markdown, so their links are checked like a TextBlock's. */
+function fact(title: unknown, value: unknown): { title: string; value: string } {
+  return { title: neutraliseLinks(String(title ?? '').slice(0, 200)), value: neutraliseLinks(String(value ?? '').slice(0, 1000)) };
+}
+
 /** Markdown links to anything but https become their words: a javascript: or data: link is never live. */
 function neutraliseLinks(text: string): string {
-  return text.replace(/\[([^\]\n]{0,500})\]\(([^)\s]{0,2000})\)/g, (whole, words: string, url: string) => (isHttps(url) ? whole : words));
+  // A url may hold one level of parentheses, as markdown reads `javascript:alert(1)`; the two branches
+  // start on different characters, so the match stays linear.
+  return text.replace(/\[([^\]\n]{0,500})\]\(((?:[^()\s]|\([^()\s]{0,200}\)){0,2000})\)/g, (whole, words: string, url: string) =>
+    isHttps(url) ? whole : words,
+  );
 }
 
 function isHttps(v: unknown): v is string {

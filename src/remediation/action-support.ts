@@ -2,6 +2,7 @@ import type { Locale } from '../knowledge/load-knowledge';
 import type { CertificateSightings } from './certificate-sightings';
 import type { Logger } from '../log/logger';
 import type { KnowledgeBase } from '../knowledge/load-knowledge';
+import type { NoticeCardData } from '../render/card-data';
 import type { AdaptiveCard, RenderCard } from '../render/render-card';
 import { escapeMarkdown, fill } from '../render/text';
 import type { UiCatalog } from '../render/ui-strings';
@@ -77,8 +78,14 @@ export type ActionResult = { card: AdaptiveCard } | { message: string } | { erro
 
 export type ActionHandler = (ctx: ActionContext, deps: ActionDeps) => Promise<ActionResult>;
 
-export function notice(deps: ActionDeps, title: string, text: string, color: 'default' | 'good' | 'attention' | 'warning' = 'default'): ActionResult {
-  return { card: deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color }) };
+export function notice(
+  deps: ActionDeps,
+  title: string,
+  text: string,
+  color: 'default' | 'good' | 'attention' | 'warning' = 'default',
+  pressed?: NoticeCardData['pressed'],
+): ActionResult {
+  return { card: deps.renderCard('notice', { title: escapeMarkdown(title), text: escapeMarkdown(text), color, ...(pressed && { pressed }) }) };
 }
 
 export const str = (v: unknown, max = 300) => (typeof v === 'string' ? v.slice(0, max) : '');

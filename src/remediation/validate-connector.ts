@@ -75,7 +75,11 @@ export async function confirmValidate(ctx: ActionContext, deps: ActionDeps): Pro
   void work
     .then((result) => ('card' in result ? ctx.updateCardForAll(result.card) : undefined))
     .catch((err) => deps.logger.error('finishing a slow validation failed', { err: err as Error }));
-  return notice(deps, ui['validate.title'], fill(ui['validate.working'], { connector: connector.name }));
+  // The Send test button stays on the card, disabled, so it cannot be pressed again while the test runs.
+  return notice(deps, ui['validate.title'], fill(ui['validate.working'], { connector: connector.name }), 'default', {
+    title: ui['validate.send'],
+    verb: 'confirmValidate',
+  });
 }
 
 /** Cancel (and Back): nothing is sent; the connectors card comes back, so the press is no dead end. */

@@ -17,6 +17,8 @@ export interface NoticeCardData {
   title: string;
   text: string;
   color: CardColor;
+  /** On a "working" notice: the button that was pressed, shown disabled until the result replaces the card. */
+  pressed?: { title: string; verb: string };
 }
 
 export interface CommandLine {

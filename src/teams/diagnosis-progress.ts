@@ -1,4 +1,4 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { DiagnosisProgress } from '../chat/diagnose';
 import type { Logger } from '../log/logger';
 import type { ProactiveSender } from './proactive-sender';
@@ -12,8 +12,22 @@ import type { ProactiveSender } from './proactive-sender';
  * The stream's fields go in channelData as well as in the streamInfo entity: botframework-connector's
  * serializer keeps only an entity's `type`, while channelData travels as it is (Teams reads either; the
  * Teams AI library sends both).
+ *
+ * Teams takes one streaming request a second per stream and cancels a stream that goes faster (403
+ * ContentStreamNotAllowed; microsoft/teams.py#452), while a probe's checks can finish milliseconds apart.
+ * So the updates are paced: one at most every `gapMs`, a quick run of checks shown by its latest, and the
+ * final message, which supersedes any update still waiting, after the same gap.
  */
-export function diagnosisProgress(sender: ProactiveSender, reference: Partial<ConversationReference>, personal: boolean, logger: Logger): DiagnosisProgress {
+/** A little over Teams' one streaming request a second, measured from when the last one was answered. */
+export const STREAM_GAP_MS = 1100;
+
+export function diagnosisProgress(
+  sender: ProactiveSender,
+  reference: Partial<ConversationReference>,
+  personal: boolean,
+  logger: Logger,
+  gapMs = STREAM_GAP_MS,
+): DiagnosisProgress {
   let chain = Promise.resolve();
   const later = (fn: () => Promise<unknown>) => {
     chain = chain.then(fn).then(
@@ -31,22 +45,50 @@ export function diagnosisProgress(sender: ProactiveSender, reference: Partial<Co
   }
   let streamId = '';
   let sequence = 0;
-  const stream = (text: string) =>
-    later(async () => {
+  let answeredAt = Number.NEGATIVE_INFINITY;
+  /** The newest update not sent yet; the send already queued carries it. */
+  let waiting: string | undefined;
+  let ending = false;
+  const turn = async () => {
+    const wait = answeredAt + gapMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  };
+  const send = async (activity: Partial<Activity>) => {
+    try {
+      return await sender.send(reference, activity);
+    } finally {
+      answeredAt = Date.now();
+    }
+  };
+  const stream = (text: string) => {
+    const queued = waiting !== undefined;
+    waiting = text;
+    if (queued) return;
+    void later(async () => {
+      await turn();
+      const latest = waiting;
+      waiting = undefined;
+      // Once the verdict is in, the final message says more than a waiting update; the first one still
+      // goes, as the final message needs a stream to end.
+      if (latest === undefined || (ending && streamId)) return;
       sequence++;
       const info = { streamType: 'informative', streamSequence: sequence, ...(streamId && { streamId }) };
-      const id = await sender.send(reference, { type: 'typing', text: text.slice(0, 1000), entities: [{ type: 'streaminfo', ...info }], channelData: info });
+      const id = await send({ type: 'typing', text: latest.slice(0, 1000), entities: [{ type: 'streaminfo', ...info }], channelData: info });
       if (!streamId) streamId = id;
     });
+  };
   return {
-    start: (text) => void stream(text),
-    step: (text) => void stream(text),
+    start: stream,
+    step: stream,
     // Teams ends a stream with its final message; without one it would wait for more.
-    end: (text) =>
-      later(async () => {
+    end: (text) => {
+      ending = true;
+      return later(async () => {
         if (!streamId) return;
         const info = { streamId, streamType: 'final' };
-        await sender.send(reference, { type: 'message', text: text.slice(0, 1000), entities: [{ type: 'streaminfo', ...info }], channelData: info });
-      }),
+        await turn();
+        await send({ type: 'message', text: text.slice(0, 1000), entities: [{ type: 'streaminfo', ...info }], channelData: info });
+      });
+    },
   };
 }

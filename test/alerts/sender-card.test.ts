@@ -59,3 +59,93 @@ describe('a MessageCard', () => {
     expect(readMessageCard({ '@type': 'MessageCard' })).toMatchObject({ ok: false, status: 422 });
   });
 });
+
+/** A Workflows card whose content is exactly `bytes` long as JSON. */
+function cardOfBytes(bytes: number) {
+  const message = workflow({ body: [{ type: 'TextBlock', text: '' }] });
+  const content = message.attachments[0]!.content as unknown as { body: Array<{ text: string }> };
+  content.body[0]!.text = 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(content)));
+  expect(Buffer.byteLength(JSON.stringify(content))).toBe(bytes);
+  return message;
+}
+
+describe('the limits Teams sets on a webhook card', () => {
+  it('takes a card one byte under 28 KB and refuses one of exactly 28 KB with 413', () => {
+    expect(readWorkflowCard(cardOfBytes(28 * 1024 - 1))).toMatchObject({ ok: true });
+    const refused = readWorkflowCard(cardOfBytes(28 * 1024));
+    expect(refused).toMatchObject({ ok: false, status: 413 });
+    if (!refused.ok) expect(refused.message).toContain('under 28 KB');
+  });
+});
+
+describe('links and element types in what the sender wrote', () => {
+  it("makes a fact's non-https markdown link its words, keeping https links", () => {
+    const read = readWorkflowCard(
+      workflow({
+        body: [
+          {
+            type: 'FactSet',
+            facts: [{ title: '[Runbook](javascript:alert(1))', value: 'see [the wiki](https://wiki.contoso.com/r) or [this](vbscript:x)' }],
+          },
+        ],
+      }),
+    );
+    expect(read.ok && read.card.body).toEqual([
+      { type: 'FactSet', facts: [{ title: 'Runbook', value: 'see [the wiki](https://wiki.contoso.com/r) or this' }] },
+    ]);
+  });
+
+  it('does the same in a MessageCard: its title, text, activity text and facts', () => {
+    const read = readMessageCard({
+      '@type': 'MessageCard',
+      title: 'Queue [stuck](javascript:alert(1))',
+      text: 'Open [the console](http://insecure.example/q)',
+      sections: [{ activityText: '[ok](https://ok.example/a) [no](data:text/html,x)', facts: [{ name: 'Link', value: '[x](javascript:y)' }] }],
+    });
+    expect(read.ok).toBe(true);
+    const json = JSON.stringify(read.ok && read.card);
+    expect(json).not.toMatch(/javascript:|insecure\.example|data:text/);
+    expect(json).toContain('[ok](https://ok.example/a)');
+    expect(read.ok && read.text).toContain('Queue stuck');
+  });
+
+  it('writes in the type a column, row or cell may leave out, and drops a typeless element elsewhere', () => {
+    const read = readWorkflowCard(
+      workflow({
+        body: [
+          { type: 'ColumnSet', columns: [{ items: [{ type: 'TextBlock', text: 'in a column' }] }] },
+          { type: 'Table', columns: [{ width: 1 }], rows: [{ cells: [{ items: [{ type: 'TextBlock', text: 'in a cell' }] }] }] },
+          { text: 'no type at all' },
+        ],
+      }),
+    );
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.card.body).toHaveLength(2);
+    expect((read.card.body[0] as any).columns[0].type).toBe('Column');
+    expect((read.card.body[1] as any).rows[0].type).toBe('TableRow');
+    expect((read.card.body[1] as any).rows[0].cells[0].type).toBe('TableCell');
+    expect(JSON.stringify(read.card)).not.toContain('no type at all');
+    expect(read.card.removed).toBe(1);
+  });
+
+  it("counts a MessageCard section's buttons with the card's: an https OpenUri kept, HttpPOST dropped", () => {
+    const read = readMessageCard({
+      '@type': 'MessageCard',
+      title: 'Relay',
+      sections: [
+        {
+          activityTitle: 'relay01',
+          potentialAction: [
+            { '@type': 'OpenUri', name: 'Graph', targets: [{ os: 'default', uri: 'https://grafana.contoso.com/relay01' }] },
+            { '@type': 'HttpPOST', name: 'Restart', target: 'https://relay01.contoso.com/restart' },
+          ],
+        },
+      ],
+    });
+    expect(read).toMatchObject({
+      ok: true,
+      card: { actions: [{ type: 'Action.OpenUrl', title: 'Graph', url: 'https://grafana.contoso.com/relay01' }], removed: 1 },
+    });
+  });
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ExchangeBackend } from '../../src/remediation/backends/exchange-backend';
 import { startBot, type Harness } from '../support/bot-harness';
 import { ADMIN, STRANGER, teamsMessage } from '../support/activities';
 import { cardActions } from '../support/validate-card';
@@ -45,18 +46,17 @@ afterEach(async () => {
   bot = undefined;
 });
 
-const start = (extra: Record<string, string> = {}) =>
-  startBot({
-    EXCHANGE_BACKEND: 'exchange-online',
-    DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION: 'true',
-    EXCHANGE_TENANT_ID: TENANT,
-    EXCHANGE_CLIENT_ID: CLIENT,
-    EXCHANGE_CLIENT_SECRET: SECRET,
-    EXCHANGE_ADMIN_API_URL: exo.adminApiUrl,
-    EXCHANGE_AUTHORITY_URL: exo.authorityUrl,
-    NODE_EXTRA_CA_CERTS: caFile,
-    ...extra,
-  });
+const env = () => ({
+  EXCHANGE_BACKEND: 'exchange-online',
+  DANGEROUSLY_ALLOW_UNAUTHENTICATED_REMEDIATION: 'true',
+  EXCHANGE_TENANT_ID: TENANT,
+  EXCHANGE_CLIENT_ID: CLIENT,
+  EXCHANGE_CLIENT_SECRET: SECRET,
+  EXCHANGE_ADMIN_API_URL: exo.adminApiUrl,
+  EXCHANGE_AUTHORITY_URL: exo.authorityUrl,
+  NODE_EXTRA_CA_CERTS: caFile,
+});
+const start = (extra: Record<string, string> = {}) => startBot({ ...env(), ...extra });
 
 async function connectorsCard(h: Harness) {
   h.connector.clear();
@@ -101,6 +101,34 @@ describe('Verify from Microsoft 365 (Validate-OutboundConnector)', () => {
     expect(await command(bot, 'audit')).toContain(
       'connector "Outbound to on-premises", test mail to postmaster@contoso.com, admin@contoso.com: 6 tasks passed',
     );
+  });
+
+  it('answers a slow test with a working card whose Send test button is disabled, then updates the card with the result', async () => {
+    const slowValidation = (inner: ExchangeBackend): ExchangeBackend => ({
+      kind: inner.kind,
+      listOutboundConnectors: () => inner.listOutboundConnectors(),
+      listAcceptedDomains: () => inner.listAcceptedDomains(),
+      validateOutboundConnector: async (name, recipients) => {
+        await new Promise((r) => setTimeout(r, 800));
+        return inner.validateOutboundConnector(name, recipients);
+      },
+      setOutboundConnectorEnabled: (name, enabled) => inner.setOutboundConnectorEnabled(name, enabled),
+      setOutboundConnectorTlsDomain: (name, domain) => inner.setOutboundConnectorTlsDomain(name, domain),
+      setAcceptedDomainType: (d, t) => inner.setAcceptedDomainType(d, t),
+    });
+    bot = await startBot({ ...env(), INVOKE_DEADLINE_MS: '150' }, { decorateExchange: slowValidation });
+    const { confirm, messageId } = await confirmation(bot);
+    bot.connector.clear();
+    const working = cardOf(await send(bot, confirm, messageId, 'postmaster@contoso.com'));
+    expect(textOf(working)).toContain('Microsoft 365 is testing "Outbound to on-premises"');
+    expect(cardActions(working)).toEqual([expect.objectContaining({ title: 'Send test', verb: 'confirmValidate', isEnabled: false })]);
+    await bot.connector.waitFor(
+      () => bot!.connector.updates().some((u) => textOf(u.body.attachments[0].content).includes('Every check passed for "Outbound to on-premises"')),
+      5000,
+    );
+    const result = bot.connector.updates().at(-1)!;
+    expect(result.activityId).toBe(messageId);
+    expect(cardActions(result.body.attachments[0].content).every((a) => a.isEnabled !== false)).toBe(true);
   });
 
   it('shows an answer of an unknown shape as it came, escaped nowhere it could become markup', async () => {

@@ -11,6 +11,8 @@ export interface ConnectorCall {
   /** The id the stand-in gave the message it created (POST) or updated (PUT). */
   messageId: string;
   authorization?: string;
+  /** When the stand-in received it (Date.now()). */
+  at: number;
 }
 
 /**
@@ -21,6 +23,11 @@ export interface StandInOptions {
   /** Answer 429 with Retry-After when a conversation goes over Teams' limits (7 a second, 60 in 30 s). */
   enforceRateLimits?: boolean;
   retryAfterSeconds?: number;
+  /**
+   * Answer 403 ContentStreamNotAllowed, as Teams does, to a streaming request (channelData.streamType)
+   * less than a second after the previous one of the same stream.
+   */
+  enforceStreamRate?: boolean;
 }
 
 export async function startConnectorStandIn(options: StandInOptions = {}) {
@@ -30,6 +37,8 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
   let down = false;
   const gone = new Set<string>();
   let counter = 0;
+  /** When each stream (by its id) last had a request accepted. */
+  const streams = new Map<string, number>();
   /** Conversation members by Entra object id (and by MRI), for GET …/members/{id}. */
   const members = new Map<string, { id: string; name: string; aadObjectId: string }>();
   const memberLookups: string[] = [];
@@ -61,25 +70,31 @@ export async function startConnectorStandIn(options: StandInOptions = {}) {
       const raw = Buffer.concat(chunks).toString('utf8');
       const conversationId = decodeURIComponent(m[1]);
       const now = Date.now();
-      const refuse = (status: number, headers: Record<string, string> = {}) => {
+      const refuse = (status: number, headers: Record<string, string> = {}, code = status === 429 ? 'TooManyRequests' : 'ServiceUnavailable') => {
         refused.push({ status, conversationId });
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify({ error: { code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'stand-in' } }));
+        res.end(JSON.stringify({ error: { code, message: 'stand-in' } }));
         waiters.splice(0).forEach((w) => w());
       };
       if (down) return refuse(503);
       if (gone.has(conversationId)) return refuse(404);
       if (options.enforceRateLimits && overLimit(conversationId, now)) return refuse(429, { 'retry-after': String(options.retryAfterSeconds ?? 1) });
+      const body = raw ? JSON.parse(raw) : undefined;
+      const streamId: string | undefined = body?.channelData?.streamType ? (body.channelData.streamId ?? '') : undefined;
+      if (options.enforceStreamRate && streamId && now - (streams.get(streamId) ?? Number.NEGATIVE_INFINITY) < 1000)
+        return refuse(403, {}, 'ContentStreamNotAllowed');
       accepted.set(conversationId, [...(accepted.get(conversationId) ?? []).filter((t) => now - t < 30_000), now]);
       const messageId = req.method === 'PUT' ? decodeURIComponent(m[2]) : `msg-${++counter}`;
+      if (streamId !== undefined) streams.set(streamId || messageId, now); // the first request's id names the stream
       calls.push({
         method: req.method ?? '',
         path,
         conversationId,
         activityId: m[2] ? decodeURIComponent(m[2]) : undefined,
-        body: raw ? JSON.parse(raw) : undefined,
+        body,
         messageId,
         authorization: req.headers.authorization,
+        at: now,
       });
       // restify patches http.ServerResponse so that writeHead no longer returns the response: no chaining.
       res.writeHead(200, { 'content-type': 'application/json' });
