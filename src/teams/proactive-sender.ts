@@ -43,7 +43,9 @@ export function createProactiveSender(adapter: CloudAdapter, appId: string): Pro
             serviceUrl: reference.serviceUrl,
             ...activity,
           } as Activity;
-          id = activity.entities?.length ? await sendAsIs(client, reference, full) : ((await client.conversations.sendToConversation(reference.conversation!.id, full)).id ?? '');
+          id = activity.entities?.length
+            ? await sendAsIs(client, reference, full)
+            : ((await client.conversations.sendToConversation(reference.conversation!.id, full)).id ?? '');
         }),
       ),
     );

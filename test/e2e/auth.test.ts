@@ -205,7 +205,13 @@ describe("an authenticated message is answered with the bot's own token", () => 
     await bot.connector.waitFor(() => typing().length > 0, 10_000);
     expect(typing()[0]).toMatchObject({ method: 'POST', authorization: `Bearer token-of-${APP_ID}-for-undefined` });
     expect(typing()[0]!.body.entities).toEqual([{ type: 'streaminfo', streamType: 'informative', streamSequence: 1 }]);
-  });
+    // Let the diagnosis finish (its final stream message) before the next test counts what is sent.
+    const final = () => bot.connector.calls.some((c) => c.body?.type === 'message' && c.body?.entities?.[0]?.streamType === 'final');
+    await bot.connector.waitFor(final, 15_000);
+    expect(bot.connector.calls.filter((c) => c.body?.type === 'message' && !c.body?.attachments).at(-1)!.authorization).toBe(
+      `Bearer token-of-${APP_ID}-for-undefined`,
+    );
+  }, 30_000);
 
   it('refuses the same message with a forged token, sending nothing', async () => {
     bot.connector.clear();
