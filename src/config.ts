@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { durationVar, intVar } from './config-values';
+import { microsoftVars } from './microsoft-config';
 
 /** Bot Framework settings botbuilder reads itself; passed through untouched (tests point them at local servers). */
 const BOT_FRAMEWORK_PASSTHROUGH = [
@@ -377,63 +379,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       dnsCheckName,
     }),
   });
-}
-
-/** GRAPH_API_URL, MANAGEMENT_API_URL and the Management API webhook's settings. */
-function microsoftVars(str: (name: string) => string, backend: string, problems: string[]): Config['microsoft'] {
-  const url = (name: string, fallback: string) => {
-    const value = (str(name) || fallback).replace(/\/+$/, '');
-    if (!isServiceUrl(value)) problems.push(`${name} is "${value}"; use an https:// address (http only for localhost).`);
-    return value;
-  };
-  const alertsAuthId = str('MICROSOFT_ALERTS_AUTH_ID');
-  const alertsWebhookUrl = str('MICROSOFT_ALERTS_WEBHOOK_URL');
-  const subscribeAtStart = ['true', '1', 'yes'].includes(str('MICROSOFT_ALERTS_SUBSCRIBE').toLowerCase());
-  if (alertsAuthId && (alertsAuthId.length < 16 || /\s/.test(alertsAuthId)))
-    problems.push('MICROSOFT_ALERTS_AUTH_ID must be at least 16 characters without spaces: it is the secret every notification must carry.');
-  if (alertsWebhookUrl && !/^https:\/\/[^/\s]+\/\S*$/.test(alertsWebhookUrl))
-    problems.push('MICROSOFT_ALERTS_WEBHOOK_URL must be the https:// address of /api/alerts/microsoft as Microsoft reaches it.');
-  if (subscribeAtStart && (backend !== 'exchange-online' || !alertsAuthId || !alertsWebhookUrl))
-    problems.push('MICROSOFT_ALERTS_SUBSCRIBE=true needs EXCHANGE_BACKEND=exchange-online, MICROSOFT_ALERTS_AUTH_ID and MICROSOFT_ALERTS_WEBHOOK_URL.');
-  return {
-    graphApiUrl: url('GRAPH_API_URL', 'https://graph.microsoft.com'),
-    managementApiUrl: url('MANAGEMENT_API_URL', 'https://manage.office.com'),
-    endpointsUrl: url('M365_ENDPOINTS_URL', 'https://endpoints.office.com'),
-    alertsAuthId,
-    alertsWebhookUrl,
-    subscribeAtStart,
-  };
-}
-
-function isServiceUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
-  } catch {
-    return false;
-  }
-}
-
-/** "30m", "90s", "2h", "1500ms", or a bare number of minutes. */
-function durationVar(raw: string, fallback: number, name: string, problems: string[]): number {
-  if (raw === '') return fallback;
-  const m = /^(\d{1,9})\s*(ms|s|m|h)?$/i.exec(raw);
-  if (!m) {
-    problems.push(`${name} is "${raw}"; use a duration such as 30m, 90s or 2h.`);
-    return fallback;
-  }
-  const unit = (m[2] ?? 'm').toLowerCase();
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit];
-}
-
-function intVar(raw: string, fallback: number, min: number, max: number, name: string, problems: string[]): number {
-  if (raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name} is "${raw}"; use a whole number from ${min} to ${max}.`);
-    return fallback;
-  }
-  return n;
 }
 
 /** A comma-separated list of GUIDs, or `*` for everyone; `fallback` when the variable is unset or empty. */

@@ -10,6 +10,7 @@ import { alertCardData } from './alert-card';
 import type { Fact } from './card-data';
 import type { DiagnosisCardData } from './diagnosis-card';
 import { queueDestination, queueFacts } from './queue-card';
+import { ackFacts } from './watch-alert-cards';
 import type { AlertRenderDeps } from './render-alert';
 import type { AdaptiveCard } from './render-card';
 import { escapeMarkdown, fill, formatUtc, truncate } from './text';
@@ -42,11 +43,7 @@ export async function microsoftAlertCard(group: AlertGroup, deps: AlertRenderDep
     });
   }
   if (m.comments) facts.push({ title: ui['msAlert.comments'], value: escapeMarkdown(truncate(m.comments, 300)) });
-  if (group.ack)
-    facts.push({
-      title: ui['alert.ack'],
-      value: `${escapeMarkdown(truncate(group.ack.by.name || group.ack.by.aadObjectId || '?', 100))}, ${formatUtc(group.ack.at)}`,
-    });
+  facts.push(...ackFacts(group, ui));
   return deps.renderCard('diagnosis', {
     ...data,
     ...(!group.parsed && { headline: escapeMarkdown(ui[q ? 'msAlert.noReasonQueue' : 'msAlert.noReason']) }),

@@ -14,6 +14,7 @@ import { queueDestination, queueFacts } from './queue-card';
 import type { AlertRenderDeps } from './render-alert';
 import type { AdaptiveCard } from './render-card';
 import { escapeMarkdown, fill, formatUtc, truncate } from './text';
+import type { UiStrings } from './ui-strings';
 
 export async function queueWatchCard(group: AlertGroup, deps: AlertRenderDeps, banner: DiagnosisCardData['banner']): Promise<AdaptiveCard> {
   const ui = deps.ui[pickLocale(group.locale)];
@@ -32,11 +33,7 @@ export async function queueWatchCard(group: AlertGroup, deps: AlertRenderDeps, b
         ...queueFacts(q, ui, deps.now),
         { title: ui['watch.readAt'], value: formatUtc(group.lastSeen) },
       ];
-  if (group.ack)
-    facts.push({
-      title: ui['alert.ack'],
-      value: `${escapeMarkdown(truncate(group.ack.by.name || group.ack.by.aadObjectId || '?', 100))}, ${formatUtc(group.ack.at)}`,
-    });
+  facts.push(...ackFacts(group, ui));
   return deps.renderCard('diagnosis', {
     ...data,
     // With no deferral reason yet there is no code to explain: say what the trace does show.
@@ -130,4 +127,12 @@ export async function connectorWatchCard(group: AlertGroup, deps: AlertRenderDep
       facts,
     },
   });
+}
+
+/** Who acknowledged the card and when: the watch's and Microsoft's alert cards keep their own facts but this one. */
+export function ackFacts(group: AlertGroup, ui: UiStrings): Fact[] {
+  if (!group.ack) return [];
+  return [
+    { title: ui['alert.ack'], value: `${escapeMarkdown(truncate(group.ack.by.name || group.ack.by.aadObjectId || '?', 100))}, ${formatUtc(group.ack.at)}` },
+  ];
 }
