@@ -6,7 +6,8 @@
  *   reply), how many the parser reports as an error's code;
  * - destination stated: of the samples whose expectations name a destination server, in how many the
  *   parser sets `server` to it for every error that names one (the card shows `server` as a fact,
- *   render/diagnosis-card.ts `fact.server`);
+ *   render/diagnosis-card.ts `fact.server`), or `serverPlaceholder` where the paste has only a
+ *   placeholder (the card states it as one);
  * - look-alikes: codes the parser reports that the expectations do not list (a version, a date, an
  *   IP fragment read as a code), and the expectations' `lookalikes` strings reported as a code;
  * - exact: samples whose parsed codes are exactly the expected list, in order.
@@ -61,11 +62,13 @@ for (const name of scenarios) {
   const servers = expected.errors.filter((e) => e.server);
   if (servers.length) {
     withServer++;
-    const stated = servers.every((e) => parsed.some((p) => p.enhancedCode === e.enhancedCode && p.server?.toLowerCase() === e.server?.toLowerCase()));
+    const stated = servers.every((e) =>
+      parsed.some((p) => p.enhancedCode === e.enhancedCode && (p.server ?? p.serverPlaceholder)?.toLowerCase() === e.server?.toLowerCase()),
+    );
     if (stated) serverStated++;
     else
       misses.push(
-        `${name}: server ${servers.map((e) => `${e.enhancedCode}@${e.server}`).join(', ')} not stated (got ${parsed.map((p) => `${p.enhancedCode}@${p.server ?? '-'}`).join(', ')})`,
+        `${name}: server ${servers.map((e) => `${e.enhancedCode}@${e.server}`).join(', ')} not stated (got ${parsed.map((p) => `${p.enhancedCode}@${p.server ?? p.serverPlaceholder ?? '-'}`).join(', ')})`,
       );
   }
 

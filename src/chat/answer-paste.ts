@@ -130,7 +130,9 @@ export async function answerPaste(parsed: ParsedError[], locale: Locale, deps: P
       code: escapeMarkdown(truncate(`${g.best.enhancedCode} ${x.name}`, 80)),
       color: g.best.enhancedCode[0] === '5' ? 'attention' : 'warning',
       scope: x.connector || g.best.format === 'queue' ? ui.summaryConnectorRow : ui.summaryRecipientRow,
-      destination: escapeMarkdown(truncate([g.best.server, g.best.ip].filter(Boolean).join(' ') || (g.count === 1 && g.best.recipient) || '—', 120)),
+      destination: escapeMarkdown(
+        truncate([g.best.server ?? g.best.serverPlaceholder, g.best.ip].filter(Boolean).join(' ') || (g.count === 1 && g.best.recipient) || '—', 120),
+      ),
       count: String(g.count),
       open: { error: cardError(errorOf(g), 'row') },
     })),

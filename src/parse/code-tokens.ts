@@ -3,8 +3,12 @@
  * The look-arounds keep IP addresses and version numbers out: `10.4.4.316`, `203.0.113.5`,
  * `15.20.5.0` and `4.4.3161` are not codes because a digit, letter or dot touches them.
  * No nested quantifiers, so the engine cannot backtrack catastrophically.
+ *
+ * Subjects 8 and 9 are not in RFC 3463, but some servers send them (`551 5.9.9 Spam message discarded`):
+ * such a code is read only right after its reply code, where nothing but a status code stands.
  */
-const CODE_SOURCE = String.raw`(?<![\w.])[245]\.[0-7]\.\d{1,3}(?![\w]|\.\d)`;
+const NONSTANDARD_SUBJECT = String.raw`(?<=(?<![\w.])[245]\d\d[ -][245]\.)[89]`;
+const CODE_SOURCE = String.raw`(?<![\w.])[245]\.(?:[0-7]|${NONSTANDARD_SUBJECT})\.\d{1,3}(?![\w]|\.\d)`;
 const WHOLE_CODE = /^[245]\.[0-7]\.\d{1,3}$/;
 
 export interface CodeToken {

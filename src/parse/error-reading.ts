@@ -8,7 +8,7 @@ import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { retryTimeMillis } from './parse-retry-time';
-import { isPlaceholderHost } from './placeholder';
+import { isPlaceholderHost, placeholderAsWritten } from './placeholder';
 import { ipToken } from './relay-context';
 import type { ErrorBody } from './read-error-body';
 import type { ErrorPrefix } from './read-error-prefix';
@@ -57,6 +57,7 @@ export class ErrorReading implements ErrorCopy {
   private readonly remoteReply?: string;
   private readonly description?: string;
   private readonly server?: string;
+  private readonly serverPlaceholder?: string;
   private readonly ip?: string;
   private readonly port?: number;
   private readonly lastRetryRaw?: string;
@@ -80,21 +81,24 @@ export class ErrorReading implements ErrorCopy {
     this.msgGroup = clip(body.groups.get('msg'));
     // After "Remote host said:" (qmail) or "The response from the remote server was:" (Gmail) the whole reply is the remote server's.
     this.remoteReply = prefix.replyIsRemote
-      ? clip(text.slice(token.start, body.end))
+      ? clip(text.slice(token.start, body.closingQuote ?? body.end))
       : (this.message ?? clip(split.nested) ?? this.msgGroup ?? clip(split.detail) ?? clip(body.paren));
     this.description = clip(split.description);
 
-    // Destination: the first candidate that is not one of Microsoft's own transport servers.
+    // Destination: the first candidate that is not one of Microsoft's own transport servers. A placeholder
+    // met on the way is kept as written, for the card to state as such, unless a real name follows.
+    const seen: PlaceholderSeen = {};
     this.server =
-      destinationHost(body.fields.get('lastattemptedservername')) ??
-      destinationHost(body.groups.get('fqdn')) ??
-      destinationHost(body.groups.get('lastattemptedservername')) ??
+      destinationHost(body.fields.get('lastattemptedservername'), seen) ??
+      destinationHost(body.groups.get('fqdn'), seen) ??
+      destinationHost(body.groups.get('lastattemptedservername'), seen) ??
       // A third-party relay that talked to a Microsoft host (`host contoso-com.mail.protection.outlook.com[…] said:`) names the destination.
-      (prefix.kind === 'relay' ? notReporter(prefix.host, around.reporters) : destinationHost(prefix.host)) ??
-      destinationHost(body.proxyHost) ??
-      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? notReporter(around.remoteHost, around.reporters) : undefined) ??
-      destinationHost(around.server) ??
-      destinationHost(findSendmailHost(body.description));
+      (prefix.kind === 'relay' ? notReporter(prefix.host, around.reporters, seen) : destinationHost(prefix.host, seen)) ??
+      destinationHost(body.proxyHost, seen) ??
+      (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? notReporter(around.remoteHost, around.reporters, seen) : undefined) ??
+      destinationHost(around.server, seen) ??
+      destinationHost(findSendmailHost(body.description), seen);
+    if (!this.server && seen.placeholder) this.serverPlaceholder = seen.placeholder;
 
     // The first candidate with a host wins; the later ones (a regex over the description) are only read when needed.
     const prefixHostIsInternal = prefix.host !== undefined && prefix.kind !== 'relay' && isMicrosoftInternalHost(prefix.host);
@@ -157,6 +161,7 @@ export class ErrorReading implements ErrorCopy {
     if (this.description) error.description = this.description;
     if (this.remoteReply) error.remoteReply = this.remoteReply;
     if (this.server) error.server = this.server;
+    else if (this.serverPlaceholder) error.serverPlaceholder = this.serverPlaceholder;
     if (this.ip !== undefined) {
       error.ip = this.ip;
       if (this.port !== undefined) error.port = this.port;
@@ -231,16 +236,27 @@ function hasQueueWords(description: string | undefined): boolean {
   return QUEUE_PHRASES.some((p) => lower.startsWith(p));
 }
 
+/** The first placeholder a destination candidate held (see ParsedError.serverPlaceholder). */
+interface PlaceholderSeen {
+  placeholder?: string;
+}
+
 /** A clipped host that is not one of Microsoft's own transport servers, or undefined. */
-function destinationHost(value: string | undefined): string | undefined {
+function destinationHost(value: string | undefined, seen: PlaceholderSeen): string | undefined {
   const host = clip(value);
-  return host !== undefined && !isMicrosoftInternalHost(host) && !isPlaceholderHost(host) ? host : undefined;
+  return host !== undefined && !isMicrosoftInternalHost(host) && !isPlaceholder(host, seen) ? host : undefined;
 }
 
 /** A clipped host unless it is a Microsoft server that wrote the report. */
-function notReporter(value: string | undefined, reporters: ReadonlySet<string> | undefined): string | undefined {
+function notReporter(value: string | undefined, reporters: ReadonlySet<string> | undefined, seen: PlaceholderSeen): string | undefined {
   const host = clip(value);
-  return host !== undefined && !isMicrosoftReporter(host, reporters) && !isPlaceholderHost(host) ? host : undefined;
+  return host !== undefined && !isMicrosoftReporter(host, reporters) && !isPlaceholder(host, seen) ? host : undefined;
+}
+
+function isPlaceholder(host: string, seen: PlaceholderSeen): boolean {
+  if (!isPlaceholderHost(host)) return false;
+  seen.placeholder ??= placeholderAsWritten(host);
+  return true;
 }
 
 /** A Microsoft transport server named as the one that wrote the report ("Generating server:", `Reporting-MTA:`). */

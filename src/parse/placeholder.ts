@@ -1,8 +1,9 @@
 /**
  * A value someone put where a server name goes without naming one: documentation and forum posts
  * write `[LastAttemptedServerName=<YourConnectionPoint.domain>]`, `{Issuing Server}`, `[IP]`, or mask the
- * name as `x.xx.xx.xx` / `#.prod.outlook.com #`. A card that states such a value as the destination
- * tells the admin nothing true, so it is not a server (issue 17: "a placeholder is not a server").
+ * name as `x.xx.xx.xx` / `#.prod.outlook.com #`. Such a value is never `server` (nothing probes it, no
+ * connector is matched to it); when it reads as a name, the card states it as the paste's placeholder
+ * (ParsedError.serverPlaceholder), so the admin sees which slot their own server goes in.
  * An anonymised IP stays an IP (`203.0.113.x`): it still says which address the poster meant.
  */
 const OPENERS = '<{[(';
@@ -20,4 +21,17 @@ export function isPlaceholderHost(value: string): boolean {
     if (c !== 'x' && c !== 'X' && c !== '.' && c !== '*') return false;
   }
   return true;
+}
+
+/**
+ * The placeholder as the card shows it: without the brackets around it (`<smtp.example.com>` →
+ * `smtp.example.com`), or undefined when no word is left to read (`x.xx.xx.xx`, `***`, `[IP]`).
+ */
+export function placeholderAsWritten(value: string): string | undefined {
+  let from = 0;
+  let to = value.length;
+  while (from < to && OPENERS.includes(value.charAt(from))) from++;
+  while (to > from && CLOSERS.includes(value.charAt(to - 1))) to--;
+  const inner = value.slice(from, to).trim();
+  return /[A-Za-z]{3}/.test(inner.replace(/x/gi, '')) ? inner : undefined;
 }

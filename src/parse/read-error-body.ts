@@ -21,6 +21,8 @@ export interface BodyFrame {
 
 export interface ErrorBody {
   end: number;
+  /** Where the frame's closing quote stands, when the text ended at one (`… Forwarding Denied'`): the reply ends before it. */
+  closingQuote?: number;
   description: string;
   /** Bracket fields by lower-case key (first occurrence wins). */
   fields: KeyedValueLookup;
@@ -75,7 +77,10 @@ export function readErrorBody(text: string, from: number, limit: number, frame: 
     let j = skipBlanks(text, i, limit);
     // `…remote server(450-4.4.317 … [tag])'`: the nested reply's `)` sits just before the closing quote.
     if (text[j] === ')' && isCloseQuoteAt(text, j + 1, limit, frame.closeQuotes)) j++;
-    if (isCloseQuoteAt(text, j, limit, frame.closeQuotes)) i = j + 1;
+    if (isCloseQuoteAt(text, j, limit, frame.closeQuotes)) {
+      body.closingQuote = j;
+      i = j + 1;
+    }
   }
   if (frame.inTraceGroup) {
     const j = skipBlanks(text, i, limit);
@@ -101,11 +106,26 @@ function readDescription(text: string, from: number, limit: number, frame: BodyF
       if (frame.oldMarkers && text.charCodeAt(i + 1) === 35) break;
     } else if (c === 62 /* > */) {
       if (frame.oldMarkers && (startsWithIgnoreCase(text, i + 1, ' #smtp#') || startsWithIgnoreCase(text, i + 1, '#smtp#'))) break;
+    } else if (c === 69 /* E */) {
+      if (isEarlierReplyAt(text, i)) break;
     } else if (closers && isCloseQuoteAt(text, i, limit, closers)) {
       break;
     }
   }
   return i;
+}
+
+const EARLIER_REPLY = /Error: [245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}(?![\w.])/y;
+
+/**
+ * Exchange Online's `530 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication
+ * unsuccessful, …` tells of two replies: the 535 to AUTH (the cause, with its own fix) and the 530 to MAIL
+ * FROM. The sentence after `. Error:` is the earlier reply, read as an error of its own.
+ */
+function isEarlierReplyAt(text: string, i: number): boolean {
+  if (text.charCodeAt(i - 1) !== 32 || text.charCodeAt(i - 2) !== 46 /* . */) return false;
+  EARLIER_REPLY.lastIndex = i;
+  return EARLIER_REPLY.test(text);
 }
 
 /**

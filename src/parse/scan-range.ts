@@ -32,7 +32,7 @@ export function scanRange(
   let windowStart = from;
   let count = 0;
   while (!sink.full) {
-    const token = cursor.next(pos, to);
+    let token = cursor.next(pos, to);
     if (!token) break;
     pos = token.end;
     // 2.x.x is success (RFC 3463 §3.1): read only when it tells of a delivery ("250 2.1.5 Recipient OK"), see ParsedError.outcome.
@@ -47,6 +47,10 @@ export function scanRange(
     if (count > 0 && isAfterArrow(text, windowStart, token.start)) continue;
 
     const lookback = Math.max(windowStart, token.start - MAX_LOOKBACK_CHARS);
+    // qmail ends its reply with the code: `553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)`.
+    // The error starts at the reply code, so the frame before it (Outlook's `Server Response: '`, `said:`) is read.
+    const replyStart = token.reply ? -1 : qmailReplyStart(text, Math.min(lookback, token.start), token);
+    if (replyStart >= 0) token = { ...token, start: replyStart, reply: text.slice(replyStart, replyStart + 3) };
     const prefix = readErrorPrefix(text, Math.min(lookback, token.start), token.start, from, hints);
     if (prefix.host === undefined && prefix.hostIp === undefined && isLogDsn(text, token)) {
       const where = destinationAfterDsn(text, cursor, token, to);
@@ -55,11 +59,13 @@ export function scanRange(
       // Named by the sender's own log, like Postfix's `host X[ip] said:`: a Microsoft host there is the destination.
       if (where && prefix.kind === 'none') prefix.kind = 'relay';
     }
-    const body = readErrorBody(text, token.end, to, {
+    const read = readErrorBody(text, token.end, to, {
       closeQuotes: prefix.closeQuotes,
       inTraceGroup: prefix.kind === 'trace',
       oldMarkers: prefix.kind === 'ndr-old',
     });
+    // qmail's text is the reply before `(#X.Y.Z)`; what follows the code is the frame's (`)'`, `(in reply to …)`).
+    const body = replyStart >= 0 ? { ...read, description: text.slice(replyStart + 4, token.codeStart - 2).trim() } : read;
     sink.add(new ErrorReading(text, token, prefix, body, around), token.start);
     count++;
     pos = windowStart = Math.max(body.end, token.end);
@@ -98,4 +104,23 @@ function isRepeatedWithReply(text: string, token: CodeToken, to: number): boolea
   const at = token.end + found;
   const d = text.charCodeAt(at - 3);
   return (d === 50 || d === 52 || d === 53) && isDigitAt(text, at - 2) && isDigitAt(text, at - 1) && text.charCodeAt(at - 4) === 32;
+}
+
+/** A reply code that opens a reply: at the window's start, or after a quote, `: ` or `; ` (`said: 553 …`, `smtp; 553 …`). */
+const REPLY_OPENING = /(?:^|['"\u2018\u201c]|[:;] )[ \t]{0,2}([245])\d\d[ -]/g;
+
+/**
+ * Where the reply whose code is qmail's trailing `(#X.Y.Z)` starts, or -1: the last reply code of the same
+ * class that opens a reply before it on the line (within the look-back window, so the work stays bounded).
+ */
+function qmailReplyStart(text: string, windowStart: number, token: CodeToken): number {
+  if (text.charCodeAt(token.codeStart - 1) !== 35 /* # */ || text.charCodeAt(token.codeStart - 2) !== 40 /* ( */) return -1;
+  if (text.charCodeAt(token.end) !== 41 /* ) */) return -1;
+  const w = text.slice(windowStart, token.codeStart - 2);
+  let at = -1;
+  REPLY_OPENING.lastIndex = 0;
+  for (let m = REPLY_OPENING.exec(w); m; m = REPLY_OPENING.exec(w)) {
+    if (m[1] === token.code[0]) at = m.index + m[0].length - 4;
+  }
+  return at < 0 ? -1 : windowStart + at;
 }

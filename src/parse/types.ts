@@ -22,6 +22,12 @@ export interface ParsedError {
   quotedCodes: string[];
   /** Destination server: LastAttemptedServerName, FQDN, "Server at X", Remote-MTA, Postfix host. Never a Microsoft-internal EOP host. */
   server?: string;
+  /**
+   * Set instead of `server` when the paste names the destination only by a placeholder or a masked name
+   * (`<YourConnectionPoint.domain>`, `<smtp.example.com>` in a KB template), brackets removed. Stated on
+   * the card as the paste's placeholder; never probed, never matched to a connector.
+   */
+  serverPlaceholder?: string;
   /** Destination IP as posted (IPv4 or IPv6, or an anonymised form such as "###.###.###.###"). */
   ip?: string;
   /** Destination port when the paste gives one (LastAttemptedIP=203.0.113.5:25 → 25). */

@@ -21,7 +21,17 @@ export function cardError(error: ParsedError, size: 'full' | 'row' = 'full'): Re
 
 const CODE = /^[245]\.\d{1,3}\.\d{1,3}$/;
 const FORMATS: readonly ParsedFormat[] = ['message-trace', 'led', 'ndr', 'dsn', 'queue', 'relay', 'plain'];
-const STRINGS = { replyCode: 3, description: 300, remoteReply: 1000, server: 260, ip: 100, lastRetryRaw: 100, lastRetryIso: 40, recipient: 320 } as const;
+const STRINGS = {
+  replyCode: 3,
+  description: 300,
+  remoteReply: 1000,
+  server: 260,
+  serverPlaceholder: 260,
+  ip: 100,
+  lastRetryRaw: 100,
+  lastRetryIso: 40,
+  recipient: 320,
+} as const;
 
 export function errorFromData(raw: unknown): ParsedError | undefined {
   if (!raw || typeof raw !== 'object') return undefined;

@@ -134,6 +134,7 @@ export function diagnosisCardData({
     error.enhancedCodeInferred ? fill(ui['fact.inferredCode'], { code: error.enhancedCode, reply: error.replyCode ?? '?' }) : error.enhancedCode,
   );
   add(ui['fact.server'], error.server);
+  add(ui['fact.serverPlaceholder'], error.serverPlaceholder);
   add(ui['fact.ip'], error.ip);
   add(ui['fact.port'], error.port);
   add(ui['fact.detail'], detail.detail, 600);

@@ -77,14 +77,29 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('S: 550-Requested action not taken: mailbox unavailable\nS: 550 Failure sending mail. Try again later')).toHaveLength(1);
   });
 
-  it('does not state a placeholder as the destination, and keeps the masked IP', () => {
+  it('states a placeholder only as one (never as the server to probe), and keeps the masked IP', () => {
     const [e] = parseErrors(
       '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped." [LastAttemptedServerName = <YourConnectionPoint.domain>] [LastAttemptedIP = 72.x.x.x.:25]',
     );
-    expect(e).toMatchObject({ enhancedCode: '4.4.0', ip: '72.x.x.x', port: 25 });
+    expect(e).toMatchObject({ enhancedCode: '4.4.0', ip: '72.x.x.x', port: 25, serverPlaceholder: 'YourConnectionPoint.domain' });
     expect(e.server).toBeUndefined();
-    for (const placeholder of ['{Issuing Server}', '[IP]', 'x.xx.xx.xx', '***'])
-      expect(parseErrors(`450 4.4.316 Connection refused [LastAttemptedServerName=${placeholder}]`)[0].server, placeholder).toBeUndefined();
-    expect(parseErrors('450 4.4.316 Connection refused [LastAttemptedServerName=mx.contoso.com]')[0].server).toBe('mx.contoso.com');
+    const named = (placeholder: string) => parseErrors(`450 4.4.316 Connection refused [LastAttemptedServerName=${placeholder}]`)[0];
+    expect(named('{Issuing Server}')).toMatchObject({ serverPlaceholder: 'Issuing Server' });
+    // Nothing left to read once the mask is gone: no server, no placeholder.
+    for (const masked of ['[IP]', 'x.xx.xx.xx', '***', '<xxxxxxxx>']) {
+      expect(named(masked).server, masked).toBeUndefined();
+      expect(named(masked).serverPlaceholder, masked).toBeUndefined();
+    }
+    expect(named('mx.contoso.com')).toMatchObject({ server: 'mx.contoso.com' });
+    expect(named('mx.contoso.com').serverPlaceholder).toBeUndefined();
+  });
+
+  it('reads a subject-8 or -9 code only right after its reply code', () => {
+    expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
+      { enhancedCode: '5.9.9', replyCode: '551' },
+    ]);
+    expect(parseErrors('451-4.8.1 Try again later')).toMatchObject([{ enhancedCode: '4.8.1', replyCode: '451' }]);
+    for (const text of ['Upgraded to 5.9.9 yesterday', 'Status: 5.9.1', 'release 4.8.2 of the relay', 'see 550 of 5.9.9'])
+      expect(parseErrors(text), text).toEqual([]);
   });
 });

@@ -22,6 +22,37 @@ describe('other senders name the destination in their own words', () => {
     ]);
   });
 
+  it("reads qmail's reply that ends with its code (#X.Y.Z) from its reply code, so the frame before it names the server", () => {
+    const outlook =
+      "Subject '<test>', account: '<test>', servers: 'smtp.fabrikam.com', Protocol: SMTP, Server Response: '553 Sorry, this domain is not in my list of allowed rcpthosts (#5.7.1)', Port: 25, Secure (SSL): No, Server Error: 553, Error Number: 0x800CCC79.";
+    const [e] = parseErrors(outlook);
+    expect(e).toMatchObject({
+      enhancedCode: '5.7.1',
+      replyCode: '553',
+      server: 'smtp.fabrikam.com',
+      description: 'Sorry, this domain is not in my list of allowed rcpthosts',
+    });
+    expect(e.remoteReply).toBe('553 Sorry, this domain is not in my list of allowed rcpthosts (#5.7.1)');
+    expect(e.quotedCodes).toEqual([]);
+    expect(pick('host mx.fabrikam.com [203.0.113.9]: 554 sorry, no mailbox here by that name. (#5.1.1)')).toEqual([
+      { code: '5.1.1', reply: '554', server: 'mx.fabrikam.com', ip: '203.0.113.9' },
+    ]);
+    // Only a reply of the same class, opening a reply, is the code's: a count in the text is not.
+    expect(pick('Remote host said: 550 sorry, 250 recipients max (#5.5.3)')[0]).toMatchObject({ code: '5.5.3', reply: '550' });
+    expect(pick('mail refused, queue has 450 messages (#5.3.0)')[0].reply).toBeUndefined();
+  });
+
+  it("reads the earlier reply Exchange Online quotes after '. Error:' as an error of its own", () => {
+    const text =
+      'The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 5.7.3 Authentication unsuccessful.';
+    expect(parseErrors(text)).toMatchObject([
+      { enhancedCode: '5.7.57', description: 'Client not authenticated to send mail.' },
+      { enhancedCode: '5.7.3', replyCode: '535', description: 'Authentication unsuccessful.' },
+    ]);
+    // Without the reply code it is prose inside one reply.
+    expect(parseErrors('550 5.7.1 Rejected. Error: 5.7.1 seen twice')).toHaveLength(1);
+  });
+
   it('reads a server named in a sentence before its reply: "at remote mailserver X (ip):", "by mail server X:"', () => {
     expect(pick('jane@contoso.com at remote mailserver mx.contoso.com. (203.0.113.9): MessagingException: 421 4.3.2 try again later (5.0.0)')[0]).toEqual({
       code: '4.3.2',
