@@ -41,11 +41,15 @@ export function atAGlance({ error, explanation: x, knowledge, ui, now, tenant, r
   const facts: Fact[] = [];
   const add = (title: string, value: string) => facts.push({ title, value: escapeMarkdown(truncate(value, 300)) });
   const destination = destinationOf(error) || knowledge.details.destinationUnknown;
+  // A code the knowledge base lacks says nothing general worth a headline; the server's own words do.
+  const words = !x.known ? (detail ?? error.description) : undefined;
   const headline = x.headline
     ? fill(x.headline, { destination, port: error.port ?? 25 })
         .replace(/\s{2,}/g, ' ')
         .replace(/\s+([,.:])/g, '$1')
-    : firstSentence(x.meaning);
+    : words
+      ? fill(ui.unknownHeadline, { words: truncate(words, 200) })
+      : firstSentence(x.meaning);
 
   let notYours: Glance['notYours'] = null;
   if (tenant && x.connector && (error.server || error.ip)) {

@@ -162,7 +162,8 @@ export function diagnosisCardData({
   // Fix now only where it helps: a connector of this tenant routes there, or the domain is Internal Relay.
   const offered = origin !== 'explain' && tenant && 'view' in tenant && fixesFor(x.remediations, destination, tenant.view, certificate).length > 0;
   return {
-    title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode} ${x.name}`),
+    // A code with no name anywhere (5.9.9) is not repeated as its own name.
+    title: escapeMarkdown(`${error.replyCode ? error.replyCode + ' ' : ''}${error.enhancedCode}${x.name === error.enhancedCode ? '' : ` ${x.name}`}`),
     kind: x.connector || underlying?.connector ? ui.connectorError : major === '4' ? ui.deferral : major === '5' ? ui.permanent : ui.success,
     color: major === '5' ? 'attention' : major === '4' ? 'warning' : 'good',
     headline: glance.headline,

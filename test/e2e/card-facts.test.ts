@@ -126,6 +126,38 @@ describe('labels, retry windows and returned mail', () => {
   });
 });
 
+describe('what the paste names, and only that', () => {
+  it("states a placeholder as the paste's placeholder, in both languages, and offers no diagnostics of it", async () => {
+    const paste =
+      '451 4.4.0 Primary target IP address responded with: "421 4.4.2 Connection dropped." [LastAttemptedServerName = <YourConnectionPoint.domain>]';
+    const [card] = await cardsFor(paste);
+    expect(card).toContain('Destination server (a placeholder in the paste): YourConnectionPoint.domain');
+    expect(card).not.toContain('Destination server: ');
+    const [ru] = await cardsFor(paste, 'ru-RU');
+    expect(ru).toContain('Сервер назначения (во вставке заполнитель): YourConnectionPoint.domain');
+    const [raw] = bot.connector.cards();
+    expect(cardActions(raw.body.attachments[0].content).map((a) => a.data?.verb)).not.toContain('runDiagnostics');
+  });
+
+  it("gives the earlier reply Exchange Online quotes after '. Error:' a card of its own", async () => {
+    const cards = await cardsFor(
+      'The SMTP server requires a secure connection or the client was not authenticated. The server response was: 5.7.57 Client not authenticated to send mail. Error: 535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.',
+    );
+    expect(cards.join('\n')).toContain('5.7.57');
+    expect(cards.some((c) => /5\.7\.139/.test(c) && /SmtpClientAuthentication is disabled/.test(c))).toBe(true);
+  });
+
+  it("shows a server's own non-standard code after its reply code, headed by the server's words", async () => {
+    const paste = '551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us';
+    const [card] = await cardsFor(paste);
+    expect(card.split('\n')[1]).toBe('551 5.9.9');
+    expect(card).toContain('The server said: Spam message discarded.');
+    expect(card).toContain('This code is not in the knowledge base');
+    const [ru] = await cardsFor(paste, 'ru-RU');
+    expect(ru).toContain('Ответ сервера: Spam message discarded.');
+  });
+});
+
 describe('one failure, one card', () => {
   it("reads an NDR's Remote Server returned line and its delivery status block for one recipient as one card", async () => {
     const cards = await cardsFor(fs.readFileSync(path.join(FIXTURES, 'ndr-and-dsn-same-recipient-5.1.1.txt'), 'utf8'));
