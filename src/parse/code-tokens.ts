@@ -66,8 +66,10 @@ function isWordOrDot(c: number): boolean {
 /** A reply code is three digits, [245]xx, directly before the enhanced code with a space or hyphen (RFC 5321 §4.2). */
 function toToken(text: string, codeStart: number, code: string): CodeToken {
   const token: CodeToken = { start: codeStart, codeStart, end: codeStart + code.length, code };
-  // Old Exchange and JavaMail write `452 #4.5.3`: the reply code sits before the `#`.
-  const hash = text.charCodeAt(codeStart - 1) === 35 ? 1 : 0;
+  // Old Exchange and JavaMail write `452 #4.5.3`: the reply code sits before the `#`; Stalwart writes
+  // `with code 554 (5.6.211) '…'`, the code in parentheses.
+  const before = text.charCodeAt(codeStart - 1);
+  const hash = before === 35 || (before === 40 && text.charCodeAt(codeStart + code.length) === 41) ? 1 : 0;
   const sep = text.charCodeAt(codeStart - 1 - hash);
   const r = codeStart - 4 - hash;
   if ((sep === 32 || sep === 45) && r >= 0) {

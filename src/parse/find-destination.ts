@@ -37,3 +37,14 @@ export function findSendmailHost(text: string): string | undefined {
   const m = SENDMAIL_HOST.exec(text.slice(0, 300));
   return m?.[1].includes('.') ? m[1] : undefined;
 }
+
+/**
+ * A reply that names the host that refused, old-Exchange style, after its code: forwardemail's
+ * `554 5.4.0 <ms1.contoso.com #4.4.1>` (the `#4.4.1` is that host's own status). The description's start only.
+ */
+const HASH_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253}[A-Za-z0-9])[ \t]{1,3}#[245]\.\d{1,3}\.\d{1,3}/;
+
+export function findHashHost(description: string): string | undefined {
+  const m = HASH_HOST.exec(description.slice(0, 300).trimStart());
+  return m?.[1].includes('.') ? m[1] : undefined;
+}

@@ -6,11 +6,14 @@ import { matchFieldName } from './field-name';
  * Text shaped like an enhanced status code that a careful reader never takes for one. The code pattern
  * (code-tokens.ts) already keeps out what touches a digit, letter or dot (`15.20.1856.11`, `v5.4.8`,
  * `10.4.4.316`, `5.4.2p1`); these are the look-alikes it cannot see on its own:
- * - a version named as one: `Swiftmailer version | 5.4.2`, `PHP version 5.5.9`, `Release: 4.1.2`;
+ * - a version named as one: `Swiftmailer version | 5.4.2`, `PHP version 5.5.9`, `Release: 4.1.2`,
+ *   or by the word after it: `hMailServer 5.6.1 Build 2208`, `4.2.1 beta`;
  * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`;
  * - an address fragment: `5.1.4.x`, `4.2.1.*`, `5.1.4/24` (a masked or partial IP, a prefix);
  * - a date with its time: `5.4.24 10:32` (5 April 2024, as many locales write it);
- * - an AS number in dotted form: `AS 4.2.1`.
+ * - an AS number in dotted form: `AS 4.2.1`;
+ * - a code named as one of several in prose: `Enhanced Error code 5.7.1 or a more generic 5.7.0` (no
+ *   server's reply offers a choice of codes).
  * Only a code without a reply code before it is asked about (`550 5.5.9` is a reply whatever follows).
  * Each test reads a few characters around the code, so the parse stays linear.
  */
@@ -20,7 +23,37 @@ const VERSION_WORD_WINDOW = 40;
 
 export function isLookAlike(text: string, token: CodeToken, lineStart: number): boolean {
   if (token.reply) return false;
-  return followedByVersionOrAddress(text, token.end) || followedByTime(text, token.end) || afterVersionWord(text, token.codeStart, lineStart);
+  return (
+    followedByVersionOrAddress(text, token.end) ||
+    followedByTime(text, token.end) ||
+    followedByVersionWord(text, token.end) ||
+    afterVersionWord(text, token.codeStart, lineStart) ||
+    afterAlternative(text, token.codeStart, lineStart)
+  );
+}
+
+const CODE_BEFORE_OR = /[245]\.\d{1,3}\.\d{1,3}$/;
+
+/** `… 5.7.1 or a more generic 5.7.0`: the second of two codes offered as alternatives (within 30 characters). */
+function afterAlternative(text: string, codeStart: number, lineStart: number): boolean {
+  const from = Math.max(lineStart, codeStart - 30);
+  const at = text.slice(from, codeStart).lastIndexOf(' or ');
+  if (at < 0) return false;
+  const or = from + at;
+  return CODE_BEFORE_OR.test(text.slice(Math.max(lineStart, or - 12), or));
+}
+
+/** Words that follow a version number and never a status code. */
+const WORDS_AFTER_VERSION = ['build', 'beta', 'alpha', 'rc', 'lts', 'stable', 'release', 'patch', 'sp1', 'sp2', 'sp3', 'x64', 'x86'];
+
+/** `5.6.1 Build 2208`, `(4.2.1 beta)`: one blank, then one of WORDS_AFTER_VERSION as a whole word; `5.7.1 or …`. */
+function followedByVersionWord(text: string, end: number): boolean {
+  if (text.charCodeAt(end) !== 32) return false;
+  if (startsWithIgnoreCase(text, end + 1, 'or ')) return true;
+  for (const word of WORDS_AFTER_VERSION) {
+    if (startsWithIgnoreCase(text, end + 1, word) && !isVersionChar(text.charCodeAt(end + 1 + word.length))) return true;
+  }
+  return false;
 }
 
 function isVersionChar(c: number): boolean {

@@ -12,9 +12,10 @@ import { isSoftwareHeader } from './look-alike';
 import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
-import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
+import { BARE_REPLY_SOURCE, type LineFrame, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
 import { scanRange, type ErrorSink } from './scan-range';
+import { readSubmissionServer, SUBMISSION_LINE_SOURCE, SubmissionServers } from './submission-server';
 import type { ParsedError } from './types';
 
 /**
@@ -42,7 +43,7 @@ export function parseErrors(text: string): ParsedError[] {
     lineStart = lineEnds[i] + 1;
   }
   reader.finish();
-  return collector.result();
+  return reader.withSubmissionServer(collector.result());
 }
 
 function startsWithCode(text: string, from: number, end: number): boolean {
@@ -81,12 +82,27 @@ const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient dom
 /** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
 const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 
+/** A line of an SMTP session the client typed or logged (`rcpt to:<…>`, `DATA`). */
+const SMTP_COMMAND = /^(?:helo |ehlo |mail from:|rcpt to:|data\s*$|quit\s*$|rset\s*$|starttls\s*$|auth )/i;
+/** An SMTP exception's name (Ruby's Net::SMTPFatalError, Python's SMTPDataError, MailKit's SmtpCommandException). */
+const EXCEPTION_NAME = String.raw`smtp\w{0,20}(?:error|exception)\b`;
+
+function isDigit(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
   private readonly cursor: CodeTokenCursor;
   private readonly atSigns: CharCursor;
   private readonly contextPhrases: RegexCursor;
   private readonly bareReplies: RegexCursor;
+  private readonly submissionLines: RegexCursor;
+  private readonly exceptionNames: RegexCursor;
+  /** What this line's start tells the next (read-bare-reply.ts LineFrame); survives blank lines. */
+  private frame: LineFrame = { inSession: false, afterException: false };
+  private readonly submissionServers = new SubmissionServers();
   private recipient?: string;
   private remoteHost?: string;
   /** qmail names the server by IP on the lines around its reply ("203.0.113.77 does not like recipient."). */
@@ -115,6 +131,8 @@ class PasteReader {
     this.atSigns = new CharCursor(text, '@');
     this.contextPhrases = new RegexCursor(text, CONTEXT_PHRASES, 'i');
     this.bareReplies = new RegexCursor(text, BARE_REPLY_SOURCE, 'm');
+    this.submissionLines = new RegexCursor(text, SUBMISSION_LINE_SOURCE, 'im');
+    this.exceptionNames = new RegexCursor(text, EXCEPTION_NAME, 'i');
   }
 
   readLine(start: number, end: number, nextEnd: number): void {
@@ -126,12 +144,17 @@ class PasteReader {
       this.finishDsn();
       return;
     }
+    this.noteSubmissionServer(start, end);
+    const frame = this.frame;
+    this.frame = this.nextFrame(frame, first, end);
 
     const reporter = REPORTER_LEADS.find((lead) => startsWithIgnoreCase(text, first, lead));
     if (reporter || startsWithIgnoreCase(text, first, 'receiving server:')) {
       this.finishDsn();
       this.forgetNdrContext();
       if (reporter) this.noteReporter(text.slice(first + reporter.length, Math.min(end, first + reporter.length + MAX_HOST_CHARS + 2)));
+      // Exchange Online may print the remote host right under it, with no recipient line between.
+      this.afterAddress = true;
       return;
     }
 
@@ -183,12 +206,46 @@ class PasteReader {
     if (this.cursor.hasCodeIn(start, end) && isSoftwareHeader(text, start)) return;
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
-    if (found > 0 || readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector)) {
+    if (found > 0 || readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector, frame)) {
       this.heldHost = undefined;
       return;
     }
     this.noteDestination(first, end);
     this.readContextLine(first, end);
+  }
+
+  /** What this line, by its start, tells the line below it (see LineFrame). */
+  private nextFrame(frame: LineFrame, first: number, end: number): LineFrame {
+    const text = this.text;
+    const c = text.charCodeAt(first);
+    const replyCode = end - first > 4 && c >= 50 && c <= 53 && isDigit(text, first + 1) && isDigit(text, first + 2) ? text.slice(first, first + 3) : undefined;
+    const sep = text.charCodeAt(first + 3);
+    const positive = replyCode !== undefined && (c === 50 || c === 51) && (sep === 32 || sep === 45);
+    return {
+      inSession: frame.inSession || positive || SMTP_COMMAND.test(text.slice(first, Math.min(end, first + 12))),
+      afterException: this.exceptionNames.firstIn(first, Math.min(end, first + 300)) !== undefined,
+      continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
+    };
+  }
+
+  /** A client's or a session's words for the server it talked to (submission-server.ts). */
+  private noteSubmissionServer(start: number, end: number): void {
+    // A few candidates per line, each read in a window from just before it (the `^` forms need the line's start).
+    let from = start;
+    for (let n = 0; n < 4; n++) {
+      const m = this.submissionLines.firstIn(from, end);
+      if (!m) return;
+      const windowStart = m.index - start < 40 ? start : m.index - 20;
+      const named = readSubmissionServer(this.text.slice(windowStart, Math.min(end, windowStart + 340)));
+      if (named) this.submissionServers.add(named.kind, named.host);
+      from = m.index + m[0].length;
+    }
+  }
+
+  /** Failures that name no server and no IP went to the one server the paste says the client talked to, if it names one. */
+  withSubmissionServer(errors: ParsedError[]): ParsedError[] {
+    const server = errors.some((e) => !e.server && e.ip === undefined && !e.serverPlaceholder) ? this.submissionServers.chosen() : undefined;
+    return server ? errors.map((e) => (e.server || e.ip !== undefined || e.serverPlaceholder ? e : { ...e, server })) : errors;
   }
 
   /** Postfix names where a code-less failure went: `<jane@contoso.com>: connect to mx.contoso.com[203.0.113.9]:25: Connection timed out`. */

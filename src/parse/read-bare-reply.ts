@@ -10,14 +10,29 @@ import type { ErrorSink } from './scan-range';
  * A reply without an enhanced status code, in a frame that says it is the remote server's reply:
  * Postfix `host X[ip] said: 554 Transaction failed`, Exim `host X [ip]: 550 Rejected` or the bare
  * `554 …` banner under `SMTP error from remote mail server after initial connection:`, sendmail
- * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`.
+ * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`; a client's
+ * exception or log that quotes the reply after a colon (`Net::SMTPFatalError: 550 The from address …`,
+ * `all recipients were rejected: 550-…`, `data: '550 …'`); a reply at the start of a line in an SMTP
+ * session (the paste shows commands or other replies: `rcpt to:<…>` then `550 …`), under a line naming
+ * an SMTP exception, or ending a multi-line reply (`550-…` lines, then `550 …`, RFC 5321 §4.2.1).
  * Such a failure is reported with its class as the code (`5.0.0`, RFC 3463 §3.1) and
- * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read.
+ * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read, nor
+ * one followed by a count's unit (`550 messages queued`).
  * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
  */
 export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d])`;
 
 /** Reads with a RegexCursor over BARE_REPLY_SOURCE (flag `m`: `$` is a line end), so most lines, which hold none, cost no slice. */
+/** What the lines above say about a reply at the start of this line (see PasteReader). */
+export interface LineFrame {
+  /** The paste shows an SMTP session: a command line or a 2xx/3xx reply at a line's start. */
+  inSession: boolean;
+  /** The line above names an SMTP exception (`**Net::SMTPFatalError** in …`). */
+  afterException: boolean;
+  /** The line above was `NNN-…`, a multi-line reply's continuation, with this reply code. */
+  continuedReply?: string;
+}
+
 export function readBareReply(
   text: string,
   replies: RegexCursor,
@@ -27,6 +42,7 @@ export function readBareReply(
   hints: PrefixHints,
   around: SurroundingFacts,
   sink: ErrorSink,
+  frame: LineFrame,
 ): boolean {
   if (sink.full) return false;
   const m = replies.firstIn(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
@@ -34,7 +50,8 @@ export function readBareReply(
   const at = m.index;
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
-  if (prefix.kind !== 'relay' && !pythonTuple) return false;
+  if (prefix.kind !== 'relay' && !pythonTuple && !(isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame))))
+    return false;
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
   // `550-Requested action not taken` then `550 Failure sending mail`: one multi-line reply (RFC 5321 §4.2.1), read at its last line.
@@ -43,6 +60,40 @@ export function readBareReply(
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return true;
+}
+
+/** `SMTPFatalError: 550 …`, `rejected: 550-…`, `data: '550 …`: a colon (or `=`) and at most a quote before the reply. */
+function afterColon(text: string, first: number, at: number): boolean {
+  let i = at - 1;
+  if (i >= first && isQuote(text.charCodeAt(i))) i--;
+  while (i >= first && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  const c = text.charCodeAt(i);
+  return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
+}
+
+function startsLine(text: string, first: number, at: number, frame: LineFrame): boolean {
+  if (at !== first) return false;
+  return frame.inSession || frame.afterException || frame.continuedReply === text.slice(at, at + 3);
+}
+
+function isQuote(c: number): boolean {
+  return c === 39 || c === 34 || c === 0x2018 || c === 0x201c;
+}
+
+/** Words after a number that make it a count, not a reply code. */
+const COUNT_WORDS = ['messages', 'message(s)', 'mails', 'emails', 'errors', 'recipients', 'users', 'items', 'bytes', 'times', 'ms', 'seconds', 'minutes'];
+
+/** A reply's text: it starts with a letter, a quote, `<`, `#` or `[`, and is not a count (`550 messages queued`). */
+function isReplyText(text: string, from: number, end: number): boolean {
+  if (from >= end) return false;
+  const c = text.charCodeAt(from);
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (!letter) return isQuote(c) || c === 60 || c === 35 || c === 91 || c === 0x2039;
+  const word = text
+    .slice(from, Math.min(end, from + 12))
+    .split(/[\s,.;:]/, 1)[0]
+    .toLowerCase();
+  return !COUNT_WORDS.includes(word);
 }
 
 /** Does the next line carry the same reply code within its first characters (`S: 550 …`, `<<< 554-…`)? */

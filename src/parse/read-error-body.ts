@@ -234,7 +234,22 @@ function stripTrailingDot(value: string): string {
 
 export function isCloseQuoteAt(text: string, i: number, limit: number, closers: string): boolean {
   const c = text.charCodeAt(i);
-  return i < limit && isQuoteChar(c) && isOneOf(c, closers) && (i + 1 >= limit || !isWordChar(text.charCodeAt(i + 1)));
+  if (i >= limit || !isQuoteChar(c) || !isOneOf(c, closers)) return false;
+  return i + 1 >= limit || !isWordChar(text.charCodeAt(i + 1)) || isGluedClose(text, i, limit);
+}
+
+/** Contractions keep an apostrophe between letters: `don't`, `it's`, `we'll`, `you're`, `I've`, `he'd`, `I'm`. */
+const CONTRACTION_ENDS = ['t', 's', 'll', 're', 've', 'd', 'm'];
+
+/**
+ * A closing quote glued to the next word by a typo, `'400 4.4.7 Message delayed'and a '421 …'`: a quote
+ * between letters that no contraction explains (the letters after it are not one of CONTRACTION_ENDS).
+ */
+function isGluedClose(text: string, i: number, limit: number): boolean {
+  let j = i + 1;
+  while (j < limit && j < i + 4 && isWordChar(text.charCodeAt(j))) j++;
+  const after = text.slice(i + 1, j).toLowerCase();
+  return !(j === limit || !isWordChar(text.charCodeAt(j))) || !CONTRACTION_ENDS.includes(after);
 }
 
 /**

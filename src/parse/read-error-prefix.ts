@@ -82,6 +82,7 @@ const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
+const STALWART_REJECTED = /host '([A-Za-z0-9][A-Za-z0-9.-]{0,253})' rejected command '[^']{0,300}' with code\s*$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 /** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
 const QUOTED_OLD_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253})[ \t]{1,3}#(?:[245]\.|$)/;
@@ -269,6 +270,14 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
         return true;
       }
     }
+  }
+  // Stalwart: `(host 'mx.contoso.com' rejected command 'RCPT TO:<jane@contoso.com>' with code 550 (5.1.1) '…'`.
+  const rejected = tail.endsWith('with code') ? STALWART_REJECTED.exec(w.slice(Math.max(0, w.length - MAX_HOST_CHARS - 400))) : null;
+  if (rejected) {
+    prefix.kind = 'relay';
+    prefix.host = rejected[1];
+    mark(w.length - rejected[0].length);
+    return true;
   }
   // Exim's log line: `H=mx.contoso.com [203.0.113.9]: SMTP error from remote mail server after RCPT TO:<jane@contoso.com>: 452 …`.
   const exim = tail.endsWith(':') ? lw.lastIndexOf(EXIM_SMTP_ERROR) : -1;

@@ -59,7 +59,9 @@ export function scanRange(
       // Named by the sender's own log, like Postfix's `host X[ip] said:`: a Microsoft host there is the destination.
       if (where && prefix.kind === 'none') prefix.kind = 'relay';
     }
-    const read = readErrorBody(text, token.end, to, {
+    // `554 (5.6.211) '…'`: the text starts after the code's closing parenthesis.
+    const parenthesised = token.reply !== undefined && text.charCodeAt(token.codeStart - 1) === 40 && text.charCodeAt(token.end) === 41;
+    const read = readErrorBody(text, parenthesised ? token.end + 1 : token.end, to, {
       closeQuotes: prefix.closeQuotes,
       inTraceGroup: prefix.kind === 'trace',
       oldMarkers: prefix.kind === 'ndr-old',

@@ -94,6 +94,17 @@ describe('destinations named by other senders', () => {
     expect(named('mx.contoso.com').serverPlaceholder).toBeUndefined();
   });
 
+  it('never reads a version named by the word after it, nor codes offered as alternatives in prose', () => {
+    for (const text of [
+      'I switched back to hMailServer 5.6.1 Build 2208',
+      'running relay 4.2.1 beta on it',
+      'Enhanced Error code 5.7.1 or a more generic 5.7.0 are RECOMMENDED.',
+    ])
+      expect(parseErrors(text), text).toEqual([]);
+    // A reply is a reply whatever follows it.
+    expect(parseErrors('550 5.7.1 Release the message from quarantine first')).toMatchObject([{ enhancedCode: '5.7.1' }]);
+  });
+
   it('reads a subject-8 or -9 code only right after its reply code', () => {
     expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
       { enhancedCode: '5.9.9', replyCode: '551' },
