@@ -13,7 +13,10 @@ import { matchFieldName } from './field-name';
  * - a date with its time: `5.4.24 10:32` (5 April 2024, as many locales write it);
  * - an AS number in dotted form: `AS 4.2.1`;
  * - a code named as one of several in prose: `Enhanced Error code 5.7.1 or a more generic 5.7.0` (no
- *   server's reply offers a choice of codes).
+ *   server's reply offers a choice of codes), compared with (`different from 5.1.1 as mentioned above`),
+ *   or an end of an upgrade (`from 5.4.13 to 5.4.15`);
+ * - under a version heading, a line that holds only a number (isVersionItem, asked by the parser, which
+ *   knows the lines above).
  * Only a code without a reply code before it is asked about (`550 5.5.9` is a reply whatever follows).
  * Each test reads a few characters around the code, so the parse stays linear.
  */
@@ -28,8 +31,43 @@ export function isLookAlike(text: string, token: CodeToken, lineStart: number): 
     followedByTime(text, token.end) ||
     followedByVersionWord(text, token.end) ||
     afterVersionWord(text, token.codeStart, lineStart) ||
-    afterAlternative(text, token.codeStart, lineStart)
+    afterAlternative(text, token.codeStart, lineStart) ||
+    inVersionRange(text, token, lineStart) ||
+    inComparison(text, token, lineStart)
   );
+}
+
+const RANGE_START = /from[ \t]{1,3}`?$/i;
+const RANGE_END = /^`?[ \t]{1,3}to[ \t]{1,3}`?\d/i;
+const RANGE_TO = /from[ \t]{1,3}`?\d{1,3}\.\d{1,3}\.\d{1,3}`?[ \t]{1,3}to[ \t]{1,3}`?$/i;
+
+/** `bumping Symfony mailer from 5.4.13 to 5.4.15`: both ends of an upgrade are versions. */
+function inVersionRange(text: string, token: CodeToken, lineStart: number): boolean {
+  const before = text.slice(Math.max(lineStart, token.codeStart - 36), token.codeStart);
+  if (RANGE_TO.test(before)) return true;
+  return RANGE_START.test(before.slice(-8)) && RANGE_END.test(text.slice(token.end, token.end + 12));
+}
+
+const COMPARED = /(?:different from|unlike|instead of|rather than|other than)[ \t]{1,3}$/i;
+
+/** `quite different from 5.1.1 as mentioned above`: a code the writer compares the error with is not the error. */
+function inComparison(text: string, token: CodeToken, lineStart: number): boolean {
+  return (
+    COMPARED.test(text.slice(Math.max(lineStart, token.codeStart - 20), token.codeStart)) ||
+    /^[ \t]{1,3}as mentioned\b/i.test(text.slice(token.end, token.end + 16))
+  );
+}
+
+/**
+ * Under a heading or label that speaks of versions (`### Symfony version(s) affected`, `**Version:**`), a
+ * line that is only a number, or a `name: number` item (`- listmonk: 5.0.3`), gives a version.
+ */
+export function isVersionItem(text: string, token: CodeToken, lineStart: number, lineEnd: number): boolean {
+  if (token.reply) return false;
+  const after = text.slice(token.end, Math.min(lineEnd, token.end + 8)).trim();
+  if (after !== '' && after !== '`') return false;
+  const before = text.slice(lineStart, token.codeStart);
+  return before.length <= 60 && /^[ \t]{0,8}(?:[-*+][ \t]{1,3})?(?:[\w .()/-]{1,40}:[ \t]{0,3})?`?$/.test(before);
 }
 
 const CODE_BEFORE_OR = /[245]\.\d{1,3}\.\d{1,3}$/;

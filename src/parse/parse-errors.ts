@@ -92,6 +92,8 @@ function isDigit(text: string, i: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const VERSION_HEADING = /\bversions?\b|version\(s\)/i;
+
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
   private readonly cursor: CodeTokenCursor;
@@ -102,6 +104,8 @@ class PasteReader {
   private readonly exceptionNames: RegexCursor;
   /** What this line's start tells the next (read-bare-reply.ts LineFrame); survives blank lines. */
   private frame: LineFrame = { inSession: false, afterException: false };
+  /** How many more lines are under a heading or label about versions (look-alike.ts isVersionItem). */
+  private versionLinesLeft = 0;
   private readonly submissionServers = new SubmissionServers();
   private recipient?: string;
   private remoteHost?: string;
@@ -147,6 +151,8 @@ class PasteReader {
     this.noteSubmissionServer(start, end);
     const frame = this.frame;
     this.frame = this.nextFrame(frame, first, end);
+    const underVersionHeading = this.versionLinesLeft > 0;
+    this.versionLinesLeft = this.nextVersionLines(first, end);
 
     const reporter = REPORTER_LEADS.find((lead) => startsWithIgnoreCase(text, first, lead));
     if (reporter || startsWithIgnoreCase(text, first, 'receiving server:')) {
@@ -188,7 +194,7 @@ class PasteReader {
     }
     this.afterAddress = false;
 
-    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay, relayHost: this.relayHost, heldHost: this.heldHost };
+    const hints = { relayServer: this.relayServer, expectRelay: this.expectRelay, relayHost: this.relayHost, heldHost: this.heldHost, underVersionHeading };
     this.expectRelay = false;
     this.relayHost = undefined;
 
@@ -212,6 +218,13 @@ class PasteReader {
     }
     this.noteDestination(first, end);
     this.readContextLine(first, end);
+  }
+
+  /** A line naming versions puts the next three lines under it; another markdown heading ends that. */
+  private nextVersionLines(first: number, end: number): number {
+    const head = this.text.slice(first, Math.min(end, first + 120));
+    if (VERSION_HEADING.test(head)) return 3;
+    return head.startsWith('#') ? 0 : Math.max(0, this.versionLinesLeft - 1);
   }
 
   /** What this line, by its start, tells the line below it (see LineFrame). */

@@ -12,6 +12,9 @@ import { matchFieldName } from './field-name';
  *   up on the same line.
  * Only a line indented deeper than the line it continues is joined, so a paste that is indented
  * as a whole keeps its lines.
+ * - links that Markdown renderers (GitHub, Teams) make of names and addresses are put back as the
+ *   names: `[mx.contoso.com](http://mx.contoso.com/)` → `mx.contoso.com`, `<jane@contoso.com>](mailto:jane@contoso.com)`
+ *   → `<jane@contoso.com>` (see unlinkLine); a link whose text is not its target is left as it is.
  */
 const QUOTE_PREFIX = /(?:[ \t]{0,8}>){1,64}[ \t]?/y;
 const POSTFIX_RECIPIENT = /[ \t]{0,8}<[^<>\s]{1,254}>:/y;
@@ -48,6 +51,8 @@ class LineUnfolder {
   private readonly lineEnds: number[] = [];
   private currentIndent = 0;
   private foldable = false;
+  /** Where the next `](` of the text is (-1: none), found once per occurrence so the walk stays linear. */
+  private nextLink = -2;
 
   constructor(private readonly text: string) {
     this.out = new RangeWriter(text);
@@ -65,16 +70,29 @@ class LineUnfolder {
     const indent = first - from;
     if (this.foldable && indent > this.currentIndent && first < end) {
       out.literal(' ');
-      out.range(first, end);
+      this.writeLine(first, end);
       return;
     }
     if (lineStart > 0) {
       this.lineEnds.push(out.length);
       out.literal('\n');
     }
-    out.range(from, end);
+    const unlinked = this.writeLine(from, end);
     this.currentIndent = indent;
-    this.foldable = isHeaderStart(text, from, first);
+    this.foldable = unlinked === undefined ? isHeaderStart(text, from, first) : isHeaderStart(unlinked, 0, skipWhitespace(unlinked, 0, unlinked.length));
+  }
+
+  /** Writes [from, end) of the text; returns the line as written when links were put back as names. */
+  private writeLine(from: number, end: number): string | undefined {
+    if (this.nextLink !== -1 && this.nextLink < from) this.nextLink = this.text.indexOf('](', from);
+    if (this.nextLink === -1 || this.nextLink >= end) {
+      this.out.range(from, end);
+      return undefined;
+    }
+    const line = unlinkLine(this.text.slice(from, end));
+    this.out.literal(line);
+    this.nextLink = this.text.indexOf('](', end);
+    return line;
   }
 
   result(): PreparedPaste {
@@ -142,4 +160,30 @@ class RangeWriter {
   private flush(): void {
     if (this.to > this.from) this.parts.push(this.source.slice(this.from, this.to));
   }
+}
+
+/** The text of a link, up to this many characters before its `](`: a host name or an address. */
+const MAX_LINK_TEXT = 256;
+const LINK_TARGET = /^\]\((?:mailto:|https?:\/\/)([^()\s]{1,300})\)/i;
+
+/** Each `[name](scheme:name)` of one line as `name` (see preparePaste); each `](` is looked at once. */
+function unlinkLine(line: string): string {
+  let out = '';
+  let written = 0;
+  let previous = 0;
+  for (let at = line.indexOf(']('); at >= 0; previous = at + 2, at = line.indexOf('](', at + 2)) {
+    const m = LINK_TARGET.exec(line.slice(at, at + 320));
+    if (!m) continue;
+    // Back to the text's start, never past the previous `](`: each character is walked over once.
+    let start = at;
+    const floor = Math.max(written, previous);
+    while (start > floor && at - start < MAX_LINK_TEXT && !/[\s[\]()]/.test(line[start - 1])) start--;
+    const text = line.slice(start, at);
+    const name = text.replace(/^<|>$/g, '').toLowerCase();
+    if (!name || name !== m[1].replace(/\/$/, '').toLowerCase()) continue;
+    const open = start > floor && line[start - 1] === '[' ? start - 1 : start;
+    out += line.slice(written, open) + text;
+    written = at + m[0].length;
+  }
+  return written === 0 ? line : out + line.slice(written);
 }

@@ -1,3 +1,4 @@
+import { startsWithIgnoreCase } from './char-classes';
 import type { CodeToken } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
@@ -62,12 +63,17 @@ export function readBareReply(
   return true;
 }
 
-/** `SMTPFatalError: 550 …`, `rejected: 550-…`, `data: '550 …`: a colon (or `=`) and at most a quote before the reply. */
+/**
+ * `SMTPFatalError: 550 …`, `rejected: 550-…`, `data: '550 …`: a colon (or `=`) and at most a quote before
+ * the reply; or `with message "550 …"`, the word `message` and a quote.
+ */
 function afterColon(text: string, first: number, at: number): boolean {
   let i = at - 1;
   if (i >= first && isQuote(text.charCodeAt(i))) i--;
   while (i >= first && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
   const c = text.charCodeAt(i);
+  // Swift Mailer and Symfony: `Expected response code 250 but got code "550", with message "550 …"`.
+  if (i - 6 >= first && text.charCodeAt(at - 1) !== 32 && startsWithIgnoreCase(text, i - 6, 'message')) return true;
   return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
 }
 

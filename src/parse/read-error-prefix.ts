@@ -4,6 +4,7 @@ import { findDestination } from './find-destination';
 import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
 import { readOutlookSendError } from './outlook-send-error';
+import { ipToken } from './relay-context';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
@@ -50,6 +51,8 @@ export interface PrefixHints {
    * Used when the reply's own frame names none.
    */
   heldHost?: { host?: string; ip?: string };
+  /** The lines above are under a heading or label about versions (`### Symfony version(s) affected`): see isVersionItem. */
+  underVersionHeading?: boolean;
 }
 
 const QUOTE_CLOSERS: Record<string, string> = {
@@ -82,6 +85,7 @@ const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
+const POSTFIX_VERBOSE_REPLY = /(?:^|\s)<[ \t]([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([^\]\s]{0,45})\](?::\d{1,5})?:$/;
 const STALWART_REJECTED = /host '([A-Za-z0-9][A-Za-z0-9.-]{0,253})' rejected command '[^']{0,300}' with code\s*$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 /** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
@@ -270,6 +274,15 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
         return true;
       }
     }
+  }
+  // Postfix with -v logs the session: `postfix/smtp[699]: < smtp.contoso.com[203.0.113.9]:587: 530 5.7.57 …`.
+  const verbose = tail.endsWith(':') ? POSTFIX_VERBOSE_REPLY.exec(w.slice(Math.max(0, w.length - MAX_HOST_CHARS - 80)).trimEnd()) : null;
+  if (verbose) {
+    prefix.kind = 'relay';
+    prefix.host = verbose[1];
+    if (verbose[2] && ipToken(verbose[2])) prefix.hostIp = verbose[2];
+    mark(w.length - verbose[0].length);
+    return true;
   }
   // Stalwart: `(host 'mx.contoso.com' rejected command 'RCPT TO:<jane@contoso.com>' with code 550 (5.1.1) '…'`.
   const rejected = tail.endsWith('with code') ? STALWART_REJECTED.exec(w.slice(Math.max(0, w.length - MAX_HOST_CHARS - 400))) : null;

@@ -3,7 +3,7 @@ import { type CodeToken, isDeliveryReply, type CodeTokenCursor } from './code-to
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
 import { destinationAfterDsn, isLogDsn, isLoggedSent } from './log-line-status';
-import { isLookAlike } from './look-alike';
+import { isLookAlike, isVersionItem } from './look-alike';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
 
@@ -31,6 +31,7 @@ export function scanRange(
   let pos = from;
   let windowStart = from;
   let count = 0;
+  let lookAlikeOnLine = false;
   while (!sink.full) {
     let token = cursor.next(pos, to);
     if (!token) break;
@@ -40,7 +41,12 @@ export function scanRange(
     // Old NDRs lead with the code and then quote the full reply: "#5.7.1 smtp;550 5.7.1 …"; read the reply.
     // A reply without a code of its own (`#4.0.0 smtp;450 <>: Sender address rejected`) leaves the code to the NDR.
     if (!token.reply && isFollowedBySmtpReply(text, token.end, to) && cursor.hasCodeIn(token.end, to)) continue;
-    if (isLookAlike(text, token, from)) continue;
+    if (isLookAlike(text, token, from) || (hints.underVersionHeading && isVersionItem(text, token, from, to))) {
+      lookAlikeOnLine = true;
+      continue;
+    }
+    // `from `5.4.13` to `5.4.15` (and `5.4.16` doesn't …)`: a number quoted like the versions beside it is one too.
+    if (lookAlikeOnLine && !token.reply && isInBackticks(text, token)) continue;
     // A Postfix log line: `dsn=4.7.651, status=deferred (host X[ip] said: 451 4.7.651 …)`: the reply later on the line is the error.
     if (!token.reply && isRepeatedWithReply(text, token, to)) continue;
     // Exchange Online quotes the next hop's reply after an arrow: `250 2.6.0 … Queued mail for delivery -> 250 2.1.5`.
@@ -125,4 +131,8 @@ function qmailReplyStart(text: string, windowStart: number, token: CodeToken): n
     if (m[1] === token.code[0]) at = m.index + m[0].length - 4;
   }
   return at < 0 ? -1 : windowStart + at;
+}
+
+function isInBackticks(text: string, token: CodeToken): boolean {
+  return text.charCodeAt(token.codeStart - 1) === 96 && text.charCodeAt(token.end) === 96;
 }

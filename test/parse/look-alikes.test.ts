@@ -105,6 +105,21 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('550 5.7.1 Release the message from quarantine first')).toMatchObject([{ enhancedCode: '5.7.1' }]);
   });
 
+  it('never reads the versions of an issue template, an upgrade range, or a code the writer compares with', () => {
+    expect(parseErrors('### Symfony version(s) affected\n\n5.4.15\n\n### Description\n\nfails with 550 5.7.1 Relaying denied')).toMatchObject([
+      { enhancedCode: '5.7.1' },
+    ]);
+    expect(parseErrors('**Version:**\n - listmonk: 5.0.3\n - OS: Ubuntu 24.04 LTS\n\nStatus: 5.1.1')).toMatchObject([{ enhancedCode: '5.1.1' }]);
+    expect(parseErrors('When bumping the mailer from `5.4.13` to `5.4.15` (and `5.4.16` does not help) I get: 550 5.7.1 Rejected')).toMatchObject([
+      { enhancedCode: '5.7.1' },
+    ]);
+    expect(parseErrors('`550 5.4.1 Recipient address rejected: Access denied`\n\nwhich is quite different from 5.1.1 as mentioned above.')).toMatchObject([
+      { enhancedCode: '5.4.1' },
+    ]);
+    // Far from a version heading, a code on a line of its own is read.
+    expect(parseErrors('### Version\n1.2\n\nlogs\n\nmore logs\n\nend\n4.4.316')).toMatchObject([{ enhancedCode: '4.4.316' }]);
+  });
+
   it('reads a subject-8 or -9 code only right after its reply code', () => {
     expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
       { enhancedCode: '5.9.9', replyCode: '551' },

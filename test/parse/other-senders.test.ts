@@ -294,6 +294,30 @@ describe('bare replies that clients and sessions quote', () => {
     ).toBe('mx.fabrikam.com');
   });
 
+  it('puts the links Markdown makes of names back as the names', () => {
+    expect(pick('Remote-MTA: dns; [mx.fabrikam.com](http://mx.fabrikam.com/)\nDiagnostic-Code: smtp; 554 5.7.1 rejected')[0].server).toBe('mx.fabrikam.com');
+    const wrapped =
+      '<joe@fabrikam.com>](mailto:joe@fabrikam.com): host mx.fabrikam.com[203.0.113.9] said:\n    550 5.7.1 blocked (in reply to end of DATA command)';
+    expect(parseErrors(wrapped)).toMatchObject([{ enhancedCode: '5.7.1', server: 'mx.fabrikam.com', recipient: 'joe@fabrikam.com' }]);
+    // A link whose text is not its target stays as written.
+    expect(parseErrors('550 5.7.1 see [the policy](https://contoso.com/policy)')[0].description).toContain('[the policy](https://contoso.com/policy)');
+  });
+
+  it("reads Postfix's verbose session log, Swift Mailer's 'with message', a mailer DSN and the poster's words for the server", () => {
+    expect(pick('postfix/smtp[699]: < smtp.fabrikam.com[203.0.113.9]:587: 530 5.7.57 Client not authenticated to send mail.')).toEqual([
+      { code: '5.7.57', reply: '530', server: 'smtp.fabrikam.com', ip: '203.0.113.9' },
+    ]);
+    expect(pick('Expected response code "250" but got code "550", with message "550 MIME message is missing From header".')).toEqual([
+      { code: '5.0.0', reply: '550', server: undefined, ip: undefined },
+    ]);
+    expect(pick('MAILER_DSN=smtp://user:secret@smtp.fabrikam.com:465\nError: 535 5.7.3 Authentication unsuccessful')[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('When trying to send mail to smtp.fabrikam.com, I get the error message:\n535 5.7.139 Authentication unsuccessful')[0].server).toBe(
+      'smtp.fabrikam.com',
+    );
+    // A recipient's domain in the same words is not a server's name.
+    expect(pick('Sending mail to fabrikam.com fails:\nError: 550 5.1.1 unknown')[0].server).toBeUndefined();
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },
