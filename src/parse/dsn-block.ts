@@ -2,11 +2,14 @@ import { startsWithIgnoreCase } from './char-classes';
 import { isEnhancedCode } from './code-tokens';
 import { isEmailAddress } from './email-address';
 import { matchFieldName } from './field-name';
-import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
+import { MAX_DSN_BLOCK_ERRORS, MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
 import { isMicrosoftReporter } from './error-reading';
 import { parseRetryTime } from './parse-retry-time';
 import { findDestination } from './find-destination';
 import { ipToken } from './relay-context';
+import type { ErrorCollector } from './error-collector';
+import type { ErrorReading } from './error-reading';
+import type { ErrorSink } from './scan-range';
 import type { ParsedError } from './types';
 
 /**
@@ -172,5 +175,22 @@ export class DsnBlock {
       }
     }
     return out;
+  }
+}
+
+/** The errors of a Diagnostic-Code line belong to its DSN block, which completes them before they are collected. */
+export class DsnLineSink implements ErrorSink {
+  constructor(
+    private readonly block: DsnBlock,
+    private readonly lineEnd: number,
+    private readonly collector: ErrorCollector,
+  ) {}
+
+  get full(): boolean {
+    return this.collector.full || this.block.errors.length >= MAX_DSN_BLOCK_ERRORS;
+  }
+
+  add(error: ErrorReading, position: number): void {
+    this.block.addError(error.toParsedError(), position, this.lineEnd);
   }
 }

@@ -48,3 +48,11 @@ export function findHashHost(description: string): string | undefined {
   const m = HASH_HOST.exec(description.slice(0, 300).trimStart());
   return m?.[1].includes('.') ? m[1] : undefined;
 }
+
+/** sendmail's `relay=mx.contoso.com.,` without the address (a log line wrapped before its `dsn=`). */
+const BARE_RELAY = /^relay=([A-Za-z0-9][A-Za-z0-9.-]{0,253}[A-Za-z0-9])\.?(?=[,\s]|$)/i;
+
+export function findBareRelay(text: string): { server?: string; ip?: string } | undefined {
+  const m = BARE_RELAY.exec(text);
+  return m?.[1].includes('.') ? { server: m[1] } : undefined;
+}

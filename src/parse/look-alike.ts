@@ -8,7 +8,8 @@ import { matchFieldName } from './field-name';
  * `10.4.4.316`, `5.4.2p1`); these are the look-alikes it cannot see on its own:
  * - a version named as one: `Swiftmailer version | 5.4.2`, `PHP version 5.5.9`, `Release: 4.1.2`,
  *   or by the word after it: `hMailServer 5.6.1 Build 2208`, `4.2.1 beta`;
- * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`;
+ * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`, `spring-context-support-5.0.7.RELEASE.jar`
+ *   (a name's part before it, or a word after its dot);
  * - an address fragment: `5.1.4.x`, `4.2.1.*`, `5.1.4/24` (a masked or partial IP, a prefix);
  * - a date with its time: `5.4.24 10:32` (5 April 2024, as many locales write it);
  * - an AS number in dotted form: `AS 4.2.1`;
@@ -27,6 +28,7 @@ const VERSION_WORD_WINDOW = 40;
 export function isLookAlike(text: string, token: CodeToken, lineStart: number): boolean {
   if (token.reply) return false;
   return (
+    afterPackageName(text, token.codeStart, lineStart) ||
     followedByVersionOrAddress(text, token.end) ||
     followedByTime(text, token.end) ||
     followedByVersionWord(text, token.end) ||
@@ -102,13 +104,19 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** `-1+deb`, `+dfsg`, `~rc1`, `.x`, `.*`, `.#`, `/24`. */
+/** `net-smtp-0.3.3`, `spring-context-support-5.0.7`: a letter, a hyphen, then the number. */
+function afterPackageName(text: string, codeStart: number, lineStart: number): boolean {
+  return codeStart - 2 >= lineStart && text.charCodeAt(codeStart - 1) === 45 /* - */ && isLetterAt(text, codeStart - 2);
+}
+
+/** `-1+deb`, `+dfsg`, `~rc1`, `.x`, `.*`, `.#`, `/24`, `.RELEASE`. */
 function followedByVersionOrAddress(text: string, end: number): boolean {
   const c = text.charCodeAt(end);
   const next = text.charCodeAt(end + 1);
   if (c === 45 /* - */) return isDigit(next);
   if (c === 43 /* + */ || c === 126 /* ~ */) return isVersionChar(next);
-  if (c === 46 /* . */) return next === 120 || next === 88 || next === 42 || next === 35; /* x X * # */
+  // `.x`, `.*`, `.#` (a masked address); `5.0.7.RELEASE`, `5.1.8.Final`, `4.2.1.jar` (a build's name).
+  if (c === 46 /* . */) return next === 120 || next === 88 || next === 42 || next === 35 || (next >= 65 && next <= 90) || (next >= 97 && next <= 122);
   if (c === 47 /* / */) return isDigit(next);
   return false;
 }

@@ -1,21 +1,23 @@
-import { type ErrorReading, isMicrosoftReporter } from './error-reading';
+import { isMicrosoftReporter } from './error-reading';
 import { CharCursor, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
-import { DsnBlock, readDsnFieldName } from './dsn-block';
+import { DsnBlock, DsnLineSink, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
-import { findDestination } from './find-destination';
+import { findBareRelay, findDestination } from './find-destination';
+import { withAttemptDestination, withNamedServer } from './complete-destinations';
+import { LineContext } from './line-context';
 import { completeCopy, ErrorCollector } from './error-collector';
 import { FieldListBlock, LIST_KEYS } from './field-list-block';
 import { matchFieldName } from './field-name';
-import { MAX_ADDRESS_LINE_CHARS, MAX_DSN_BLOCK_ERRORS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
+import { MAX_ADDRESS_LINE_CHARS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limits';
 import { isSoftwareHeader } from './look-alike';
 import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
-import { BARE_REPLY_SOURCE, type LineFrame, readBareReply } from './read-bare-reply';
+import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
-import { scanRange, type ErrorSink } from './scan-range';
-import { readSubmissionServer, SUBMISSION_LINE_SOURCE, SubmissionServers } from './submission-server';
+import { scanRange } from './scan-range';
+import { SubmissionServers } from './submission-server';
 import type { ParsedError } from './types';
 
 /**
@@ -43,7 +45,7 @@ export function parseErrors(text: string): ParsedError[] {
     lineStart = lineEnds[i] + 1;
   }
   reader.finish();
-  return reader.withSubmissionServer(collector.result());
+  return reader.completeDestinations(collector.result());
 }
 
 function startsWithCode(text: string, from: number, end: number): boolean {
@@ -70,7 +72,7 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 const CONTEXT_PHRASES =
-  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of ";
+  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
 const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
@@ -82,31 +84,14 @@ const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient dom
 /** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
 const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 
-/** A line of an SMTP session the client typed or logged (`rcpt to:<…>`, `DATA`). */
-const SMTP_COMMAND = /^(?:helo |ehlo |mail from:|rcpt to:|data\s*$|quit\s*$|rset\s*$|starttls\s*$|auth )/i;
-/** An SMTP exception's name (Ruby's Net::SMTPFatalError, Python's SMTPDataError, MailKit's SmtpCommandException). */
-const EXCEPTION_NAME = String.raw`smtp\w{0,20}(?:error|exception)\b`;
-
-function isDigit(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
-}
-
-const VERSION_HEADING = /\bversions?\b|version\(s\)/i;
-
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
   private readonly cursor: CodeTokenCursor;
   private readonly atSigns: CharCursor;
   private readonly contextPhrases: RegexCursor;
   private readonly bareReplies: RegexCursor;
-  private readonly submissionLines: RegexCursor;
-  private readonly exceptionNames: RegexCursor;
-  /** What this line's start tells the next (read-bare-reply.ts LineFrame); survives blank lines. */
-  private frame: LineFrame = { inSession: false, afterException: false };
-  /** How many more lines are under a heading or label about versions (look-alike.ts isVersionItem). */
-  private versionLinesLeft = 0;
-  private readonly submissionServers = new SubmissionServers();
+  private readonly lines: LineContext;
+  private readonly submissionServers: SubmissionServers;
   private recipient?: string;
   private remoteHost?: string;
   /** qmail names the server by IP on the lines around its reply ("203.0.113.77 does not like recipient."). */
@@ -135,8 +120,8 @@ class PasteReader {
     this.atSigns = new CharCursor(text, '@');
     this.contextPhrases = new RegexCursor(text, CONTEXT_PHRASES, 'i');
     this.bareReplies = new RegexCursor(text, BARE_REPLY_SOURCE, 'm');
-    this.submissionLines = new RegexCursor(text, SUBMISSION_LINE_SOURCE, 'im');
-    this.exceptionNames = new RegexCursor(text, EXCEPTION_NAME, 'i');
+    this.submissionServers = new SubmissionServers(text);
+    this.lines = new LineContext(text);
   }
 
   readLine(start: number, end: number, nextEnd: number): void {
@@ -148,11 +133,8 @@ class PasteReader {
       this.finishDsn();
       return;
     }
-    this.noteSubmissionServer(start, end);
-    const frame = this.frame;
-    this.frame = this.nextFrame(frame, first, end);
-    const underVersionHeading = this.versionLinesLeft > 0;
-    this.versionLinesLeft = this.nextVersionLines(first, end);
+    this.submissionServers.noteLine(start, end);
+    const { frame, underVersionHeading } = this.lines.advance(first, end);
 
     const reporter = REPORTER_LEADS.find((lead) => startsWithIgnoreCase(text, first, lead));
     if (reporter || startsWithIgnoreCase(text, first, 'receiving server:')) {
@@ -220,45 +202,9 @@ class PasteReader {
     this.readContextLine(first, end);
   }
 
-  /** A line naming versions puts the next three lines under it; another markdown heading ends that. */
-  private nextVersionLines(first: number, end: number): number {
-    const head = this.text.slice(first, Math.min(end, first + 120));
-    if (VERSION_HEADING.test(head)) return 3;
-    return head.startsWith('#') ? 0 : Math.max(0, this.versionLinesLeft - 1);
-  }
-
-  /** What this line, by its start, tells the line below it (see LineFrame). */
-  private nextFrame(frame: LineFrame, first: number, end: number): LineFrame {
-    const text = this.text;
-    const c = text.charCodeAt(first);
-    const replyCode = end - first > 4 && c >= 50 && c <= 53 && isDigit(text, first + 1) && isDigit(text, first + 2) ? text.slice(first, first + 3) : undefined;
-    const sep = text.charCodeAt(first + 3);
-    const positive = replyCode !== undefined && (c === 50 || c === 51) && (sep === 32 || sep === 45);
-    return {
-      inSession: frame.inSession || positive || SMTP_COMMAND.test(text.slice(first, Math.min(end, first + 12))),
-      afterException: this.exceptionNames.firstIn(first, Math.min(end, first + 300)) !== undefined,
-      continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
-    };
-  }
-
-  /** A client's or a session's words for the server it talked to (submission-server.ts). */
-  private noteSubmissionServer(start: number, end: number): void {
-    // A few candidates per line, each read in a window from just before it (the `^` forms need the line's start).
-    let from = start;
-    for (let n = 0; n < 4; n++) {
-      const m = this.submissionLines.firstIn(from, end);
-      if (!m) return;
-      const windowStart = m.index - start < 40 ? start : m.index - 20;
-      const named = readSubmissionServer(this.text.slice(windowStart, Math.min(end, windowStart + 340)));
-      if (named) this.submissionServers.add(named.kind, named.host);
-      from = m.index + m[0].length;
-    }
-  }
-
-  /** Failures that name no server and no IP went to the one server the paste says the client talked to, if it names one. */
-  withSubmissionServer(errors: ParsedError[]): ParsedError[] {
-    const server = errors.some((e) => !e.server && e.ip === undefined && !e.serverPlaceholder) ? this.submissionServers.chosen() : undefined;
-    return server ? errors.map((e) => (e.server || e.ip !== undefined || e.serverPlaceholder ? e : { ...e, server })) : errors;
+  /** Destinations the errors do not name themselves (complete-destinations.ts). */
+  completeDestinations(errors: ParsedError[]): ParsedError[] {
+    return withNamedServer(withAttemptDestination(errors), this.submissionServers);
   }
 
   /** Postfix names where a code-less failure went: `<jane@contoso.com>: connect to mx.contoso.com[203.0.113.9]:25: Connection timed out`. */
@@ -303,6 +249,15 @@ class PasteReader {
       return;
     }
     const lower = window.toLowerCase();
+    // A sendmail or Postfix log line wrapped before its status: `…, relay=mx.contoso.com. [203.0.113.9],` then `dsn=4.0.0, stat=Deferred`.
+    const relayAt = lower.indexOf('relay=');
+    if (relayAt >= 0 && !lower.startsWith('relay=none', relayAt)) {
+      const where = findDestination(window.slice(relayAt)) ?? findBareRelay(window.slice(relayAt));
+      if (where?.server || where?.ip) {
+        this.heldHost = { host: where.server, ip: where.ip };
+        return;
+      }
+    }
     const outlookServer = readOutlookServerLine(window, lower);
     if (outlookServer) {
       this.heldHost = { host: outlookServer };
@@ -431,22 +386,5 @@ class PasteReader {
     this.remoteHost = undefined;
     this.relayIp = undefined;
     this.afterAddress = false;
-  }
-}
-
-/** The errors of a Diagnostic-Code line belong to its DSN block, which completes them before they are collected. */
-class DsnLineSink implements ErrorSink {
-  constructor(
-    private readonly block: DsnBlock,
-    private readonly lineEnd: number,
-    private readonly collector: ErrorCollector,
-  ) {}
-
-  get full(): boolean {
-    return this.collector.full || this.block.errors.length >= MAX_DSN_BLOCK_ERRORS;
-  }
-
-  add(error: ErrorReading, position: number): void {
-    this.block.addError(error.toParsedError(), position, this.lineEnd);
   }
 }

@@ -21,7 +21,7 @@ import type { ErrorSink } from './scan-range';
  * one followed by a count's unit (`550 messages queued`).
  * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
  */
-export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d])`;
+export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]|[.,;](?:\s|$))`;
 
 /** Reads with a RegexCursor over BARE_REPLY_SOURCE (flag `m`: `$` is a line end), so most lines, which hold none, cost no slice. */
 /** What the lines above say about a reply at the start of this line (see PasteReader). */
@@ -51,8 +51,8 @@ export function readBareReply(
   const at = m.index;
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
-  if (prefix.kind !== 'relay' && !pythonTuple && !(isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame))))
-    return false;
+  const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame));
+  if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return false;
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
   // `550-Requested action not taken` then `550 Failure sending mail`: one multi-line reply (RFC 5321 §4.2.1), read at its last line.
@@ -77,6 +77,11 @@ function afterColon(text: string, first: number, at: number): boolean {
   return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
 }
 
+/** JavaMail's `Could not connect to SMTP host: X, port: 25, response: 554`: the reply code alone, named as the response. */
+function afterResponseField(text: string, first: number, at: number): boolean {
+  return at - 10 >= first && startsWithIgnoreCase(text, at - 10, 'response: ');
+}
+
 function startsLine(text: string, first: number, at: number, frame: LineFrame): boolean {
   if (at !== first) return false;
   return frame.inSession || frame.afterException || frame.continuedReply === text.slice(at, at + 3);
@@ -94,7 +99,8 @@ function isReplyText(text: string, from: number, end: number): boolean {
   if (from >= end) return false;
   const c = text.charCodeAt(from);
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  if (!letter) return isQuote(c) || c === 60 || c === 35 || c === 91 || c === 0x2039;
+  // `554 6.6.0 Error sending message`: a server's own dotted code (outside RFC 3463) before its words.
+  if (!letter) return isQuote(c) || c === 60 || c === 35 || c === 91 || c === 0x2039 || /^\d{1,3}\.\d{1,3}\.\d{1,3} [A-Za-z]/.test(text.slice(from, from + 14));
   const word = text
     .slice(from, Math.min(end, from + 12))
     .split(/[\s,.;:]/, 1)[0]

@@ -99,7 +99,8 @@ function readDescription(text: string, from: number, limit: number, frame: BodyF
     if (c === 91 /* [ */) {
       if (matchFieldKey(text, i) || eopHostEnd(text, i, limit) > 0) break;
     } else if (c === 125 /* } */) {
-      if (frame.inTraceGroup) break;
+      // A `}` inside the text (`IB305 i{2b0c…}`) is not the group's end: that is followed by `;{`, `]` or the line's end.
+      if (frame.inTraceGroup && endsTraceGroup(text, i + 1, limit)) break;
     } else if (c === 40 /* ( */) {
       if (startsWithIgnoreCase(text, i + 1, 'in reply to')) break;
     } else if (c === 35 /* # */) {
@@ -113,6 +114,11 @@ function readDescription(text: string, from: number, limit: number, frame: BodyF
     }
   }
   return i;
+}
+
+function endsTraceGroup(text: string, at: number, limit: number): boolean {
+  const c = text.charCodeAt(at);
+  return at >= limit || c === 59 /* ; */ || c === 93 /* ] */ || c === 44 /* , */ || c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 const EARLIER_REPLY = /Error: [245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}(?![\w.])/y;

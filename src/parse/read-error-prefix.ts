@@ -1,10 +1,11 @@
 import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findDestination } from './find-destination';
-import { MAX_ADDRESS_LINE_CHARS, MAX_HOST_CHARS } from './limits';
+import { MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
+import { readLoggedReplyHost } from './logged-reply-host';
+import { pythonDictKey } from './python-dict-key';
 import { readOutlookSendError } from './outlook-send-error';
-import { ipToken } from './relay-context';
 import { DID_NOT_LIKE, hostBefore } from './relay-context';
 
 /**
@@ -79,14 +80,11 @@ const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server r
 const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([^[\]\s]{1,100})\]|\(([^()\s]{1,100})\))?[ \t]{0,3}(?:reason[ \t]{0,3})?:$/i;
 /** Python smtplib's `(550, b'5.1.1 …')` and `(501, '5.1.5 …')` (a forum may curl the quote): the reply code sits apart from the status code. */
 const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
-const KEY_QUOTES = `'"\u2018\u2019`;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
-const POSTFIX_VERBOSE_REPLY = /(?:^|\s)<[ \t]([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([^\]\s]{0,45})\](?::\d{1,5})?:$/;
-const STALWART_REJECTED = /host '([A-Za-z0-9][A-Za-z0-9.-]{0,253})' rejected command '[^']{0,300}' with code\s*$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 /** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
 const QUOTED_OLD_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253})[ \t]{1,3}#(?:[245]\.|$)/;
@@ -275,21 +273,12 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
       }
     }
   }
-  // Postfix with -v logs the session: `postfix/smtp[699]: < smtp.contoso.com[203.0.113.9]:587: 530 5.7.57 …`.
-  const verbose = tail.endsWith(':') ? POSTFIX_VERBOSE_REPLY.exec(w.slice(Math.max(0, w.length - MAX_HOST_CHARS - 80)).trimEnd()) : null;
-  if (verbose) {
+  const logged = tail.endsWith(':') || tail.endsWith('with code') ? readLoggedReplyHost(w) : undefined;
+  if (logged) {
     prefix.kind = 'relay';
-    prefix.host = verbose[1];
-    if (verbose[2] && ipToken(verbose[2])) prefix.hostIp = verbose[2];
-    mark(w.length - verbose[0].length);
-    return true;
-  }
-  // Stalwart: `(host 'mx.contoso.com' rejected command 'RCPT TO:<jane@contoso.com>' with code 550 (5.1.1) '…'`.
-  const rejected = tail.endsWith('with code') ? STALWART_REJECTED.exec(w.slice(Math.max(0, w.length - MAX_HOST_CHARS - 400))) : null;
-  if (rejected) {
-    prefix.kind = 'relay';
-    prefix.host = rejected[1];
-    mark(w.length - rejected[0].length);
+    prefix.host = logged.host;
+    if (logged.ip) prefix.hostIp = logged.ip;
+    mark(logged.start);
     return true;
   }
   // Exim's log line: `H=mx.contoso.com [203.0.113.9]: SMTP error from remote mail server after RCPT TO:<jane@contoso.com>: 452 …`.
@@ -345,18 +334,6 @@ function readOutlook(w: string, lw: string, prefix: ErrorPrefix): boolean {
   prefix.closeQuotes = QUOTE_CLOSERS[w.trimEnd().slice(-1)];
   if (outlook.host) prefix.host = outlook.host;
   return true;
-}
-
-/** The address quoted as a dict key just before `(`: `{'jane@contoso.com': (` (read backwards, a bounded look-back). */
-function pythonDictKey(w: string, open: number): string | undefined {
-  const head = w.slice(Math.max(0, open - MAX_ADDRESS_LINE_CHARS - 4), open).trimEnd();
-  if (!head.endsWith(':')) return undefined;
-  const key = head.slice(0, -1);
-  if (!KEY_QUOTES.includes(key.charAt(key.length - 1))) return undefined;
-  let from = -1;
-  for (const quote of KEY_QUOTES) from = Math.max(from, key.lastIndexOf(quote, key.length - 2));
-  const candidate = key.slice(from + 1, -1);
-  return from >= 0 && isEmailAddress(candidate) ? candidate : undefined;
 }
 
 function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark): void {

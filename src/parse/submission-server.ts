@@ -1,3 +1,4 @@
+import { RegexCursor } from './regex-cursor';
 import { ipToken } from './relay-context';
 
 /**
@@ -18,13 +19,19 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host)["']?[ \t]{0,8}[:=]|^220[ -]|send(?:ing)? (?:e-?mails?|mails?|messages?) (?:to|via|through|using) |smtp server |server is |smtps?://`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host)["']?[ \t]{0,8}[:=]|^220[ -]|send(?:ing)? (?:e-?mails?|mails?|messages?) (?:to|via|through|using) |smtp server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"`;
 
 const HOST = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
+/** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
+const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
+  // Amazon SES's bounce event: `"remoteMtaIp": "203.0.113.9"`.
+  ['label', new RegExp(String.raw`"remoteMtaIp"[ \t]{0,3}:[ \t]{0,3}"(${ADDRESS})"`)],
   ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta):[ \t]{0,8}(${HOST})(?=[\s,;]|$)`, 'i')],
   ['greeting', new RegExp(String.raw`^220[ -](${HOST})(?:\s|$)`)],
-  ['connected', new RegExp(String.raw`connected to (?:the )?(?:smtp )?(?:server |host )?["'\u201c]?(${HOST})["'\u201d]?(?:[\s.,:]|$)`, 'i')],
+  ['connected', new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?["'\u201c]?(${HOST})["'\u201d]?(?:[\s.,:]|$)`, 'i')],
+  // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
+  ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],
   // Postal, Net::SMTP: `Connected to 2001:db8::1:25 (mx.contoso.com)`.
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
   ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}) (?:25|465|587|2525)\b`)],
@@ -35,7 +42,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:smtp[_-]?)?(?:host|server|hostname|relayhost|smarthost|mail[_-]?host)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;]|$)`,
+      String.raw`(?:^|[\s{,])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:smtp[_-]?)?(?:host|server|host ?name|server ?name|relayhost|smarthost|mail[_-]?host|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;]|$)`,
       'i',
     ),
   ],
@@ -60,7 +67,7 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
     if (!m) continue;
     const host = m[1].replace(/\.$/, '');
     // A dotted IPv4 matches HOST's shape only by accident of its last label: an address is not a name here.
-    if (ipToken(host) === host) continue;
+    if (ipToken(host) === host && kind !== 'label') continue;
     if (kind === 'prose' && !MAIL_SERVER_NAME.test(host)) continue;
     return { kind, host };
   }
@@ -69,11 +76,32 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
 
 const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'connected', 'command', 'config', 'prose'];
 
-/** The servers a paste names, by kind; `chosen()` is the one its server-less failures went to, if there is one. */
+/**
+ * The servers a paste names, by kind, noted line by line (one RegexCursor walk finds the few lines that
+ * may name one); `chosen()` is the one its server-less failures went to, if there is one (a name, or an address).
+ */
 export class SubmissionServers {
   private readonly byKind = new Map<SubmissionKind, Set<string>>();
+  private readonly candidates: RegexCursor;
 
-  add(kind: SubmissionKind, host: string): void {
+  constructor(private readonly text: string) {
+    this.candidates = new RegexCursor(text, SUBMISSION_LINE_SOURCE, 'im');
+  }
+
+  /** Notes what the line [start, end) names: a few candidates, each read in a window from just before it (the `^` forms need the line's start). */
+  noteLine(start: number, end: number): void {
+    let from = start;
+    for (let n = 0; n < 4; n++) {
+      const m = this.candidates.firstIn(from, end);
+      if (!m) return;
+      const windowStart = m.index - start < 40 ? start : m.index - 20;
+      const named = readSubmissionServer(this.text.slice(windowStart, Math.min(end, windowStart + 340)));
+      if (named) this.add(named.kind, named.host);
+      from = m.index + m[0].length;
+    }
+  }
+
+  private add(kind: SubmissionKind, host: string): void {
     const hosts = this.byKind.get(kind) ?? new Set<string>();
     if (hosts.size < 8) hosts.add(host);
     this.byKind.set(kind, hosts);

@@ -120,6 +120,12 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('### Version\n1.2\n\nlogs\n\nmore logs\n\nend\n4.4.316')).toMatchObject([{ enhancedCode: '4.4.316' }]);
   });
 
+  it("never reads a build's name in a stack trace as a code", () => {
+    const trace =
+      'com.sun.mail.smtp.SMTPSendFailedException: 530 5.7.0 Must issue a STARTTLS command first.\n\tat org.springframework.mail.javamail.JavaMailSenderImpl.doSend(JavaMailSenderImpl.java:490) ~[spring-context-support-5.1.8.RELEASE.jar!/:5.1.8.RELEASE]\n\tat gems/net-smtp-0.3.3/lib/net/smtp.rb:1076';
+    expect(parseErrors(trace).map((e) => e.enhancedCode)).toEqual(['5.7.0']);
+  });
+
   it('reads a subject-8 or -9 code only right after its reply code', () => {
     expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
       { enhancedCode: '5.9.9', replyCode: '551' },

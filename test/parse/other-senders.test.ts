@@ -318,6 +318,40 @@ describe('bare replies that clients and sessions quote', () => {
     expect(pick('Sending mail to fabrikam.com fails:\nError: 550 5.1.1 unknown')[0].server).toBeUndefined();
   });
 
+  it("reads the server a client names as it connects, in other words and languages, and an SES event's remote address", () => {
+    expect(pick('Connecting to smtp.fabrikam.com at 465\nSent: MAIL FROM:<>\nGot: 553 5.7.1 Sender address rejected')[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('Host name: smtp-relay.fabrikam.com\nPort: 25\n\nFailed: 5.7.0 Mail relay denied')[0].server).toBe('smtp-relay.fabrikam.com');
+    expect(pick("Resposta do Servidor: 454 4.7.1 <*@fabrikam.com>: Relay access denied\nServidor: 'vmail.fabrikam.com'")[0].server).toBe('vmail.fabrikam.com');
+    expect(pick('{"status": "5.3.0", "diagnosticCode": "smtp; 552 1 Requested mail action aborted"}\n{"remoteMtaIp": "203.0.113.7"}')[0]).toMatchObject({
+      code: '5.3.0',
+      ip: '203.0.113.7',
+    });
+    expect(pick('javax.mail.MessagingException: Could not connect to SMTP host: smtp.fabrikam.com, port: 25, response: 554')).toEqual([
+      { code: '5.0.0', reply: '554', server: 'smtp.fabrikam.com', ip: undefined },
+    ]);
+    expect(pick('Error: Message failed: 554 6.6.0 Error sending message for delivery.')).toMatchObject([{ code: '5.0.0', reply: '554' }]);
+  });
+
+  it('gives an expired form the destination of its attempts, and reads a log line wrapped before its status', () => {
+    const ndr = [
+      'jane@fabrikam.com',
+      "Server at BN6PR11MB1234.namprd11.prod.outlook.com returned '550 5.4.317 Message expired, cannot connect to remote server'",
+      "Server at 203.0.113.8 (203.0.113.8) returned '450 4.4.317 Cannot connect to remote server [LastAttemptedServerName=mx.fabrikam.com] [LastAttemptedIP=203.0.113.8:25]'",
+    ].join('\n');
+    expect(pick(ndr).map((e) => [e.code, e.server, e.ip])).toEqual([
+      ['5.4.317', 'mx.fabrikam.com', '203.0.113.8'],
+      ['4.4.317', 'mx.fabrikam.com', '203.0.113.8'],
+    ]);
+    expect(pick('sendmail[315]: m1: to=<joe@fabrikam.com>, mailer=esmtp, relay=mail.fabrikam.com.,\ndsn=4.0.0, stat=Deferred')[0].server).toBe(
+      'mail.fabrikam.com',
+    );
+    // A `}` inside the trace's text does not end its group: the FQDN after it is read.
+    expect(pick('Reason: [{LED=451 4.7.23 unable to verify SPF i{2b0c-49}};{MSG=};{FQDN=mx.fabrikam.com};{IP=203.0.113.10}]')[0]).toMatchObject({
+      server: 'mx.fabrikam.com',
+      ip: '203.0.113.10',
+    });
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },

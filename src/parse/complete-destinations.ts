@@ -1,0 +1,41 @@
+import { ipToken } from './relay-context';
+import type { SubmissionServers } from './submission-server';
+import type { ParsedError } from './types';
+
+/**
+ * Destinations the errors do not name themselves, filled in once the whole paste is read:
+ * - an expired form (`550 5.4.317 Message expired`, from Microsoft's own server) went where its attempts
+ *   went (`450 4.4.317 … [LastAttemptedServerName=X]`, the NDR's history line for the same recipient);
+ * - a failure naming nothing went to the one server the paste says the client talked to, if it names
+ *   one (submission-server.ts): the configuration often follows the error.
+ */
+
+/** 5.4.312–5.4.318, the expired forms of the connector codes 4.4.312–4.4.318. */
+const EXPIRED_FORM = /^5\.4\.31[2-8]$/;
+
+export function withAttemptDestination(errors: ParsedError[]): ParsedError[] {
+  if (!errors.some((e) => EXPIRED_FORM.test(e.enhancedCode))) return errors;
+  return errors.map((e) => {
+    if (!EXPIRED_FORM.test(e.enhancedCode) || e.server || e.ip !== undefined) return e;
+    const attempt = errors.find(
+      (a) =>
+        a.enhancedCode === `4.4.${e.enhancedCode.slice(4)}` &&
+        (a.server || a.ip !== undefined) &&
+        (!a.recipient || !e.recipient || a.recipient.toLowerCase() === e.recipient.toLowerCase()),
+    );
+    if (!attempt) return e;
+    const where: Partial<ParsedError> = {};
+    if (attempt.server) where.server = attempt.server;
+    if (attempt.ip !== undefined) where.ip = attempt.ip;
+    if (attempt.port !== undefined) where.port = attempt.port;
+    return { ...e, ...where };
+  });
+}
+
+export function withNamedServer(errors: ParsedError[], servers: SubmissionServers): ParsedError[] {
+  const unnamed = (e: ParsedError) => !e.server && e.ip === undefined && !e.serverPlaceholder;
+  const named = errors.some(unnamed) ? servers.chosen() : undefined;
+  if (!named) return errors;
+  const fill = ipToken(named) === named ? { ip: named } : { server: named };
+  return errors.map((e) => (unnamed(e) ? { ...e, ...fill } : e));
+}
