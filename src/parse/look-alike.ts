@@ -16,6 +16,8 @@ import { matchFieldName } from './field-name';
  * - a code named as one of several in prose: `Enhanced Error code 5.7.1 or a more generic 5.7.0` (no
  *   server's reply offers a choice of codes), compared with (`different from 5.1.1 as mentioned above`),
  *   or an end of an upgrade (`from 5.4.13 to 5.4.15`);
+ * - a number after a product's name in a list item with nothing that reads as status text after it
+ *   (`1. fresh install of mastodon 4.0.2 on VPS`);
  * - under a version heading, a line that holds only a number (isVersionItem, asked by the parser, which
  *   knows the lines above).
  * Only a code without a reply code before it is asked about (`550 5.5.9` is a reply whatever follows).
@@ -35,8 +37,48 @@ export function isLookAlike(text: string, token: CodeToken, lineStart: number): 
     afterVersionWord(text, token.codeStart, lineStart) ||
     afterAlternative(text, token.codeStart, lineStart) ||
     inVersionRange(text, token, lineStart) ||
-    inComparison(text, token, lineStart)
+    inComparison(text, token, lineStart) ||
+    versionInListItem(text, token, lineStart)
   );
+}
+
+/** Words that introduce the error itself, not a product's name: `- we see 4.4.316`, `- status: 5.7.1`. */
+const TELLING_WORDS = [
+  'see',
+  'saw',
+  'get',
+  'got',
+  'getting',
+  'receive',
+  'received',
+  'error',
+  'code',
+  'status',
+  'with',
+  'returns',
+  'returned',
+  'shows',
+  'showing',
+  'is',
+  'was',
+  'are',
+  'says',
+  'said',
+];
+const LIST_ITEM = /^[ \t]{0,8}(?:[-*+\u2022]|\d{1,2}[.)])[ \t]{1,4}\S/;
+
+/**
+ * An issue template's environment list: `1. fresh install of mastodon 4.0.2 on VPS`, `- MailKit Version:
+ * MailKit, 4.3.0,`, `-  MC Admin 4.1.1`: a number after a product's name in a list item, with no status
+ * text after it. An item that quotes an error (`- got 4.4.316 Connection refused`) goes on to say what failed.
+ */
+function versionInListItem(text: string, token: CodeToken, lineStart: number): boolean {
+  if (token.codeStart - lineStart > 80) return false;
+  const before = text.slice(lineStart, token.codeStart);
+  const word = /([A-Za-z]{2,})[ \t,:]{1,3}$/.exec(before)?.[1].toLowerCase();
+  if (before.length > 80 || !LIST_ITEM.test(before) || !word || TELLING_WORDS.includes(word)) return false;
+  const after = /^[ \t]{0,2}(\S*)/.exec(text.slice(token.end, token.end + 24))?.[1] ?? '';
+  return !/^[A-Z][a-z]/.test(after);
 }
 
 const RANGE_START = /from[ \t]{1,3}`?$/i;
@@ -68,8 +110,9 @@ export function isVersionItem(text: string, token: CodeToken, lineStart: number,
   if (token.reply) return false;
   const after = text.slice(token.end, Math.min(lineEnd, token.end + 8)).trim();
   if (after !== '' && after !== '`') return false;
+  if (token.codeStart - lineStart > 60) return false;
   const before = text.slice(lineStart, token.codeStart);
-  return before.length <= 60 && /^[ \t]{0,8}(?:[-*+][ \t]{1,3})?(?:[\w .()/-]{1,40}:[ \t]{0,3})?`?$/.test(before);
+  return /^[ \t]{0,8}(?:[-*+][ \t]{1,3})?(?:[\w .()/-]{1,40}:[ \t]{0,3})?`?$/.test(before);
 }
 
 const CODE_BEFORE_OR = /[245]\.\d{1,3}\.\d{1,3}$/;

@@ -19,7 +19,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host)["']?[ \t]{0,8}[:=]|^220[ -]|send(?:ing)? (?:e-?mails?|mails?|messages?) (?:to|via|through|using) |smtp server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"`;
 
 const HOST = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
@@ -32,6 +32,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['connected', new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?["'\u201c]?(${HOST})["'\u201d]?(?:[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
   ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],
+  // ZoneMTA: `CONNECTED domain=contoso.com mx=mx01.contoso.com[203.0.113.9]`.
+  ['connected', new RegExp(String.raw`\bmx=(${HOST})(?=[\s[,]|$)`)],
   // Postal, Net::SMTP: `Connected to 2001:db8::1:25 (mx.contoso.com)`.
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
   ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}) (?:25|465|587|2525)\b`)],
@@ -42,7 +44,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:smtp[_-]?)?(?:host|server|host ?name|server ?name|relayhost|smarthost|mail[_-]?host|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;]|$)`,
+      String.raw`(?:^|[\s{,>.$])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[_.-]?)?(?:host|server|host ?name|server ?name|addr|server_address|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;]|$)`,
       'i',
     ),
   ],
@@ -51,14 +53,14 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   [
     'prose',
     new RegExp(
-      String.raw`(?:send(?:ing)? (?:e-?mails?|mails?|messages?) (?:to|via|through|using)|smtp server(?: (?:is|from \w{1,20}|of \w{1,20}|at))?|server is) [\`'"]?(${HOST})(?::\d{1,5})?[\`'"]?(?=[\s,.;:)]|$)`,
+      String.raw`(?:send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using)|(?:smtp|mail) server(?: (?:is|from \w{1,20}|of \w{1,20}|at))?|server is|(?:smtp|mail) server[^()\n]{0,40}(?= \())[ (]{1,2}[\`'"]?(${HOST})(?::\d{1,5})?[\`'"]?(?=[\s,.;:)]|$)`,
       'i',
     ),
   ],
 ];
 
 /** In the poster's own words, only a name that reads as a mail server's: `smtp.…`, `mail.…`, `smtp-mail.outlook.com`. */
-const MAIL_SERVER_NAME = /^(?:smtp|mail|mx|relay|outbound|exchange)[\w-]{0,20}\.|smtp/i;
+const MAIL_SERVER_NAME = /(?:^|[.-])(?:smtp|mail|mx|relay|outbound|exchange|ex)\d{0,3}(?:[.-])|smtp/i;
 
 /** The server one line names, and how (`line` is one bounded line of the paste). */
 export function readSubmissionServer(line: string): { kind: SubmissionKind; host: string } | undefined {
@@ -112,8 +114,11 @@ export class SubmissionServers {
     for (const kind of RANK) {
       const hosts = this.byKind.get(kind);
       if (!hosts) continue;
-      const distinct = new Set([...hosts].map((h) => h.toLowerCase()));
-      return distinct.size === 1 ? [...hosts][0] : undefined;
+      const distinct = [...new Map([...hosts].map((h) => [h.toLowerCase(), h])).values()];
+      if (distinct.length === 1) return distinct[0];
+      // A client's settings often name its IMAP and its SMTP server: the one named for SMTP is where mail went.
+      const smtp = distinct.filter((h) => /smtp/i.test(h));
+      return smtp.length === 1 ? smtp[0] : undefined;
     }
     return undefined;
   }

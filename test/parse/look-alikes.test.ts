@@ -126,6 +126,13 @@ describe('destinations named by other senders', () => {
     expect(parseErrors(trace).map((e) => e.enhancedCode)).toEqual(['5.7.0']);
   });
 
+  it("never reads a product's version in an issue template's list, and still reads an item that tells the error", () => {
+    for (const text of ['1. fresh install of mastodon 4.0.2 on VPS', ' - MailKit Version: MailKit, 4.3.0,', '-  MC Admin 4.1.1'])
+      expect(parseErrors(text), text).toEqual([]);
+    expect(parseErrors('- got 4.4.316 Connection refused')).toMatchObject([{ enhancedCode: '4.4.316' }]);
+    expect(parseErrors('* we see 4.4.316')).toMatchObject([{ enhancedCode: '4.4.316' }]);
+  });
+
   it('reads a subject-8 or -9 code only right after its reply code', () => {
     expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
       { enhancedCode: '5.9.9', replyCode: '551' },

@@ -352,6 +352,16 @@ describe('bare replies that clients and sessions quote', () => {
     });
   });
 
+  it("reads a client's settings in code and logs, preferring the one named for SMTP", () => {
+    expect(pick("$mail->Host = 'mail.fabrikam.com';\nSMTP Error: data not accepted. SMTP code: 550")[0]).toBeUndefined();
+    expect(pick("$mail->Host = 'mail.fabrikam.com';\nMailer Error: 550 5.7.1 Message rejected as spam")[0].server).toBe('mail.fabrikam.com');
+    expect(pick('SMTP_ADDR = smtp.fabrikam.com\nfailed to issue MAIL command: 550 5.7.1 denied')[0].server).toBe('smtp.fabrikam.com');
+    const proxy = '[IMAP-1993]\nserver_address = imap.fabrikam.com\n[SMTP-1587]\nserver_address = smtp.fabrikam.com\n\n530 5.7.57 Client not authenticated';
+    expect(pick(proxy)[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('CONNECTED domain=fabrikam.com mx=mx01.fabrikam.com[203.0.113.4]\nGreeting: 554 5.7.0 Blocked')[0].server).toBe('mx01.fabrikam.com');
+    expect(pick('I want to send via smtp.fabrikam.com and get: 5.7.3 STARTTLS is required to send mail')[0].server).toBe('smtp.fabrikam.com');
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },

@@ -157,6 +157,13 @@ const HOSTILE_UNITS: Record<string, string> = {
   'brackets before an EOP-like host': '[a.prod.outlook.com ',
   'old NDR leads': '#5.7.1 smtp;',
   'folded DSN lines': 'Diagnostic-Code: smtp;550\n 5.4.1 x',
+  'qmail trailers on one line': "said: 553 sorry (#5.7.1) '",
+  'list items with versions on one line': '- mastodon 4.0.2 ',
+  'markdown links': '[mx.a.com](http://mx.a.com/) ](mailto:',
+  'an SMTP session': 'rcpt to:<a@b.c>\n550 rejected\n',
+  'client settings and greetings': 'host: smtp.a.com 220 mx.a.com Connected to mail.a.com ',
+  'glued quotes and earlier replies': "'450 4.4.7 x'and. Error: 535 5.7.3 ",
+  'Stalwart and Postfix -v leads': "host 'a.b' rejected command 'x' with code < a.b[c]:25: ",
 };
 
 describe('parseErrors running time', () => {
