@@ -252,6 +252,10 @@ const CONTRACTION_ENDS = ['t', 's', 'll', 're', 've', 'd', 'm'];
  * between letters that no contraction explains (the letters after it are not one of CONTRACTION_ENDS).
  */
 function isGluedClose(text: string, i: number, limit: number): boolean {
+  // After a blank (`with: "451 …`) or before a digit it opens a nested reply rather than closing this one.
+  const before = text.charCodeAt(i - 1);
+  const next = text.charCodeAt(i + 1);
+  if (before === 32 || before === 9 || (next >= 48 && next <= 57)) return false;
   let j = i + 1;
   while (j < limit && j < i + 4 && isWordChar(text.charCodeAt(j))) j++;
   const after = text.slice(i + 1, j).toLowerCase();

@@ -378,6 +378,9 @@ describe('bare replies that clients and sessions quote', () => {
       '4.4.0',
     ]);
     expect(parseErrors("Remote Server returned '550 5.1.1 User doesn't exist here'")[0].description).toBe("User doesn't exist here");
+    // A quote after a blank, before a digit, opens the reply a quoted wrapper quotes: one failure.
+    const wrapped = '"451 4.4.0 Primary target IP address responded with: "451 5.7.3 Cannot achieve Exchange Server authentication." Attempted failover"';
+    expect(parseErrors(wrapped)).toMatchObject([{ enhancedCode: '4.4.0', quotedCodes: ['5.7.3'] }]);
   });
 });
 
