@@ -16,6 +16,7 @@ import { matchFieldName } from './field-name';
  * - a code named as one of several in prose: `Enhanced Error code 5.7.1 or a more generic 5.7.0` (no
  *   server's reply offers a choice of codes), compared with (`different from 5.1.1 as mentioned above`),
  *   or an end of an upgrade (`from 5.4.13 to 5.4.15`);
+ * - a section number (`RFC 5321 § 4.2.1`, `section 5.7.1`);
  * - a number after a product's name in a list item with nothing that reads as status text after it
  *   (`1. fresh install of mastodon 4.0.2 on VPS`);
  * - under a version heading, a line that holds only a number (isVersionItem, asked by the parser, which
@@ -38,8 +39,16 @@ export function isLookAlike(text: string, token: CodeToken, lineStart: number): 
     afterAlternative(text, token.codeStart, lineStart) ||
     inVersionRange(text, token, lineStart) ||
     inComparison(text, token, lineStart) ||
-    versionInListItem(text, token, lineStart)
+    versionInListItem(text, token, lineStart) ||
+    isSectionNumber(text, token.codeStart, lineStart)
   );
+}
+
+const SECTION_BEFORE = /(?:\u00a7|\bsection|\bsec\.|\brfc[ \t]?\d{3,4})[ \t\u00a7]{0,3}$/i;
+
+/** `RFC 5321 § 4.2.1`, `section 5.7.1 of the guide`: a document's section number. */
+function isSectionNumber(text: string, codeStart: number, lineStart: number): boolean {
+  return SECTION_BEFORE.test(text.slice(Math.max(lineStart, codeStart - 16), codeStart));
 }
 
 /** Words that introduce the error itself, not a product's name: `- we see 4.4.316`, `- status: 5.7.1`. */

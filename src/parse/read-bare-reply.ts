@@ -114,5 +114,7 @@ function continuesOnNextLine(text: string, reply: string, end: number, nextEnd: 
   const next = text.slice(end + 1, Math.min(nextEnd, end + 1 + 48));
   const at = next.indexOf(reply);
   const after = next.charCodeAt(at + 3);
-  return at >= 0 && (after === 32 || after === 45 || Number.isNaN(after));
+  // Only a line that starts with the code (after `S: `, `<<< ` or blanks) continues the reply; `… to policy
+  // restrictions. 554 For explanation visit …` is the same reply's text wrapped by the sender.
+  return at >= 0 && /^[\s<>:A-Za-z]{0,6}$/.test(next.slice(0, at)) && (after === 32 || after === 45 || Number.isNaN(after));
 }

@@ -133,6 +133,11 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('* we see 4.4.316')).toMatchObject([{ enhancedCode: '4.4.316' }]);
   });
 
+  it("never reads a document's section number as a code", () => {
+    for (const text of ['per my reading of [RFC 5321 § 4.2.1](https://www.rfc-editor.org/rfc/rfc5321.html)', 'see section 5.7.1 of the guide'])
+      expect(parseErrors(text), text).toEqual([]);
+  });
+
   it('reads a subject-8 or -9 code only right after its reply code', () => {
     expect(parseErrors('551 5.9.9 Spam message discarded. If you feel we mistreat you, do contact us')).toMatchObject([
       { enhancedCode: '5.9.9', replyCode: '551' },

@@ -362,6 +362,17 @@ describe('bare replies that clients and sessions quote', () => {
     expect(pick('I want to send via smtp.fabrikam.com and get: 5.7.3 STARTTLS is required to send mail')[0].server).toBe('smtp.fabrikam.com');
   });
 
+  it('reads a wrapped multi-line reply where its frame is, and a name logged with its mail port', () => {
+    const wrapped =
+      '    smtp.fabrikam.com[203.0.113.11] said: 554-Transaction failed 554-Reject due\n    to policy restrictions. 554 For explanation visit\n    https://postmaster.fabrikam.com/ (in reply to end of DATA command)';
+    expect(pick(wrapped)).toEqual([{ code: '5.0.0', reply: '554', server: 'smtp.fabrikam.com', ip: '203.0.113.11' }]);
+    expect(
+      pick("SMTP ([::ffff:10.6.4.54]:50627-{[::ffff:10.6.61.31]:25}-smtp.fabrikam.com:587; user) <-- b'535 5.7.3 Authentication unsuccessful'")[0].server,
+    ).toBe('smtp.fabrikam.com');
+    expect(pick('the smtp server from outlook `smtp-mail.fabrikam.com:587`\n550 5.7.1 denied')[0].server).toBe('smtp-mail.fabrikam.com');
+    expect(pick('we send through fabrikam (SMTP server: smtp.fabrikam.com) and get\n451 4.7.0 Temporary server error')[0].server).toBe('smtp.fabrikam.com');
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },
