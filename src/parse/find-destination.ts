@@ -49,10 +49,12 @@ export function findHashHost(description: string): string | undefined {
   return m?.[1].includes('.') ? m[1] : undefined;
 }
 
-/** sendmail's `relay=mx.contoso.com.,` without the address (a log line wrapped before its `dsn=`). */
+/** sendmail's `relay=mx.contoso.com.,` without the address (a log line wrapped before its `dsn=`), OpenSMTPD's `relay=203.0.113.9 (name)`. */
 const BARE_RELAY = /^relay=([A-Za-z0-9][A-Za-z0-9.-]{0,253}[A-Za-z0-9])\.?(?=[,\s]|$)/i;
 
-export function findBareRelay(text: string): { server?: string; ip?: string } | undefined {
+export function findBareRelay(text: string): { server?: string; ip?: string; port?: number } | undefined {
   const m = BARE_RELAY.exec(text);
-  return m?.[1].includes('.') ? { server: m[1] } : undefined;
+  if (!m?.[1].includes('.')) return undefined;
+  // OpenSMTPD logs `relay=127.0.0.1 (localhost)`: an address is the IP.
+  return ipToken(m[1]) === m[1] ? { ip: m[1] } : { server: m[1] };
 }

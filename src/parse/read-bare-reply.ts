@@ -74,6 +74,8 @@ function afterColon(text: string, first: number, at: number): boolean {
   const c = text.charCodeAt(i);
   // Swift Mailer and Symfony: `Expected response code 250 but got code "550", with message "550 …"`.
   if (i - 6 >= first && text.charCodeAt(at - 1) !== 32 && startsWithIgnoreCase(text, i - 6, 'message')) return true;
+  // node_mailer, Net::SMTP: `Server responded with 550 esmtp: protocol deviation`.
+  if (i - 13 >= first && startsWithIgnoreCase(text, i - 13, 'responded with')) return true;
   return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
 }
 

@@ -373,6 +373,15 @@ describe('bare replies that clients and sessions quote', () => {
     expect(pick('we send through fabrikam (SMTP server: smtp.fabrikam.com) and get\n451 4.7.0 Temporary server error')[0].server).toBe('smtp.fabrikam.com');
   });
 
+  it("reads 'Server responded with 550 …' and OpenSMTPD's relay=<address>", () => {
+    expect(pick('host : "smtp.fabrikam.com",\nmessage: \'Server responded with 550 esmtp: protocol deviation\'')).toEqual([
+      { code: '5.0.0', reply: '550', server: 'smtp.fabrikam.com', ip: undefined },
+    ]);
+    expect(pick('relay: TempFail for c5: from=<a@b.c>, to=<d@b.c>, relay=203.0.113.12 (mx), delay=6m, stat=451 Temporary failure')).toEqual([
+      { code: '4.0.0', reply: '451', server: undefined, ip: '203.0.113.12' },
+    ]);
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },
