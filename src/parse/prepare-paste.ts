@@ -51,6 +51,8 @@ class LineUnfolder {
   private readonly lineEnds: number[] = [];
   private currentIndent = 0;
   private foldable = false;
+  /** A blank line after a foldable line, written only if what follows does not continue that line. */
+  private heldBlank?: { lineStart: number; from: number; end: number };
   /** Where the next `](` of the text is (-1: none), found once per occurrence so the walk stays linear. */
   private nextLink = -2;
 
@@ -68,6 +70,18 @@ class LineUnfolder {
     }
     const first = skipWhitespace(text, from, end);
     const indent = first - from;
+    // Teams and Q&A pages double-space a paste: a blank line between a `Key : value` line and the value's
+    // wrapped rest (indented under the value column) is held, and dropped if that rest follows.
+    if (first === end && this.foldable && this.heldBlank === undefined && lineStart > 0) {
+      this.heldBlank = { lineStart, from, end };
+      return;
+    }
+    const held = this.heldBlank;
+    this.heldBlank = undefined;
+    if (held && !(indent >= this.currentIndent + VALUE_COLUMN_INDENT && first < end)) {
+      this.writeBlank(held);
+      this.foldable = false;
+    }
     if (this.foldable && indent > this.currentIndent && first < end) {
       out.literal(' ');
       this.writeLine(first, end);
@@ -80,6 +94,12 @@ class LineUnfolder {
     const unlinked = this.writeLine(from, end);
     this.currentIndent = indent;
     this.foldable = unlinked === undefined ? isHeaderStart(text, from, first) : isHeaderStart(unlinked, 0, skipWhitespace(unlinked, 0, unlinked.length));
+  }
+
+  private writeBlank(held: { from: number; end: number }): void {
+    this.lineEnds.push(this.out.length);
+    this.out.literal('\n');
+    this.out.range(held.from, held.end);
   }
 
   /** Writes [from, end) of the text; returns the line as written when links were put back as names. */
@@ -96,6 +116,7 @@ class LineUnfolder {
   }
 
   result(): PreparedPaste {
+    if (this.heldBlank) this.writeBlank(this.heldBlank);
     this.lineEnds.push(this.out.length);
     return { text: this.out.result(), lineEnds: this.lineEnds };
   }
@@ -161,6 +182,9 @@ class RangeWriter {
     if (this.to > this.from) this.parts.push(this.source.slice(this.from, this.to));
   }
 }
+
+/** How much deeper than its field a value's wrapped rest is indented for a blank line between to be dropped (Format-List's value column). */
+const VALUE_COLUMN_INDENT = 12;
 
 /** The text of a link, up to this many characters before its `](`: a host name or an address. */
 const MAX_LINK_TEXT = 256;

@@ -382,6 +382,19 @@ describe('bare replies that clients and sessions quote', () => {
     ]);
   });
 
+  it('reads a Format-List value wrapped over the blank line a double-spaced paste puts in, and keeps other blank lines', () => {
+    const doubleSpaced = [
+      'EventId                 : FAIL',
+      '',
+      'RecipientStatus         : {[{LED=501 5.1.4 Recipient address reserved by RFC',
+      '',
+      '                          2606};{MSG=};{FQDN=mx.fabrikam.com};{IP=203.0.113.13};{LRT=12/22/2020 2:28:06 AM}]}',
+    ].join('\n');
+    expect(pick(doubleSpaced)).toEqual([{ code: '5.1.4', reply: '501', server: 'mx.fabrikam.com', ip: '203.0.113.13' }]);
+    // A blank line before a line that does not continue the value still ends the block.
+    expect(parseErrors('Status: 5.1.1\n\n  450 4.4.316 Connection refused').map((e) => e.enhancedCode)).toEqual(['5.1.1', '4.4.316']);
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },
