@@ -75,7 +75,7 @@ const CONTEXT_PHRASES =
   "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
-const WRAPPED_RELAY_HOST = /\(host ([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{3,45})\]$/;
+const WRAPPED_RELAY_HOST = /(?:^|\()host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{0,45})\]$/;
 /**
  * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
  * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).
@@ -233,7 +233,7 @@ class PasteReader {
       // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`.
       const wrapped = WRAPPED_RELAY_HOST.exec(window.slice(-400));
       if (wrapped) {
-        this.heldHost = { host: wrapped[1], ip: wrapped[2] };
+        this.heldHost = { host: wrapped[1], ip: wrapped[2] || undefined };
         return;
       }
     }

@@ -19,7 +19,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 const HOST = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
@@ -38,6 +38,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
   ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}) (?:25|465|587|2525)\b`)],
   ['command', new RegExp(String.raw`-connect (${HOST}):\d{1,5}`)],
+  // PowerShell: `Send-MailMessage … -SmtpServer 'smtp.contoso.com'`.
+  ['command', new RegExp(String.raw`-SmtpServer[ \t]{1,4}["']?(${HOST})["']?(?=[\s;]|$)`, 'i')],
   // A name with a mail port, as proxies and clients log the far end: `…-smtp.contoso.com:587;`.
   ['command', new RegExp(String.raw`(?<![A-Za-z0-9.])(?<![A-Za-z0-9]-)(${HOST}):(?:25|465|587|2525)(?![\d.])`)],
   ['command', new RegExp(String.raw`connect(?:async)?\(\s{0,3}["']?(${HOST})["']?\s{0,3},\s{0,3}\d{1,5}`, 'i')],
@@ -46,7 +48,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[ _.-]?)?(?:host|server|host ?name|server ?name|addr|server_address|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],

@@ -395,6 +395,18 @@ describe('bare replies that clients and sessions quote', () => {
     expect(parseErrors('Status: 5.1.1\n\n  450 4.4.316 Connection refused').map((e) => e.enhancedCode)).toEqual(['5.1.1', '4.4.316']);
   });
 
+  it("reads Postfix's server X[ip] said: and a host line wrapped before said:, and more of a client's settings", () => {
+    expect(
+      pick('postfix/smtp[17]: 9B: SASL authentication failed; server smtp.fabrikam.com[203.0.113.14] said: 535 5.7.3 Authentication unsuccessful'),
+    ).toEqual([{ code: '5.7.3', reply: '535', server: 'smtp.fabrikam.com', ip: '203.0.113.14' }]);
+    expect(pick('host    mx.fabrikam.com[203.0.113.15] said: 550 5.7.1 blocked')[0].server).toBe('mx.fabrikam.com');
+    expect(pick('host eur.fabrikam.com[]\nsaid: 550 5.7.1 Unfortunately, messages from [x] were not sent.')[0].server).toBe('eur.fabrikam.com');
+    expect(pick('smtp = list(host.name = "smtp.fabrikam.com", port = 587)\n535 5.7.3 Authentication unsuccessful')[0].server).toBe('smtp.fabrikam.com');
+    expect(
+      pick("Send-MailMessage -From a@fabrikam.com -SmtpServer 'mbx.fabrikam.com'\n421 4.4.2 Message submission rate for this client has exceeded")[0].server,
+    ).toBe('mbx.fabrikam.com');
+  });
+
   it('reads the host other servers name in their own shapes', () => {
     expect(pick("(host 'mx.fabrikam.com' rejected command 'RCPT TO:<joe@fabrikam.com>' with code 550 (5.1.1) 'Mailbox unknown')")).toEqual([
       { code: '5.1.1', reply: '550', server: 'mx.fabrikam.com', ip: undefined },
