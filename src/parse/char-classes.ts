@@ -14,6 +14,12 @@ export function isQuoteChar(c: number): boolean {
   return c === 39 || c === 34 || c === 96 || (c >= 0x2018 && c <= 0x201d);
 }
 
+/** Is the character at `i` an ASCII digit (false past the text's end)? */
+export function isDigitAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
 /** `chars.includes(text[i])` on a char code, without the one-character string. */
 export function isOneOf(c: number, chars: string): boolean {
   for (let k = 0; k < chars.length; k++) if (chars.charCodeAt(k) === c) return true;

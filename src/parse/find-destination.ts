@@ -52,7 +52,12 @@ export function findHashHost(description: string): string | undefined {
 /** sendmail's `relay=mx.contoso.com.,` without the address (a log line wrapped before its `dsn=`), OpenSMTPD's `relay=203.0.113.9 (name)`. */
 const BARE_RELAY = /^relay=([A-Za-z0-9][A-Za-z0-9.-]{0,253}[A-Za-z0-9])\.?(?=[,\s]|$)/i;
 
-export function findBareRelay(text: string): { server?: string; ip?: string; port?: number } | undefined {
+/** Where a log line's `relay=…` says the delivery went, with or without the bracketed address. */
+export function findRelayDestination(text: string): { server?: string; ip?: string; port?: number } | undefined {
+  return findDestination(text) ?? findBareRelay(text);
+}
+
+function findBareRelay(text: string): { server?: string; ip?: string; port?: number } | undefined {
   const m = BARE_RELAY.exec(text);
   if (!m?.[1].includes('.')) return undefined;
   // OpenSMTPD logs `relay=127.0.0.1 (localhost)`: an address is the IP.

@@ -1,3 +1,4 @@
+import { isDigitAt } from './char-classes';
 import type { LineFrame } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
 
@@ -36,7 +37,8 @@ export class LineContext {
   private nextFrame(first: number, end: number): LineFrame {
     const text = this.text;
     const c = text.charCodeAt(first);
-    const replyCode = end - first > 4 && c >= 50 && c <= 53 && isDigit(text, first + 1) && isDigit(text, first + 2) ? text.slice(first, first + 3) : undefined;
+    const replyCode =
+      end - first > 4 && c >= 50 && c <= 53 && isDigitAt(text, first + 1) && isDigitAt(text, first + 2) ? text.slice(first, first + 3) : undefined;
     const sep = text.charCodeAt(first + 3);
     const positive = replyCode !== undefined && (c === 50 || c === 51) && (sep === 32 || sep === 45);
     return {
@@ -45,9 +47,4 @@ export class LineContext {
       continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
     };
   }
-}
-
-function isDigit(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
 }

@@ -3,7 +3,7 @@ import { CharCursor, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
 import { DsnBlock, DsnLineSink, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
-import { findBareRelay, findDestination } from './find-destination';
+import { findDestination, findRelayDestination } from './find-destination';
 import { withAttemptDestination, withNamedServer } from './complete-destinations';
 import { LineContext } from './line-context';
 import { completeCopy, ErrorCollector } from './error-collector';
@@ -252,7 +252,7 @@ class PasteReader {
     // A sendmail or Postfix log line wrapped before its status: `…, relay=mx.contoso.com. [203.0.113.9],` then `dsn=4.0.0, stat=Deferred`.
     const relayAt = lower.indexOf('relay=');
     if (relayAt >= 0 && !lower.startsWith('relay=none', relayAt)) {
-      const where = findDestination(window.slice(relayAt)) ?? findBareRelay(window.slice(relayAt));
+      const where = findRelayDestination(window.slice(relayAt));
       if (where?.server || where?.ip) {
         this.heldHost = { host: where.server, ip: where.ip };
         return;

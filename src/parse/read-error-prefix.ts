@@ -1,6 +1,6 @@
 import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
-import { findBareRelay, findDestination } from './find-destination';
+import { findRelayDestination } from './find-destination';
 import { MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
 import { readLoggedReplyHost } from './logged-reply-host';
@@ -140,7 +140,7 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
   // A Postfix log line names where it went before the reply: `relay=mx.contoso.com[203.0.113.9]:25, …, status=sent (250 2.0.0 …)`.
   const relayAt = prefix.host === undefined ? lw.lastIndexOf('relay=') : -1;
   if (relayAt >= 0) {
-    const where = findDestination(w.slice(relayAt)) ?? findBareRelay(w.slice(relayAt));
+    const where = findRelayDestination(w.slice(relayAt));
     if (where?.server) prefix.host = where.server;
     if (where?.ip) prefix.hostIp = where.port === undefined ? where.ip : `${where.ip}:${where.port}`;
   }

@@ -1,4 +1,4 @@
-import { startsWithIgnoreCase } from './char-classes';
+import { isDigitAt, startsWithIgnoreCase } from './char-classes';
 import { type CodeToken, isDeliveryReply, type CodeTokenCursor } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
@@ -90,11 +90,6 @@ function isFollowedBySmtpReply(text: string, at: number, to: number): boolean {
   if (text.charCodeAt(i) === 32) i++;
   const d = text.charCodeAt(i);
   return (d === 50 || d === 52 || d === 53) && isDigitAt(text, i + 1) && isDigitAt(text, i + 2);
-}
-
-function isDigitAt(text: string, i: number): boolean {
-  const c = text.charCodeAt(i);
-  return c >= 48 && c <= 57;
 }
 
 /** Is the text between the previous error's end and this code just `->` (and blanks)? */
