@@ -26,6 +26,8 @@ interface Expected {
   enhancedCode: string;
   enhancedCodeInferred?: boolean;
   server?: string;
+  serverPlaceholder?: string;
+  ip?: string;
   outcome?: 'delivered';
 }
 interface Expectation {
@@ -68,18 +70,18 @@ for (const name of scenarios) {
   if (found.length < wanted.length)
     misses.push(`${name}: code ${wanted.filter((c) => !found.includes(c)).join(', ')} not found (got ${parsedCodes.join(', ') || 'none'})`);
 
-  const servers = expected.errors.filter((e) => e.server);
+  const servers = expected.errors.filter((e) => destinationOf(e));
   if (servers.length) {
     withServer++;
     const stated = servers.every((e) =>
       parsed.some(
-        (p) => p.enhancedCode === e.enhancedCode && [p.server ?? p.serverPlaceholder, p.ip].some((v) => v?.toLowerCase() === e.server?.toLowerCase()),
+        (p) => p.enhancedCode === e.enhancedCode && [p.server ?? p.serverPlaceholder, p.ip].some((v) => v && sameDestination(v, destinationOf(e) ?? '')),
       ),
     );
     if (stated) serverStated++;
     else
       misses.push(
-        `${name}: server ${servers.map((e) => `${e.enhancedCode}@${e.server}`).join(', ')} not stated (got ${parsed.map((p) => `${p.enhancedCode}@${p.server ?? p.serverPlaceholder ?? '-'}`).join(', ')})`,
+        `${name}: server ${servers.map((e) => `${e.enhancedCode}@${destinationOf(e)}`).join(', ')} not stated (got ${parsed.map((p) => `${p.enhancedCode}@${p.server ?? p.serverPlaceholder ?? '-'}`).join(', ')})`,
       );
   }
 
@@ -99,3 +101,20 @@ console.log(`destination stated: ${serverStated}/${withServer} samples that name
 console.log(`codes not expected (look-alikes or extra errors): ${lookalikes.length}`);
 console.log(`exact code lists: ${exact}/${scenarios.length} (${pct(exact, scenarios.length)})`);
 if (verbose) for (const line of [...misses, ...lookalikes]) console.log(`  ${line}`);
+
+/** What a sample names as the destination: a host, a placeholder as written, or an address. */
+function destinationOf(e: { server?: string; serverPlaceholder?: string; ip?: string }): string | undefined {
+  return e.server ?? e.serverPlaceholder ?? e.ip;
+}
+
+/** The card states a placeholder without its brackets and an address without its port; a host's trailing dot is not part of it. */
+function sameDestination(stated: string, expected: string): boolean {
+  const bare = (v: string) =>
+    v
+      .trim()
+      .toLowerCase()
+      .replace(/^[<{[(]+|[>}\])]+$/g, '')
+      .replace(/\.$/, '')
+      .replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/, '$1');
+  return bare(stated) === bare(expected);
+}

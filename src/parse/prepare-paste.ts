@@ -1,4 +1,5 @@
 import { matchFieldName } from './field-name';
+import { matchFieldKey } from './keyed-values';
 
 /**
  * Puts a (plain-text) paste into the shape the scanner expects, in one pass:
@@ -15,6 +16,8 @@ import { matchFieldName } from './field-name';
  * - links that Markdown renderers (GitHub, Teams) make of names and addresses are put back as the
  *   names: `[mx.contoso.com](http://mx.contoso.com/)` → `mx.contoso.com`, `<jane@contoso.com>](mailto:jane@contoso.com)`
  *   → `<jane@contoso.com>` (see unlinkLine); a link whose text is not its target is left as it is.
+ * - an error's LED bracket fields written one per line (`450 4.4.316 Connection refused` then
+ *   `[LastAttemptedServerName = …]`), also with one blank line between, joined to the error's line.
  */
 const QUOTE_PREFIX = /(?:[ \t]{0,8}>){1,64}[ \t]?/y;
 const POSTFIX_RECIPIENT = /[ \t]{0,8}<[^<>\s]{1,254}>:/y;
@@ -51,8 +54,10 @@ class LineUnfolder {
   private readonly lineEnds: number[] = [];
   private currentIndent = 0;
   private foldable = false;
-  /** A blank line after a foldable line, written only if what follows does not continue that line. */
-  private heldBlank?: { lineStart: number; from: number; end: number };
+  /** A blank line after a line of text, written only if what follows does not continue that line. */
+  private heldBlank?: { lineStart: number; from: number; end: number; afterFoldable: boolean };
+  /** Whether the last line written (a held blank aside) had text. */
+  private lastHadText = false;
   /** Where the next `](` of the text is (-1: none), found once per occurrence so the walk stays linear. */
   private nextLink = -2;
 
@@ -71,18 +76,22 @@ class LineUnfolder {
     const first = skipWhitespace(text, from, end);
     const indent = first - from;
     // Teams and Q&A pages double-space a paste: a blank line between a `Key : value` line and the value's
-    // wrapped rest (indented under the value column) is held, and dropped if that rest follows.
-    if (first === end && this.foldable && this.heldBlank === undefined && lineStart > 0) {
-      this.heldBlank = { lineStart, from, end };
+    // wrapped rest (indented under the value column), or between an error and its `[Key=value]` fields,
+    // is held, and dropped if that rest follows.
+    if (first === end && this.lastHadText && this.heldBlank === undefined && lineStart > 0) {
+      this.heldBlank = { lineStart, from, end, afterFoldable: this.foldable };
       return;
     }
     const held = this.heldBlank;
     this.heldBlank = undefined;
-    if (held && !(indent >= this.currentIndent + VALUE_COLUMN_INDENT && first < end)) {
+    const fieldLine = first < end && this.lastHadText && matchFieldKey(text, first) !== undefined;
+    const valueRest =
+      this.foldable && indent > this.currentIndent && first < end && (!held || (held.afterFoldable && indent >= this.currentIndent + VALUE_COLUMN_INDENT));
+    if (held && !fieldLine && !valueRest) {
       this.writeBlank(held);
       this.foldable = false;
     }
-    if (this.foldable && indent > this.currentIndent && first < end) {
+    if (valueRest || fieldLine) {
       out.literal(' ');
       this.writeLine(first, end);
       return;
@@ -92,6 +101,7 @@ class LineUnfolder {
       out.literal('\n');
     }
     const unlinked = this.writeLine(from, end);
+    this.lastHadText = first < end;
     this.currentIndent = indent;
     this.foldable = unlinked === undefined ? isHeaderStart(text, from, first) : isHeaderStart(unlinked, 0, skipWhitespace(unlinked, 0, unlinked.length));
   }

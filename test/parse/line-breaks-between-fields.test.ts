@@ -24,3 +24,22 @@ describe('an error whose bracket fields are split by <br> (web pages, tables, Te
     ]);
   });
 });
+
+describe('an error whose bracket fields stand one per line (forum posts, KB articles)', () => {
+  const expected = [{ code: '4.4.316', server: 'mail.contoso.com', ip: '203.0.113.5', port: 25 }];
+
+  it('reads fields written under the error, with blanks around = and with a blank line between', () => {
+    const oneLineEach =
+      '450 4.4.316 Connection refused\n[Message = Socket error code 10061]\n[LastAttemptedServerName = mail.contoso.com]\n[LastAttemptedIP = 203.0.113.5:25]';
+    expect(destination(oneLineEach)).toEqual(expected);
+    expect(destination(oneLineEach.replaceAll('\n', '\n\n'))).toEqual(expected);
+    expect(parseErrors(oneLineEach)[0].socketError).toBe(10061);
+  });
+
+  it('leaves a bracket field after a paragraph break of two blank lines, and a bracket without a key, on their own lines', () => {
+    expect(destination('450 4.4.316 Connection refused\n\n\n[LastAttemptedServerName=mail.contoso.com]')).toEqual([
+      { code: '4.4.316', server: undefined, ip: undefined, port: undefined },
+    ]);
+    expect(parseErrors('450 4.4.316 Connection refused\n[see below]\nmail.contoso.com')[0].description).toBe('Connection refused');
+  });
+});
