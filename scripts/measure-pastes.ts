@@ -49,6 +49,8 @@ let codesFound = 0;
 let codesShown = 0;
 let withServer = 0;
 let serverStated = 0;
+let withoutServer = 0;
+const wrongServers: string[] = [];
 let exact = 0;
 const lookalikes: string[] = [];
 const misses: string[] = [];
@@ -85,6 +87,13 @@ for (const name of scenarios) {
       );
   }
 
+  // A destination on the card of a paste that names none is a fact labelled untruthfully.
+  if (!servers.length) {
+    withoutServer++;
+    const stated = parsed.filter((p) => p.server || p.ip).map((p) => `${p.enhancedCode}@${p.server ?? p.ip}`);
+    if (stated.length) wrongServers.push(`${name}: names no destination, card states ${stated.join(', ')}`);
+  }
+
   const listed = new Set(expected.errors.map((e) => e.enhancedCode));
   for (const code of parsedCodes) if (!listed.has(code)) lookalikes.push(`${name}: ${code} reported, not expected`);
   for (const code of parsed.map((e) => e.enhancedCode))
@@ -98,9 +107,10 @@ console.log(
   `enhanced codes found: ${codesFound}/${codesExpected} (${pct(codesFound, codesExpected)}) as an error's code; on the card at all: ${codesShown}/${codesExpected} (${pct(codesShown, codesExpected)})`,
 );
 console.log(`destination stated: ${serverStated}/${withServer} samples that name one (${pct(serverStated, withServer)})`);
+console.log(`destination stated where the paste names none: ${wrongServers.length}/${withoutServer} samples`);
 console.log(`codes not expected (look-alikes or extra errors): ${lookalikes.length}`);
 console.log(`exact code lists: ${exact}/${scenarios.length} (${pct(exact, scenarios.length)})`);
-if (verbose) for (const line of [...misses, ...lookalikes]) console.log(`  ${line}`);
+if (verbose) for (const line of [...misses, ...wrongServers, ...lookalikes]) console.log(`  ${line}`);
 
 /** What a sample names as the destination: a host, a placeholder as written, or an address. */
 function destinationOf(e: { server?: string; serverPlaceholder?: string; ip?: string }): string | undefined {

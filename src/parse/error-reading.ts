@@ -93,7 +93,11 @@ export class ErrorReading implements ErrorCopy {
       destinationHost(body.groups.get('fqdn'), seen) ??
       destinationHost(body.groups.get('lastattemptedservername'), seen) ??
       // A third-party relay that talked to a Microsoft host (`host contoso-com.mail.protection.outlook.com[…] said:`) names the destination.
-      (prefix.kind === 'relay' ? notReporter(prefix.host, around.reporters, seen) : destinationHost(prefix.host, seen)) ??
+      (prefix.kind === 'relay'
+        ? notReporter(prefix.host, around.reporters, seen)
+        : isExpiredByReporter(token.code, prefix.host, around.reporters)
+          ? undefined
+          : destinationHost(prefix.host, seen)) ??
       destinationHost(body.proxyHost, seen) ??
       (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? notReporter(around.remoteHost, around.reporters, seen) : undefined) ??
       destinationHost(around.server, seen) ??
@@ -246,6 +250,17 @@ interface PlaceholderSeen {
 function destinationHost(value: string | undefined, seen: PlaceholderSeen): string | undefined {
   const host = clip(value);
   return host !== undefined && !isMicrosoftInternalHost(host) && !isPlaceholder(host, seen) ? host : undefined;
+}
+
+/** The expiry codes: the sender's own queue gave up (RFC 3463 X.4.7; Exchange's 5.4.300 "Message expired"). */
+const EXPIRY_CODES = new Set(['4.4.7', '5.4.7', '5.4.300']);
+
+/**
+ * An on-premises expiry report, `Server at EX01.contoso.local returned '550 5.4.300 Message expired -> 451 4.4.0 …'`,
+ * where EX01 is also the "Generating server": the sender's own server gave up; it is not where the mail went.
+ */
+function isExpiredByReporter(code: string, host: string | undefined, reporters: ReadonlySet<string> | undefined): boolean {
+  return host !== undefined && EXPIRY_CODES.has(code) && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
 }
 
 /** A clipped host unless it is a Microsoft server that wrote the report. */

@@ -1,4 +1,4 @@
-import { startsWithIgnoreCase } from './char-classes';
+import { isHostChar, startsWithIgnoreCase } from './char-classes';
 import type { CodeToken } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
@@ -49,6 +49,7 @@ export function readBareReply(
   const m = replies.firstIn(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
   if (!m) return false;
   const at = m.index;
+  if (isPortAfterHost(text, first, at)) return false;
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
   const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame));
@@ -61,6 +62,16 @@ export function readBareReply(
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return true;
+}
+
+/** `login.microsoftonline.com:443`, `[203.0.113.9]:465`: a port glued to a name or an address is not a reply. */
+function isPortAfterHost(text: string, first: number, at: number): boolean {
+  if (text.charCodeAt(at - 1) !== 58 /* : */) return false;
+  let i = at - 2;
+  if (text.charCodeAt(i) === 93 /* ] */) return true;
+  let dotted = false;
+  for (; i >= first && i > at - 256 && isHostChar(text.charCodeAt(i)); i--) if (text.charCodeAt(i) === 46) dotted = true;
+  return dotted;
 }
 
 /**

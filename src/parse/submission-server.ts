@@ -48,7 +48,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
