@@ -34,6 +34,11 @@ export class LineContext {
     return current;
   }
 
+  /** The line just read opened a multi-line reply after its frame (`Remote host said: 554-…`): the next line may end it. */
+  continueReply(replyCode: string): void {
+    this.frame = { ...this.frame, continuedReply: replyCode };
+  }
+
   private nextFrame(first: number, end: number): LineFrame {
     const text = this.text;
     const c = text.charCodeAt(first);

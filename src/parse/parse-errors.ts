@@ -184,8 +184,8 @@ class PasteReader {
     if (!listField) this.finishList();
     else if (this.readListField(listField.nameStart, listField.nameEnd, listField.end, start, end)) return;
 
-    // qmail prints "Giving up on 203.0.113.77." on the line after "Remote host said: 550 …".
-    if (this.relayIp === undefined && startsWithIgnoreCase(text, first, 'remote host said:') && nextEnd > end) {
+    // qmail prints "Giving up on 203.0.113.77." on the line after "Remote host said: 550 …" (or after a multi-line reply's last line).
+    if (this.relayIp === undefined && (frame.continuedReply || startsWithIgnoreCase(text, first, 'remote host said:')) && nextEnd > end) {
       const next = text.slice(end + 1, Math.min(nextEnd, end + 1 + 100)).trim();
       this.relayIp = readQmailIp(next, next.toLowerCase());
     }
@@ -194,7 +194,10 @@ class PasteReader {
     if (this.cursor.hasCodeIn(start, end) && isSoftwareHeader(text, start)) return;
     // Most lines hold no code; asking the cursor first saves scanRange's set-up for them.
     const found = this.cursor.hasCodeIn(start, end) ? scanRange(text, this.cursor, start, end, hints, around, this.collector) : 0;
-    if (found > 0 || readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector, frame)) {
+    const bare = found > 0 ? 'read' : readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector, frame);
+    if (bare !== 'none') {
+      // `Remote host said: 554-Transaction failed` then `554 …`: the next line ends the reply this one opened.
+      if (typeof bare === 'object') this.lines.continueReply(bare.continues);
       this.heldHost = undefined;
       return;
     }

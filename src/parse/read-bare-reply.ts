@@ -34,6 +34,9 @@ export interface LineFrame {
   continuedReply?: string;
 }
 
+/** What a line held: no bare reply, a reply now reported, or a multi-line reply's first lines, whose last line (`554 …`) is to come. */
+export type BareReplyOutcome = 'none' | 'read' | { continues: string };
+
 export function readBareReply(
   text: string,
   replies: RegexCursor,
@@ -44,24 +47,24 @@ export function readBareReply(
   around: SurroundingFacts,
   sink: ErrorSink,
   frame: LineFrame,
-): boolean {
-  if (sink.full) return false;
+): BareReplyOutcome {
+  if (sink.full) return 'none';
   const m = replies.firstIn(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
-  if (!m) return false;
+  if (!m) return 'none';
   const at = m.index;
-  if (isPortAfterHost(text, first, at)) return false;
+  if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
   const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame));
-  if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return false;
+  if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
   // `550-Requested action not taken` then `550 Failure sending mail`: one multi-line reply (RFC 5321 §4.2.1), read at its last line.
-  if (text.charCodeAt(at + 3) === 45 /* - */ && continuesOnNextLine(text, reply, end, nextEnd)) return true;
+  if (text.charCodeAt(at + 3) === 45 /* - */ && continuesOnNextLine(text, reply, end, nextEnd)) return { continues: reply };
   const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${m[1]}.0.0`, reply, inferred: true };
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
-  return true;
+  return 'read';
 }
 
 /** `login.microsoftonline.com:443`, `[203.0.113.9]:465`: a port glued to a name or an address is not a reply. */

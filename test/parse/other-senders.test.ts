@@ -130,6 +130,14 @@ describe('other senders name the destination in their own words', () => {
     expect(pick(text)).toEqual([{ code: '5.7.26', reply: '550', server: undefined, ip: '203.0.113.13' }]);
   });
 
+  it("reads qmail's multi-line reply after Remote host said:, with the server named above it or on the Giving up line below", () => {
+    const reply = 'Remote host said: 554-Transaction failed\n554-Reject due to policy restrictions.\n554 For explanation visit https://contoso.com/guidelines';
+    expect(pick(`203.0.113.15 failed after I sent the message.\n${reply}`)).toEqual([{ code: '5.0.0', reply: '554', server: undefined, ip: '203.0.113.15' }]);
+    expect(pick(`${reply.replace('\n554-Reject due to policy restrictions.', '')}\nGiving up on 203.0.113.16.`)).toEqual([
+      { code: '5.0.0', reply: '554', server: undefined, ip: '203.0.113.16' },
+    ]);
+  });
+
   it('reads Gmail\'s "rejected by the server … by X. [ip]." for the reply below it', () => {
     const text =
       'Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown';
