@@ -2,7 +2,7 @@ import type { CodeToken } from './code-tokens';
 import { findCodes } from './code-tokens';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { errorKey, type ErrorCopy } from './error-collector';
-import { findHashHost, findSendmailHost } from './find-destination';
+import { findGreetingHost, findHashHost, findSendmailHost } from './find-destination';
 import { findLastEndpoint, findSocketError } from './find-socket-error';
 import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
@@ -102,7 +102,8 @@ export class ErrorReading implements ErrorCopy {
       (prefix.remoteServerWithoutHost || prefix.kind === 'ndr-old' ? notReporter(around.remoteHost, around.reporters, seen) : undefined) ??
       destinationHost(around.server, seen) ??
       destinationHost(findSendmailHost(body.description), seen) ??
-      destinationHost(findHashHost(body.description), seen);
+      destinationHost(findHashHost(body.description), seen) ??
+      destinationHost(findGreetingHost(token.reply ?? prefix.replyCode, token.inferred === true, body.description), seen);
     if (!this.server && seen.placeholder) this.serverPlaceholder = seen.placeholder;
 
     // The first candidate with a host wins; the later ones (a regex over the description) are only read when needed.

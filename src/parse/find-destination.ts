@@ -6,14 +6,18 @@ import { ipToken } from './relay-context';
  * `lost connection with mx.contoso.com[203.0.113.9] while …`, `host mx.contoso.com[203.0.113.9] said: …`,
  * `delivery via mx.contoso.com[203.0.113.9]:25: …`, `message size 12345 exceeds size limit 10240 of server
  * mx.contoso.com[203.0.113.9]`, and the log line's `relay=mx.contoso.com[203.0.113.9]:25`; sendmail's log writes the
- * relay as a fully qualified name, a blank and the address: `relay=mx.contoso.com. [203.0.113.9]`.
+ * relay as a fully qualified name, a blank and the address: `relay=mx.contoso.com. [203.0.113.9]`; Exim's log
+ * line names it `H=mx.contoso.com [203.0.113.9]` (its `**` and `==` lines, before the remote server's reply).
  * Reads a short window only.
  */
 const DESTINATION =
   /(?:(?:connect to|lost connection with|conversation with|host|delivery via|of server)[ \t]{1,3}|relay=)([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)(?:\. )?\[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
 
+/** Exim's log line: `H=mx.contoso.com [203.0.113.9]`, the name, a blank and the address. */
+const EXIM_LOGGED_HOST = /^H=([A-Za-z0-9][A-Za-z0-9.-]{0,253}) \[([^[\]\s]{1,100})\](?::(\d{1,5}))?/;
+
 export function findDestination(text: string): { server?: string; ip?: string; port?: number } | undefined {
-  const m = DESTINATION.exec(text.slice(0, 400));
+  const m = (text.startsWith('H=') ? EXIM_LOGGED_HOST : DESTINATION).exec(text.slice(0, 400));
   if (!m) return undefined;
   const ip = ipToken(m[2]);
   const where: { server?: string; ip?: string; port?: number } = { server: m[1] };
@@ -62,4 +66,21 @@ function findBareRelay(text: string): { server?: string; ip?: string; port?: num
   if (!m?.[1].includes('.')) return undefined;
   // OpenSMTPD logs `relay=127.0.0.1 (localhost)`: an address is the IP.
   return ipToken(m[1]) === m[1] ? { ip: m[1] } : { server: m[1] };
+}
+
+/**
+ * A server that refuses a connection names itself first (RFC 5321 §3.1 and §4.2): `554 mx.contoso.com ESMTP
+ * not accepting messages`, `421 mx.contoso.com Service not available`, Exim's `after initial connection:
+ * 554 mx.contoso.com`; some servers start every reply so (`500 mx.contoso.com Syntax error`). Read for 554 and
+ * 421, and for any reply without an enhanced code, and only a name with two dots or one followed by what a
+ * greeting says (`ESMTP`, `Service`).
+ */
+const GREETING_HOST =
+  /^([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){0,9}\.[A-Za-z][A-Za-z0-9-]{0,62})(?=(\s+(?:E?SMTP|Service)\b)?)(?:\s|$)/;
+
+export function findGreetingHost(replyCode: string | undefined, bare: boolean, description: string): string | undefined {
+  if (!bare && replyCode !== '554' && replyCode !== '421') return undefined;
+  const m = GREETING_HOST.exec(description.trimStart().slice(0, 300));
+  if (!m) return undefined;
+  return m[2] !== undefined || m[1].split('.').length > 2 ? m[1] : undefined;
 }

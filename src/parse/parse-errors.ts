@@ -75,7 +75,7 @@ const CONTEXT_PHRASES =
   "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
-const WRAPPED_RELAY_HOST = /(?:^|\()host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{0,45})\]$/;
+const WRAPPED_RELAY_HOST = /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{0,45})\](?:[ \t]{1,3}said:)?$/;
 /**
  * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
  * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).
@@ -225,7 +225,7 @@ class PasteReader {
   private readContextLine(first: number, end: number): void {
     const windowEnd = Math.min(end, first + 300);
     // Most lines end here, before any slice: no wrapped Postfix host, no Exim host line, no phrase.
-    const wrappedHost = this.text.charCodeAt(windowEnd - 1) === 93; /* ] */
+    const wrappedHost = this.text.charCodeAt(windowEnd - 1) === 93 /* ] */ || startsWithIgnoreCase(this.text, windowEnd - 6, ' said:');
     const eximHost = startsWithIgnoreCase(this.text, first, 'host ');
     if (!wrappedHost && !eximHost && !this.contextPhrases.firstIn(first, windowEnd)) {
       this.forgetNdrContext();
@@ -233,7 +233,8 @@ class PasteReader {
     }
     const window = this.text.slice(first, windowEnd);
     if (wrappedHost) {
-      // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`.
+      // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`,
+      // and bounces wrapped after `said:` (`<jane@contoso.com>: host mx.contoso.com[203.0.113.9] said:` / `550 5.5.0 …`).
       const wrapped = WRAPPED_RELAY_HOST.exec(window.slice(-400));
       if (wrapped) {
         this.heldHost = { host: wrapped[1], ip: wrapped[2] || undefined };

@@ -1,6 +1,7 @@
 import { isHostChar, startsWithIgnoreCase } from './char-classes';
 import type { CodeToken } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
+import { findGreetingHost } from './find-destination';
 import { MAX_LOOKBACK_CHARS } from './limits';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
@@ -55,7 +56,7 @@ export function readBareReply(
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
-  const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame));
+  const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame) || namesItself(text, first, at, end));
   if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
@@ -96,6 +97,11 @@ function afterColon(text: string, first: number, at: number): boolean {
 /** JavaMail's `Could not connect to SMTP host: X, port: 25, response: 554`: the reply code alone, named as the response. */
 function afterResponseField(text: string, first: number, at: number): boolean {
   return at - 10 >= first && startsWithIgnoreCase(text, at - 10, 'response: ');
+}
+
+/** `500 mx.contoso.com Syntax error` at a line's start: a reply whose server names itself first is SMTP, not an HTTP status or a count. */
+function namesItself(text: string, first: number, at: number, end: number): boolean {
+  return at === first && findGreetingHost(text.slice(at, at + 3), true, text.slice(at + 4, Math.min(end, at + 300))) !== undefined;
 }
 
 function startsLine(text: string, first: number, at: number, frame: LineFrame): boolean {

@@ -109,6 +109,9 @@ function readDescription(text: string, from: number, limit: number, frame: BodyF
       if (frame.oldMarkers && (startsWithIgnoreCase(text, i + 1, ' #smtp#') || startsWithIgnoreCase(text, i + 1, '#smtp#'))) break;
     } else if (c === 69 /* E */) {
       if (isEarlierReplyAt(text, i)) break;
+    } else if (c === 82 || c === 114 || c === 77 || c === 109 /* R r M m */) {
+      // A session flattened onto one line: `250 2.1.5 Recipient OK RCPT TO:<…> 550 5.4.1 …`: the next command ends the reply.
+      if (isCommandAt(text, i)) break;
     } else if (closers && isCloseQuoteAt(text, i, limit, closers)) {
       break;
     }
@@ -246,6 +249,12 @@ export function isCloseQuoteAt(text: string, i: number, limit: number, closers: 
 
 /** Contractions keep an apostrophe between letters: `don't`, `it's`, `we'll`, `you're`, `I've`, `he'd`, `I'm`. */
 const CONTRACTION_ENDS = ['t', 's', 'll', 're', 've', 'd', 'm'];
+
+/** `RCPT TO:` or `MAIL FROM:` after a blank: the client's next command. */
+function isCommandAt(text: string, i: number): boolean {
+  const before = text.charCodeAt(i - 1);
+  return (before === 32 || before === 9) && (startsWithIgnoreCase(text, i, 'rcpt to:') || startsWithIgnoreCase(text, i, 'mail from:'));
+}
 
 /**
  * A closing quote glued to the next word by a typo, `'400 4.4.7 Message delayed'and a '421 …'`: a quote

@@ -137,8 +137,9 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     if (prefix.kind === 'none') prefix.kind = 'relay';
   }
 
-  // A Postfix log line names where it went before the reply: `relay=mx.contoso.com[203.0.113.9]:25, …, status=sent (250 2.0.0 …)`.
-  const relayAt = prefix.host === undefined ? lw.lastIndexOf('relay=') : -1;
+  // A Postfix log line names where it went before the reply: `relay=mx.contoso.com[203.0.113.9]:25, …, status=sent (250 2.0.0 …)`; Exim's `H=X [ip]`.
+  const eximAt = w.lastIndexOf(' H=');
+  const relayAt = prefix.host === undefined ? Math.max(lw.lastIndexOf('relay='), eximAt < 0 ? -1 : eximAt + 1) : -1;
   if (relayAt >= 0) {
     const where = findRelayDestination(w.slice(relayAt));
     if (where?.server) prefix.host = where.server;

@@ -22,6 +22,8 @@ export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'c
 export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 const HOST = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
+/** A dotted IPv4 address, as a client's settings give the server (`<network host="203.0.113.9" />`). */
+const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
 const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
@@ -48,7 +50,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email|mx)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST}|${IPV4})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
@@ -72,8 +74,9 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
     const m = pattern.exec(line);
     if (!m) continue;
     const host = m[1].replace(/\.$/, '');
-    // A dotted IPv4 matches HOST's shape only by accident of its last label: an address is not a name here.
-    if (ipToken(host) === host && kind !== 'label') continue;
+    // A dotted IPv4 matches HOST's shape only by accident of its last label: an address is not a name here,
+    // except where a label or a setting gives the server by its address.
+    if (ipToken(host) === host && kind !== 'label' && kind !== 'config') continue;
     if (kind === 'prose' && !MAIL_SERVER_NAME.test(host)) continue;
     return { kind, host };
   }
