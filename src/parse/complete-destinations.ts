@@ -1,3 +1,4 @@
+import { isPlaceholderHost, placeholderAsWritten } from './placeholder';
 import { ipToken } from './relay-context';
 import type { SubmissionServers } from './submission-server';
 import type { ParsedError } from './types';
@@ -7,7 +8,8 @@ import type { ParsedError } from './types';
  * - an expired form (`550 5.4.317 Message expired`, from Microsoft's own server) went where its attempts
  *   went (`450 4.4.317 … [LastAttemptedServerName=X]`, the NDR's history line for the same recipient);
  * - a failure naming nothing went to the one server the paste says the client talked to, if it names
- *   one (submission-server.ts): the configuration often follows the error.
+ *   one (submission-server.ts): the configuration often follows the error. A placeholder there
+ *   (`Could not send mail via <SMTP_SERVER>:<smtp_port>`) is stated as the paste's placeholder, never as a server.
  */
 
 /** 5.4.312–5.4.318, the expired forms of the connector codes 4.4.312–4.4.318. */
@@ -36,6 +38,8 @@ export function withNamedServer(errors: ParsedError[], servers: SubmissionServer
   const unnamed = (e: ParsedError) => !e.server && e.ip === undefined && !e.serverPlaceholder;
   const named = errors.some(unnamed) ? servers.chosen() : undefined;
   if (!named) return errors;
-  const fill = ipToken(named) === named ? { ip: named } : { server: named };
+  const placeholder = isPlaceholderHost(named) ? (placeholderAsWritten(named) ?? null) : undefined;
+  if (placeholder === null) return errors;
+  const fill = placeholder ? { serverPlaceholder: placeholder } : ipToken(named) === named ? { ip: named } : { server: named };
   return errors.map((e) => (unnamed(e) ? { ...e, ...fill } : e));
 }

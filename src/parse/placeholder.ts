@@ -1,6 +1,6 @@
 /**
  * A value someone put where a server name goes without naming one: documentation and forum posts
- * write `[LastAttemptedServerName=<YourConnectionPoint.domain>]`, `{Issuing Server}`, `[IP]`, or mask the
+ * write `[LastAttemptedServerName=<YourConnectionPoint.domain>]`, `{Issuing Server}`, `*Host*`, `[IP]`, or mask the
  * name as `x.xx.xx.xx` / `#.prod.outlook.com #`. Such a value is never `server` (nothing probes it, no
  * connector is matched to it); when it reads as a name, the card states it as the paste's placeholder
  * (ParsedError.serverPlaceholder), so the admin sees which slot their own server goes in.
@@ -13,6 +13,8 @@ export function isPlaceholderHost(value: string): boolean {
   const first = value.charAt(0);
   const last = value.charAt(value.length - 1);
   if (OPENERS.includes(first) || CLOSERS.includes(last)) return true;
+  // `*Host*`, `*SERVER*`: a word between stars, as a template marks the slot.
+  if (first === '*' && last === '*') return true;
   // A name has no blanks: `{Issuing Server}` split, `#.prod.outlook.com #`.
   if (value.includes(' ') || value.includes('\t')) return true;
   // Masked all the way: only x's, dots and stars (`x.xx.xx.xx`, `*.*.*.*`).
@@ -30,8 +32,9 @@ export function isPlaceholderHost(value: string): boolean {
 export function placeholderAsWritten(value: string): string | undefined {
   let from = 0;
   let to = value.length;
-  while (from < to && OPENERS.includes(value.charAt(from))) from++;
-  while (to > from && CLOSERS.includes(value.charAt(to - 1))) to--;
+  const stars = value.startsWith('*') && value.endsWith('*');
+  while (from < to && (OPENERS.includes(value.charAt(from)) || (stars && value.charAt(from) === '*'))) from++;
+  while (to > from && (CLOSERS.includes(value.charAt(to - 1)) || (stars && value.charAt(to - 1) === '*'))) to--;
   const inner = value.slice(from, to).trim();
   return /[A-Za-z]{3}/.test(inner.replace(/x/gi, '')) ? inner : undefined;
 }

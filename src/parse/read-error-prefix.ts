@@ -67,7 +67,7 @@ const QUOTE_CLOSERS: Record<string, string> = {
 const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
 const DATE_AT_END =
   /(\d{1,2}\/\d{1,2}\/\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s{0,2}[AaPp]\.?[Mm]\.?)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?Z?|\d{1,2}\.\d{1,2}\.\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?)\s{0,3}-?\s{0,3}$/;
-const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\s]{0,100})\])?[\s,]{0,3}$/i;
+const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\n]{0,100})\])?[\s,]{0,3}$/i;
 /** Postfix wrapped after "host": the next line starts `X[ip] said:`. */
 const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255})\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
 /** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */

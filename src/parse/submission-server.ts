@@ -24,6 +24,8 @@ export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?
 const HOST = String.raw`[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
 /** A dotted IPv4 address, as a client's settings give the server (`<network host="203.0.113.9" />`). */
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
+/** A slot a template or a redacting poster left for the name: `<SMTP_SERVER>`, `<smtp_port>` (see placeholder.ts). */
+const PLACEHOLDER = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
 const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
@@ -59,7 +61,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   [
     'prose',
     new RegExp(
-      String.raw`(?:send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using)|(?:smtp|mail) server(?: (?:is|from \w{1,20}|of \w{1,20}|at))?|server is|(?:smtp|mail) server[^()\n]{0,40}(?= \())[ (]{1,2}[\`'"]?(${HOST})(?::\d{1,5})?[\`'"]?(?=[\s,.;:)]|$)`,
+      String.raw`(?:send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using)|(?:smtp|mail) server(?: (?:is|from \w{1,20}|of \w{1,20}|at))?|server is|(?:smtp|mail) server[^()\n]{0,40}(?= \())[ (]{1,2}[\`'"]?(${HOST}|${PLACEHOLDER})(?::(?:\d{1,5}|${PLACEHOLDER}))?[\`'"]?(?=[\s,.;:)]|$)`,
       'i',
     ),
   ],

@@ -36,3 +36,20 @@ describe('what is not the destination', () => {
     ]);
   });
 });
+
+describe('placeholders where the server goes', () => {
+  const slot = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, server: e.server, placeholder: e.serverPlaceholder }));
+
+  it("states a template's starred slot in a relay line as a placeholder, never as a server", () => {
+    expect(slot('Reason: host *Host*[*IP ADDRESS*] said: 450 4.2.0 <*SERVER*>: Recipient address rejected: Greylisted')).toEqual([
+      { code: '4.2.0', server: undefined, placeholder: 'Host' },
+    ]);
+  });
+
+  it("states the slot a client's log names for its server as a placeholder, and a real name there as the server", () => {
+    const log =
+      'ERROR Mail - Could not send mail via <SMTP_SERVER>:<smtp_port> com.sun.mail.smtp.SMTPSendFailedException: 432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded';
+    expect(slot(log)).toEqual([{ code: '4.3.2', server: undefined, placeholder: 'SMTP_SERVER' }]);
+    expect(slot(log.replace('<SMTP_SERVER>', 'smtp.contoso.com'))).toEqual([{ code: '4.3.2', server: 'smtp.contoso.com', placeholder: undefined }]);
+  });
+});
