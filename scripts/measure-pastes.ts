@@ -124,7 +124,7 @@ function sameDestination(stated: string, expected: string): boolean {
     v
       .trim()
       .toLowerCase()
-      .replace(/^[<{[(]+|[>}\])]+$/g, '')
+      .replace(/^[<{[(*]+|[>}\])*]+$/g, '')
       .replace(/\.$/, '')
       .replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/, '$1');
   return bare(stated) === bare(expected);

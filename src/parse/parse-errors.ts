@@ -14,6 +14,7 @@ import { isSoftwareHeader } from './look-alike';
 import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
+import { connectFailureClass, readConnectFailure } from './read-connect-failure';
 import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
 import { scanRange } from './scan-range';
@@ -72,7 +73,7 @@ const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 const CONTEXT_PHRASES =
-  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |relay=";
+  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |did not accept our requests|relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` on a line of its own, above `SMTP error from remote mail server after …:`. */
 const EXIM_HOST_LINE = /^host[ \t]{1,3}([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\]:?$/i;
 const WRAPPED_RELAY_HOST = /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-f:.]{0,45})\](?:[ \t]{1,3}said:)?$/;
@@ -96,6 +97,7 @@ class PasteReader {
   private remoteHost?: string;
   /** qmail names the server by IP on the lines around its reply ("203.0.113.77 does not like recipient."). */
   private relayIp?: string;
+  private failureClass?: '4' | '5';
   private afterAddress = false;
   private relayServer?: string;
   private expectRelay = false;
@@ -201,6 +203,7 @@ class PasteReader {
       this.heldHost = undefined;
       return;
     }
+    if (this.failureClass && readConnectFailure(text, first, end, this.failureClass, around, this.collector)) return;
     this.noteDestination(first, end);
     this.readContextLine(first, end);
   }
@@ -267,7 +270,9 @@ class PasteReader {
       this.heldHost = { host: outlookServer };
       return;
     }
-    // Gmail: "Technical details of permanent failure:" sits between the recipient and the sentence naming the server.
+    // Gmail: "Technical details of permanent failure:" sits between the recipient and the sentence naming the server,
+    // and tells the class of a failure to reach a server that no reply explains (read-connect-failure.ts).
+    this.failureClass ??= connectFailureClass(lower);
     if (lower.startsWith('technical details of')) return;
     if (lower.includes('tried to deliver your message')) {
       const by = GMAIL_BY_HOST.exec(window.trimEnd());

@@ -61,4 +61,22 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     const mailgun = '{"delivery-status": {"mx-host": "mx1.contoso.com", "code": 451, "message": "451 4.4.8 Unroutable email address."}}';
     expect(pick(mailgun)).toEqual([{ code: '4.4.8', reply: '451', server: 'mx1.contoso.com', ip: undefined }]);
   });
+
+  it("reads the server Gmail could not reach, with the class its bounce gives, and only under Gmail's words", () => {
+    const gmail = (technical: string, bracket: string) =>
+      `Delivery to the following recipient failed permanently:\n     jane@contoso.com\n${technical}\nThe recipient server did not accept our requests to connect. Learn more at https://support.google.com/mail/answer/7720\n${bracket}`;
+    expect(pick(gmail('Technical details of permanent failure:', '[(0) mx.contoso.com. [203.0.113.24]:465: socket error]'))).toEqual([
+      { code: '5.0.0', reply: undefined, server: 'mx.contoso.com', ip: '203.0.113.24' },
+    ]);
+    expect(pick(gmail('Technical details of temporary failure:', '[mx.contoso.com. (10): Connection timed out]'))).toEqual([
+      { code: '4.0.0', reply: undefined, server: 'mx.contoso.com', ip: undefined },
+    ]);
+    expect(parseErrors(gmail('Technical details of permanent failure:', '[mx.contoso.com. 203.0.113.25: timed out]'))[0]).toMatchObject({
+      enhancedCodeInferred: true,
+      description: 'timed out',
+      ip: '203.0.113.25',
+    });
+    // The same bracket anywhere else is not a failure.
+    expect(parseErrors('[(0) mx.contoso.com. [203.0.113.24]:465: socket error]')).toEqual([]);
+  });
 });

@@ -1,0 +1,48 @@
+import type { CodeToken } from './code-tokens';
+import { ErrorReading, type SurroundingFacts } from './error-reading';
+import { readErrorBody } from './read-error-body';
+import type { ErrorPrefix } from './read-error-prefix';
+import type { ErrorSink } from './scan-range';
+
+/**
+ * Gmail's bounce when it could not reach the recipient's server has no reply to quote. Under "Technical
+ * details of permanent failure:" (or "The recipient server did not accept our requests to connect.") it
+ * writes the server it tried, in brackets, on a line of its own:
+ * `[(0) mx.contoso.com. [203.0.113.9]:465: socket error]`, `[mx.contoso.com. (10): Connection timed out]`,
+ * `[mx.contoso.com. 203.0.113.9: timed out]`.
+ * Such a failure is reported like a bare reply: its class as the code (`5.0.0` for a permanent failure,
+ * `4.0.0` for a temporary one, RFC 3463 §3.1) and `enhancedCodeInferred`, with the server it names.
+ */
+const GMAIL_CONNECT_FAILURE =
+  /^\[(?:\(\d{1,3}\) )?([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\.? (?:\[([0-9A-Fa-f:.]{3,45})\](?::(\d{1,5}))?|([0-9]{1,3}(?:\.[0-9]{1,3}){3})|\(\d{1,3}\)):[ \t]{0,3}([A-Za-z][^[\]]{0,120})\]$/;
+
+/** The line's words that say Gmail is about to name a server it could not reach, and the class they give. */
+export function connectFailureClass(lowerLine: string): '4' | '5' | undefined {
+  if (lowerLine.startsWith('technical details of permanent failure')) return '5';
+  if (lowerLine.startsWith('technical details of temporary failure')) return '4';
+  return lowerLine.includes('did not accept our requests to connect') ? '5' : undefined;
+}
+
+/** Reads the bracket line [first, end) under such words; false when it is not one. */
+export function readConnectFailure(text: string, first: number, end: number, failureClass: '4' | '5', around: SurroundingFacts, sink: ErrorSink): boolean {
+  if (sink.full || text.charCodeAt(first) !== 91 /* [ */ || end - first > 420) return false;
+  const line = text.slice(first, end).trimEnd();
+  const m = GMAIL_CONNECT_FAILURE.exec(line);
+  if (!m) return false;
+  const ip = m[2] ?? m[4];
+  const prefix: ErrorPrefix = {
+    kind: 'relay',
+    host: m[1],
+    hostIp: ip && m[3] ? `${ip}:${m[3]}` : ip,
+    remoteServerWithoutHost: false,
+    replyIsRemote: true,
+    queueHint: false,
+    traceReason: false,
+    excerptStart: first,
+  };
+  const token: CodeToken = { start: first, codeStart: first, end: first, code: `${failureClass}.0.0`, inferred: true };
+  const reasonStart = first + line.lastIndexOf(m[5]);
+  const body = readErrorBody(text, reasonStart, first + line.length - 1, { inTraceGroup: false, oldMarkers: false });
+  sink.add(new ErrorReading(text, token, prefix, { ...body, end: first + line.length }, around), first);
+  return true;
+}
