@@ -6,7 +6,7 @@ import { readNamedMailServer } from './named-mail-server';
 import { readLoggedReplyHost } from './logged-reply-host';
 import { pythonDictKey } from './python-dict-key';
 import { readOutlookSendError } from './outlook-send-error';
-import { DID_NOT_LIKE, hostBefore } from './relay-context';
+import { DID_NOT_LIKE, hostBefore, readQmailIp } from './relay-context';
 
 /**
  * What the text just before a status code says about it: which frame the code sits in and the
@@ -68,8 +68,8 @@ const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
 const DATE_AT_END =
   /(\d{1,2}\/\d{1,2}\/\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s{0,2}[AaPp]\.?[Mm]\.?)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?Z?|\d{1,2}\.\d{1,2}\.\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?)\s{0,3}-?\s{0,3}$/;
 const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\n]{0,100})\])?[\s,]{0,3}$/i;
-/** Postfix wrapped after "host": the next line starts `X[ip] said:`. */
-const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255})\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
+/** Postfix wrapped after "host": the next line starts `X[ip] said:`; hosters' templates write `X [ip] said:`. */
+const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255}) ?\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
 /** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */
 /** Gmail: "The response from the remote server was:" (also "The response was:", "The error that the other server returned was:"). */
 const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server returned was:'];
@@ -243,6 +243,9 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     // qmail: "Remote host said: 550 …"; the server is on the lines around it.
     if (tail.endsWith('remote host said:')) {
       prefix.replyIsRemote = true;
+      // Flattened onto one line: `203.0.113.77 does not like recipient. Remote host said: 550 …`.
+      const ip = readQmailIp(w, lw);
+      if (ip) prefix.hostIp = ip;
       mark(tail.length - 17);
       return true;
     }

@@ -138,6 +138,15 @@ describe('other senders name the destination in their own words', () => {
     ]);
   });
 
+  it("reads a hoster's 'X [ip] said:' and qmail's bounce flattened onto one line", () => {
+    expect(pick('mx.contoso.com [203.0.113.17] said: 550, quota exceeded')).toEqual([
+      { code: '5.0.0', reply: '550', server: 'mx.contoso.com', ip: '203.0.113.17' },
+    ]);
+    expect(pick('203.0.113.18 does not like recipient. Remote host said: 550 5.1.1 User unknown Giving up on 203.0.113.18.')).toEqual([
+      { code: '5.1.1', reply: '550', server: undefined, ip: '203.0.113.18' },
+    ]);
+  });
+
   it('reads Gmail\'s "rejected by the server … by X. [ip]." for the reply below it', () => {
     const text =
       'Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown';
