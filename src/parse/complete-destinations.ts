@@ -38,8 +38,10 @@ export function withNamedServer(errors: ParsedError[], servers: SubmissionServer
   const unnamed = (e: ParsedError) => !e.server && e.ip === undefined && !e.serverPlaceholder;
   const named = errors.some(unnamed) ? servers.chosen() : undefined;
   if (!named) return errors;
-  const placeholder = isPlaceholderHost(named) ? (placeholderAsWritten(named) ?? null) : undefined;
+  // An address, masked ones too (`**.***.***.**`), is still the IP the poster meant; a placeholder is stated as one.
+  const address = ipToken(named) === named;
+  const placeholder = !address && isPlaceholderHost(named) ? (placeholderAsWritten(named) ?? null) : undefined;
   if (placeholder === null) return errors;
-  const fill = placeholder ? { serverPlaceholder: placeholder } : ipToken(named) === named ? { ip: named } : { server: named };
+  const fill = address ? { ip: named } : placeholder ? { serverPlaceholder: placeholder } : { server: named };
   return errors.map((e) => (unnamed(e) ? { ...e, ...fill } : e));
 }

@@ -11,12 +11,12 @@ const VERSION_HEADING = /\bversions?\b|version\(s\)/i;
 
 /**
  * What the lines read so far tell the next one, by their starts only: whether the paste shows an SMTP
- * session, whether the line above named an SMTP exception or continued a multi-line reply (LineFrame, for
+ * session, whether this is the paste's first line, whether the line above named an SMTP exception or continued a multi-line reply (LineFrame, for
  * read-bare-reply.ts), and whether it sits under a heading about versions (look-alike.ts isVersionItem).
  * Blank lines leave it as it is. Each line costs a few character reads and one bounded window.
  */
 export class LineContext {
-  private frame: LineFrame = { inSession: false, afterException: false };
+  private frame: LineFrame = { inSession: false, afterException: false, atPasteStart: true, afterLeadIn: false };
   /** How many more lines are under a heading or label about versions; another markdown heading ends that. */
   private versionLinesLeft = 0;
   private readonly exceptionNames: RegexCursor;
@@ -50,6 +50,16 @@ export class LineContext {
       inSession: this.frame.inSession || positive || SMTP_COMMAND.test(text.slice(first, Math.min(end, first + 12))),
       afterException: this.exceptionNames.firstIn(first, Math.min(end, first + 300)) !== undefined,
       continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
+      atPasteStart: false,
+      // `The error we get:` / `Fehlermeldung:` above a reply introduces it.
+      afterLeadIn: text.charCodeAt(lastVisible(text, first, end)) === 58 /* : */,
     };
   }
+}
+
+/** The last character of [first, end) that is not a blank. */
+function lastVisible(text: string, first: number, end: number): number {
+  let i = end - 1;
+  while (i > first && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  return i;
 }

@@ -33,6 +33,10 @@ export interface LineFrame {
   afterException: boolean;
   /** The line above was `NNN-…`, a multi-line reply's continuation, with this reply code. */
   continuedReply?: string;
+  /** This is the paste's first line: a reply there is what the user pasted (`554 <jane@contoso.com>: Relay access denied`). */
+  atPasteStart: boolean;
+  /** The line above ends with a colon, as a poster introduces what they paste (`The error we get:`). */
+  afterLeadIn: boolean;
 }
 
 /** What a line held: no bare reply, a reply now reported, or a multi-line reply's first lines, whose last line (`554 …`) is to come. */
@@ -56,7 +60,12 @@ export function readBareReply(
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
-  const framed = isReplyText(text, at + 4, end) && (afterColon(text, first, at) || startsLine(text, first, at, frame) || namesItself(text, first, at, end));
+  const framed =
+    isReplyText(text, at + 4, end) &&
+    (afterColon(text, first, at) ||
+      startsLine(text, first, at, frame) ||
+      namesItself(text, first, at, end) ||
+      opensPaste(text, first, at, end, nextEnd, frame));
   if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
@@ -109,6 +118,25 @@ function startsLine(text: string, first: number, at: number, frame: LineFrame): 
   return frame.inSession || frame.afterException || frame.continuedReply === text.slice(at, at + 3);
 }
 
+/**
+ * The paste starts with the reply (`554 <jane@contoso.com>: Recipient address rejected: Relay access denied`),
+ * or the line above introduces it (`The error we get:`): it is what the user pasted, unless the next line
+ * starts with a code too (a table of codes) or it is a web server's status line.
+ */
+function opensPaste(text: string, first: number, at: number, end: number, nextEnd: number, frame: LineFrame): boolean {
+  if (at !== first || !(frame.atPasteStart || frame.afterLeadIn) || isHttpStatus(text, at)) return false;
+  const next = text.slice(end + 1, Math.min(nextEnd, end + 12)).trimStart();
+  return !/^[245]\d\d(?![\d.])/.test(next);
+}
+
+/** HTTP's reason phrases (RFC 9110 §15) for the codes SMTP shares: `500 Internal Server Error` is a web server's answer. */
+const HTTP_REASONS =
+  /^(?:bad request|unauthorized|payment required|forbidden|not found|method not allowed|not acceptable|request timeout|conflict|gone|too many requests|unavailable for legal reasons|internal server error|not implemented|bad gateway|service unavailable|gateway time-?out)\b/i;
+
+function isHttpStatus(text: string, at: number): boolean {
+  return HTTP_REASONS.test(text.slice(at + 4, at + 40));
+}
+
 function isQuote(c: number): boolean {
   return c === 39 || c === 34 || c === 0x2018 || c === 0x201c;
 }
@@ -119,6 +147,8 @@ const COUNT_WORDS = ['messages', 'message(s)', 'mails', 'emails', 'errors', 'rec
 /** A reply's text: it starts with a letter, a quote, `<`, `#` or `[`, and is not a count (`550 messages queued`). */
 function isReplyText(text: string, from: number, end: number): boolean {
   if (from >= end) return false;
+  // Exim quotes a multi-line reply's code twice: `550-550 relay not permitted`.
+  if (text.startsWith(text.slice(from - 4, from - 1), from) && text.charCodeAt(from + 3) === 32) return isReplyText(text, from + 4, end);
   const c = text.charCodeAt(from);
   const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   // `554 6.6.0 Error sending message`: a server's own dotted code (outside RFC 3463) before its words.

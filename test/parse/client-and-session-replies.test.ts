@@ -37,6 +37,22 @@ describe('bare replies that clients and sessions quote', () => {
     expect(parseErrors('550 "You are not allowed to send email"\n554 Message rejected: Email address is not verified.')).toEqual([]);
   });
 
+  it("reads a paste that is a reply, the reply on the line under Exim's frame, and a code Exim doubles", () => {
+    const reply = '554 <jane@contoso.com>: Recipient address rejected: Relay access denied';
+    expect(pick(`${reply}\n\nWhat does this mean?`)).toEqual([{ code: '5.0.0', reply: '554', server: undefined, ip: undefined }]);
+    expect(pick('550-550 relay through this server without authentication.')).toEqual([{ code: '5.0.0', reply: '550', server: undefined, ip: undefined }]);
+    expect(pick('SMTP error from remote mail server after end of data:\n550 Action not taken')).toEqual([
+      { code: '5.0.0', reply: '550', server: undefined, ip: undefined },
+    ]);
+    // Introduced by the line above it, too.
+    expect(pick(`The error we get:\n${reply}`)).toEqual([{ code: '5.0.0', reply: '554', server: undefined, ip: undefined }]);
+    // Not a web server's status line, not the first row of a table of codes, not a number further down in prose.
+    expect(parseErrors('500 Internal Server Error\nnginx')).toEqual([]);
+    expect(parseErrors('550 Requested action not taken\n551 User not local')).toEqual([]);
+    expect(parseErrors('Codes:\n550 Requested action not taken\n551 User not local')).toEqual([]);
+    expect(parseErrors('Our relay counted\n554 rejected messages today')).toEqual([]);
+  });
+
   it("states the server a client's log, session or configuration names, when the paste names one", () => {
     const log = [
       'Connecting to host address "203.0.113.9" port 25...',
