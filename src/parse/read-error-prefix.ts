@@ -1,4 +1,3 @@
-import { isQuoteChar, isWordChar } from './char-classes';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findRelayDestination } from './find-destination';
 import { MAX_HOST_CHARS } from './limits';
@@ -6,6 +5,8 @@ import { readNamedMailServer } from './named-mail-server';
 import { readLoggedReplyHost } from './logged-reply-host';
 import { pythonDictKey } from './python-dict-key';
 import { readOutlookSendError } from './outlook-send-error';
+import { openQuoteCloser, QUOTE_CLOSERS } from './quote-frames';
+import { readNdrReturned } from './read-ndr-returned';
 import { DID_NOT_LIKE, hostBefore, readQmailIp } from './relay-context';
 
 /**
@@ -56,17 +57,7 @@ export interface PrefixHints {
   underVersionHeading?: boolean;
 }
 
-const QUOTE_CLOSERS: Record<string, string> = {
-  "'": "'\u2019",
-  '\u2018': "\u2019'",
-  '\u2019': "\u2019'",
-  '"': '"\u201d',
-  '\u201c': '\u201d"',
-  '`': "`'",
-};
 const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
-const DATE_AT_END =
-  /(\d{1,2}\/\d{1,2}\/\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?(?:\s{0,2}[AaPp]\.?[Mm]\.?)?|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?Z?|\d{1,2}\.\d{1,2}\.\d{4}\s{1,3}\d{1,2}:\d{2}(?::\d{2})?)\s{0,3}-?\s{0,3}$/;
 const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\n]{0,100})\])?[\s,]{0,3}$/i;
 /** Postfix wrapped after "host": the next line starts `X[ip] said:`; hosters' templates write `X [ip] said:`. */
 const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255}) ?\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
@@ -86,8 +77,6 @@ const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
-/** The host at the start of an old-form reply quoted by a newer NDR: `'<mx.contoso.com #5.0.0 smtp;…`. */
-const QUOTED_OLD_HOST = /^<[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9.-]{0,253})[ \t]{1,3}#(?:[245]\.|$)/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
@@ -160,7 +149,7 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
   return prefix;
 }
 
-type Mark = (i: number) => void;
+export type Mark = (i: number) => void;
 
 /** `Reason: [{LED=450 4.4.316 …` or `{MSG=451 4.4.0 …`: the code sits inside an open `{KEY=` group. */
 function readTraceGroup(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): boolean {
@@ -172,54 +161,6 @@ function readTraceGroup(w: string, lw: string, prefix: ErrorPrefix, mark: Mark):
   const reason = lw.lastIndexOf('reason:', brace);
   prefix.traceReason = reason >= 0;
   mark(reason >= 0 ? reason : brace);
-  return true;
-}
-
-/** `6/14/2023 9:41:07 AM - Server at mail.contoso.com (203.0.113.5) returned '450 4.4.316 …` and `Remote Server returned '…`. */
-function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): boolean {
-  const r = lw.lastIndexOf('returned');
-  if (r < 0) return false;
-  let j = r + 8;
-  while (j < w.length && j < r + 12 && (w[j] === ' ' || w[j] === '\t')) j++;
-  const closers = QUOTE_CLOSERS[w[j]];
-  if (!closers || hasCloseQuote(w, j + 1, closers)) return false;
-  prefix.kind = 'ndr';
-  prefix.closeQuotes = closers;
-  mark(r);
-  // Exchange 2007/2010 quote the old form inside: `Remote Server returned '<mx.contoso.com #5.0.0 smtp; 554 5.7.1 …>'`.
-  const inner = QUOTED_OLD_HOST.exec(w.slice(j + 1, j + 1 + MAX_HOST_CHARS + 8));
-  if (inner?.[1].includes('.')) prefix.host = inner[1];
-
-  const before = lw.slice(0, r);
-  const at = before.lastIndexOf('server at ');
-  if (at < 0) {
-    const remote = before.lastIndexOf('remote server');
-    if (remote >= 0 && before.slice(remote + 13).trim() === '') {
-      prefix.remoteServerWithoutHost = true;
-      mark(remote);
-    }
-    return true;
-  }
-  mark(at);
-  const segment = w.slice(at + 10, r).trim();
-  let host = segment;
-  if (segment.endsWith(')')) {
-    const open = segment.lastIndexOf('(');
-    if (open >= 0) {
-      host = segment.slice(0, open).trim();
-      const ip = segment.slice(open + 1, -1).trim();
-      if (ip) prefix.hostIp = ip;
-    }
-  }
-  if (host && host.length <= MAX_HOST_CHARS && !/\s/.test(host)) prefix.host = host;
-
-  let head = w.slice(0, at);
-  if (head.toLowerCase().endsWith('remote ')) head = head.slice(0, -7);
-  const date = DATE_AT_END.exec(head);
-  if (date) {
-    prefix.time = date[1];
-    mark(date.index);
-  }
   return true;
 }
 
@@ -372,27 +313,4 @@ function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): voi
   } else if (inner?.[1].includes('.')) {
     prefix.host = inner[1];
   }
-}
-
-/**
- * A reply the user put in quotes (`got "550 5.1.10 …" twice`) ends at the closing quote. Only the
- * last quote that opens (after a space, bracket, colon or the line start) is considered.
- */
-function openQuoteCloser(w: string): string | undefined {
-  for (let i = w.length - 1; i >= 0; i--) {
-    const closers = isQuoteChar(w.charCodeAt(i)) ? QUOTE_CLOSERS[w[i]] : undefined;
-    if (!closers) continue;
-    const before = i === 0 ? ' ' : w[i - 1];
-    if (!/[\s([{:=]/.test(before)) continue;
-    return hasCloseQuote(w, i + 1, closers) ? undefined : closers;
-  }
-  return undefined;
-}
-
-/** Is the frame's quote already closed before the code? Apostrophes inside words ("can't") do not count. */
-function hasCloseQuote(w: string, from: number, closers: string): boolean {
-  for (let i = from; i < w.length; i++) {
-    if (isQuoteChar(w.charCodeAt(i)) && closers.includes(w[i]) && !isWordChar(w.charCodeAt(i + 1))) return true;
-  }
-  return false;
 }
