@@ -176,7 +176,8 @@ function dropRefinedGeneric(entries: Entry[]): Entry[] {
   return entries.filter((e) => {
     if (!isGeneric(e.error.enhancedCode)) return true;
     const refined = specific.filter(
-      (s) => s.error.enhancedCode[0] === e.error.enhancedCode[0] && agree(s.error.recipient?.toLowerCase(), e.error.recipient?.toLowerCase()),
+      // A generic code from another server is a failure of its own (`554 mx1.contoso.com` beside `554 5.7.1` from mx2).
+      (s) => s.error.enhancedCode[0] === e.error.enhancedCode[0] && sameDestination(s.error, e.error),
     );
     if (refined.length === 0) return true;
     // qmail: `remote host 203.0.113.9 said: 550 Unknown user` then `(#5.5.0)`: the generic copy knows the server.

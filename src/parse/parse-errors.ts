@@ -13,7 +13,7 @@ import { MAX_ADDRESS_LINE_CHARS, MAX_FIELD_CHARS, MAX_HOST_CHARS } from './limit
 import { isSoftwareHeader } from './look-alike';
 import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
-import { DID_NOT_LIKE, hostBefore, readDeliveredTo, readQmailIp } from './relay-context';
+import { DID_NOT_LIKE, hostBefore, hostTalkedTo, readDeliveredTo, readQmailIp } from './relay-context';
 import { connectFailureClass, readConnectFailure } from './read-connect-failure';
 import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
@@ -292,14 +292,7 @@ class PasteReader {
     }
     this.forgetNdrContext();
     const talking = lower.indexOf('while talking to ');
-    if (talking >= 0) {
-      const host = this.text
-        .slice(first + talking + 17, Math.min(end, first + 300))
-        .trim()
-        .split(/\s/, 1)[0]
-        .replace(/[.:]+$/, '');
-      if (host) this.relayServer = host;
-    }
+    if (talking >= 0) this.relayServer = hostTalkedTo(this.text.slice(first, end), talking) ?? this.relayServer;
   }
 
   /** The server that wrote the report ("Generating server:", `Reporting-MTA: dns; X`) is never the destination. */

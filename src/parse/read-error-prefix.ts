@@ -7,7 +7,7 @@ import { pythonDictKey } from './python-dict-key';
 import { readOutlookSendError } from './outlook-send-error';
 import { openQuoteCloser, QUOTE_CLOSERS } from './quote-frames';
 import { readNdrReturned } from './read-ndr-returned';
-import { DID_NOT_LIKE, hostBefore, readQmailIp } from './relay-context';
+import { DID_NOT_LIKE, hostBefore, hostTalkedTo, readQmailIp } from './relay-context';
 
 /**
  * What the text just before a status code says about it: which frame the code sits in and the
@@ -58,7 +58,8 @@ export interface PrefixHints {
 }
 
 const TRACE_KEY = /\{\s{0,3}[A-Za-z][A-Za-z ]{0,40}=/y;
-const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[([^[\]\n]{0,100})\])?[\s,]{0,3}$/i;
+// A mailing-list archive may repeat a name as its link after it: `host mx.contoso.com [mx.contoso.com][203.0.113.9] said:`.
+const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[\1\])?(?:\[([^[\]\n]{0,100})\])?[\s,]{0,3}$/i;
 /** Postfix wrapped after "host": the next line starts `X[ip] said:`; hosters' templates write `X [ip] said:`. */
 const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255}) ?\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
 /** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */
@@ -253,9 +254,12 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
   }
   // sendmail's transcript (`<<< 550 …`), also behind a log prefix (OpenSMTPD `mta: 0x…: <<< 554-…`), and MailKit's protocol log (`S: 550 …`).
   const lead = tail.trimStart();
-  if ((atLineStart && (lead.startsWith('<<<') || lead === 's:')) || (lead.endsWith('<<<') && lead.length <= 80)) {
+  // A transcript flattened onto one line: `… while talking to mx.contoso.com.: >>> RCPT To:<…> <<< 550 …`.
+  const talking = lead.endsWith('<<<') ? lw.lastIndexOf('while talking to ') : -1;
+  if ((atLineStart && (lead.startsWith('<<<') || lead === 's:')) || (lead.endsWith('<<<') && (lead.length <= 80 || talking >= 0))) {
     prefix.kind = 'relay';
-    if (hints.relayServer) prefix.host = hints.relayServer;
+    const host = hints.relayServer ?? (talking >= 0 ? hostTalkedTo(w, talking) : undefined);
+    if (host) prefix.host = host;
     mark(0);
     return true;
   }

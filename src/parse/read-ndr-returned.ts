@@ -15,7 +15,16 @@ export function readNdrReturned(w: string, lw: string, prefix: ErrorPrefix, mark
   let j = r + 8;
   while (j < w.length && j < r + 12 && (w[j] === ' ' || w[j] === '\t')) j++;
   const closers = QUOTE_CLOSERS[w[j]];
-  if (!closers || hasCloseQuote(w, j + 1, closers)) return false;
+  if (!closers) {
+    // Without the quotes: `Remote Server returned <gmail-smtp-in.l.google.com #5.7.26 smtp; 550-5.7.26 …`.
+    const bare = w[j] === '<' ? QUOTED_OLD_HOST.exec(w.slice(j, j + MAX_HOST_CHARS + 8)) : null;
+    if (!bare?.[1].includes('.')) return false;
+    prefix.kind = 'ndr';
+    prefix.host = bare[1];
+    mark(r);
+    return true;
+  }
+  if (hasCloseQuote(w, j + 1, closers)) return false;
   prefix.kind = 'ndr';
   prefix.closeQuotes = closers;
   mark(r);

@@ -92,3 +92,13 @@ export function hostBefore(text: string, end: number): { host?: string; ip?: str
   found.start = offset + space + 1;
   return found;
 }
+
+/** sendmail's `... while talking to mx.contoso.com.:`: the host after the phrase (at `at`, its start), without the trailing `.:`. */
+export function hostTalkedTo(text: string, at: number): string | undefined {
+  const host = text
+    .slice(at + 17, at + 17 + 260)
+    .trim()
+    .split(/\s/, 1)[0]
+    .replace(/[.:]+$/, '');
+  return host || undefined;
+}

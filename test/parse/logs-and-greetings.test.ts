@@ -79,4 +79,42 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     // The same bracket anywhere else is not a failure.
     expect(parseErrors('[(0) mx.contoso.com. [203.0.113.24]:465: socket error]')).toEqual([]);
   });
+
+  it("reads Exim's host line that names only an address, and sendmail's transcript flattened onto one line", () => {
+    const exim =
+      'SMTP error from remote mail server after end of data:\n    host [2001:db8::1a]:\n    550-5.7.1 Our system has detected an unusual rate\n    550 5.7.1 of unsolicited mail.';
+    expect(pick(exim)).toEqual([{ code: '5.7.1', reply: '550', server: undefined, ip: '2001:db8::1a' }]);
+    const sendmail =
+      '----- Transcript of session follows ----- ... while talking to mx.contoso.com.: >>> RCPT To:<jane@contoso.com> <<< 550 <jane@contoso.com>... User unknown';
+    expect(pick(sendmail)).toEqual([{ code: '5.0.0', reply: '550', server: 'mx.contoso.com', ip: undefined }]);
+  });
+
+  it("reads iCloud's Remote system: label, an NDR's returned <X #code> without quotes, and a name an archive repeats as its link", () => {
+    const icloud =
+      ' Diagnostic code: smtp;550-5.1.1 The email account that you tried to reach does not exist.\n Remote system: dns;mx.contoso.com (TCP|203.0.113.30|53619|203.0.113.31|25)';
+    expect(pick(icloud)).toEqual([{ code: '5.1.1', reply: '550', server: 'mx.contoso.com', ip: undefined }]);
+    expect(pick('Remote Server returned <mx.contoso.com #5.7.26 smtp; 550-5.7.26 This mail is unauthenticated 550 5.7.26 instructions.')).toEqual([
+      { code: '5.7.26', reply: '550', server: 'mx.contoso.com', ip: undefined },
+    ]);
+    expect(pick('--- host mx.contoso.com [mx.contoso.com][2001:db8::1b] said: 550-5.7.1 Our system has detected 550 5.7.1 information.')).toEqual([
+      { code: '5.7.1', reply: '550', server: 'mx.contoso.com', ip: '2001:db8::1b' },
+    ]);
+    expect(pick('host mx.contoso.com[*********] said:\n421 4.7.0 [TSS04] Messages from ********* temporarily deferred')).toEqual([
+      { code: '4.7.0', reply: '421', server: 'mx.contoso.com', ip: undefined },
+    ]);
+  });
+
+  it("reads Outlook's send error in other languages, and keeps a generic reply from another server beside a specific one", () => {
+    const es =
+      "Cuenta: 'Trabajo', Servidor: 'smtp.contoso.com', Protocolo: SMTP, Respuesta del servidor: '550 <jane@contoso.com>... Retransmisión denegada', Puerto: 25";
+    expect(pick(es)).toEqual([{ code: '5.0.0', reply: '550', server: 'smtp.contoso.com', ip: undefined }]);
+    const fr = "Compte : 'Travail', Serveur : 'smtp.contoso.com', Protocole : SMTP, Réponse du serveur : '554 5.7.1 Relaying denied', Port : 25";
+    expect(pick(fr)).toEqual([{ code: '5.7.1', reply: '554', server: 'smtp.contoso.com', ip: undefined }]);
+    const two =
+      'host mx1.contoso.com[203.0.113.32] refused to talk to me: 554 Blocked (BL)\nhost mx2.contoso.com[203.0.113.33] refused to talk to me: 554 5.7.1 You are not allowed to connect.';
+    expect(pick(two)).toEqual([
+      { code: '5.0.0', reply: '554', server: 'mx1.contoso.com', ip: '203.0.113.32' },
+      { code: '5.7.1', reply: '554', server: 'mx2.contoso.com', ip: '203.0.113.33' },
+    ]);
+  });
 });
