@@ -73,18 +73,22 @@ export function explainCode(kb: KnowledgeBase, locale: Locale, code: string): Ex
       rfc,
     };
   }
+  // The article's "other errors" guidance is about Microsoft 365 delivering through a connector: it fits a
+  // routing or connection code (X.4.X); any other code's best guide is the text the user pasted.
+  const routing = m !== null && Number(m[2]) === 4;
+  const fallback = routing ? k.other : k.unlisted;
   return {
     code,
     known: false,
     name: rfc.detail ?? rfc.subject ?? code,
-    meaning: k.other.meaning,
+    meaning: fallback.meaning,
     causes: [],
-    fixes: [...k.other.fixes],
+    fixes: [...fallback.fixes],
     docUrl: DEFAULT_DOC,
     connector: false,
     retried,
     remediations: [],
-    partner: k.partner,
+    partner: routing ? k.partner : undefined,
     rfc,
   };
 }

@@ -8,8 +8,13 @@ export interface KnowledgeFile {
   locale: string;
   /** Enhanced status code (e.g. "4.4.316") or a range key (e.g. "4.7.500-699") → what we know about it. */
   codes: Record<string, CodeKnowledge>;
-  /** The article's "Other error codes" guidance, for codes not in `codes`. */
+  /** The article's "Other error codes" guidance, for routing and connection codes (X.4.X) not in `codes`. */
   other: {
+    meaning: string;
+    fixes: string[];
+  };
+  /** For a code outside the knowledge base and outside routing and connections (subject 4): point at the paste's own words. */
+  unlisted: {
     meaning: string;
     fixes: string[];
   };

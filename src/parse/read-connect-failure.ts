@@ -35,14 +35,14 @@ export function readConnectFailure(text: string, first: number, end: number, fai
     host: m[1],
     hostIp: ip && m[3] ? `${ip}:${m[3]}` : ip,
     remoteServerWithoutHost: false,
-    replyIsRemote: true,
+    // No server replied: the words are the sender's own report of the attempt.
+    replyIsRemote: false,
     queueHint: false,
     traceReason: false,
     excerptStart: first,
   };
   const token: CodeToken = { start: first, codeStart: first, end: first, code: `${failureClass}.0.0`, inferred: true };
-  const reasonStart = first + line.lastIndexOf(m[5]);
-  const body = readErrorBody(text, reasonStart, first + line.length - 1, { inTraceGroup: false, oldMarkers: false });
+  const body = readErrorBody(text, first + 1, first + line.length - 1, { inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, { ...body, end: first + line.length }, around), first);
   return true;
 }

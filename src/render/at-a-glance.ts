@@ -48,7 +48,8 @@ export function atAGlance({ error, explanation: x, knowledge, ui, now, tenant, r
         .replace(/\s{2,}/g, ' ')
         .replace(/\s+([,.:])/g, '$1')
     : words
-      ? fill(ui.unknownHeadline, { words: truncate(words, 200) })
+      ? // No reply at all (Gmail could not connect): the words are the sender's, not a server's.
+        fill(error.enhancedCodeInferred && !error.replyCode ? ui.unknownHeadlineNoReply : ui.unknownHeadline, { words: truncate(words, 200) })
       : firstSentence(x.meaning);
 
   let notYours: Glance['notYours'] = null;

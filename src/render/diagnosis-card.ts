@@ -131,7 +131,11 @@ export function diagnosisCardData({
   // A reply without an enhanced code gets its class (5.0.0, 4.0.0): the card says so rather than quote it.
   add(
     ui['fact.enhancedCode'],
-    error.enhancedCodeInferred ? fill(ui['fact.inferredCode'], { code: error.enhancedCode, reply: error.replyCode ?? '?' }) : error.enhancedCode,
+    error.enhancedCodeInferred
+      ? error.replyCode
+        ? fill(ui['fact.inferredCode'], { code: error.enhancedCode, reply: error.replyCode })
+        : fill(ui['fact.inferredCodeNoReply'], { code: error.enhancedCode })
+      : error.enhancedCode,
   );
   add(ui['fact.server'], error.server);
   add(ui['fact.serverPlaceholder'], error.serverPlaceholder);

@@ -123,6 +123,31 @@ describe('a pasted connector error in a 1:1 chat', () => {
     expect(texts[0]).toContain('Destination server: mx.example.net');
   });
 
+  it("points any other unlisted code at the paste's own words, not at the connector guidance", async () => {
+    const { texts } = await paste('The error we get:\n554 <jane@contoso.com>: Recipient address rejected: Relay access denied', { expectCards: 1 });
+    expect(texts[0]).toContain('The server said: <jane@contoso.com>: Recipient address rejected: Relay access denied');
+    expect(texts[0]).toContain(en.unlisted.meaning);
+    expect(texts[0]).not.toContain(en.other.meaning.slice(0, 40));
+    expect(texts[0]).not.toContain(en.partner.slice(0, 40));
+    expect(texts[0]).toContain('5.0.0 (not in the paste: the class of reply 554)');
+  });
+
+  it('words a failure no server replied to (Gmail could not connect) as the sender reported it', async () => {
+    const gmail = [
+      'Delivery to the following recipient failed permanently:',
+      '     jane@contoso.com',
+      'Technical details of permanent failure:',
+      'The recipient server did not accept our requests to connect.',
+      '[(0) mx.contoso.com. [203.0.113.40]:25: Connection timed out]',
+    ].join('\n');
+    const { texts } = await paste(gmail, { expectCards: 1 });
+    expect(texts[0]).toContain('The sender reported: (0) mx.contoso.com. [203.0.113.40]:25: Connection timed out');
+    expect(texts[0]).not.toContain('The server said');
+    expect(texts[0]).not.toContain('Remote server said');
+    expect(texts[0]).toContain('5.0.0 (not in the paste: the class of the failure the sender reported)');
+    expect(texts[0]).toContain('Destination server: mx.contoso.com');
+  });
+
   it('reads an NDR body and shows the expired form with its underlying connector error', async () => {
     const ndr = [
       'Delivery has failed to these recipients or groups:',

@@ -34,6 +34,8 @@ describe('knowledge locale files', () => {
       expect(kb.ipRangesUrl).toMatch(/^https:\/\//);
       expect(kb.other.meaning.length).toBeGreaterThan(0);
       expect(kb.other.fixes.length).toBeGreaterThan(0);
+      expect(kb.unlisted.meaning.length).toBeGreaterThan(0);
+      expect(kb.unlisted.fixes.length).toBeGreaterThan(0);
     }
   });
 
@@ -108,6 +110,7 @@ describe('knowledge locale files', () => {
     }
     expect(ru.partner).toMatch(cyrillic);
     expect(ru.other.meaning).toMatch(cyrillic);
+    for (const s of [ru.unlisted.meaning, ...ru.unlisted.fixes]) expect(s).toMatch(cyrillic);
   });
 
   it('every Russian text a card shows has Cyrillic words; only links, kinds, code names and socket error names do not', () => {
