@@ -53,8 +53,9 @@ describe('pasted delivery errors (fixtures)', () => {
     for (const error of errors) {
       expect(error.excerpt.length).toBeGreaterThan(0);
       expect(error.excerpt.length).toBeLessThanOrEqual(500);
-      // An inferred code (a bare reply) is not text of the paste; its reply code is.
-      expect(error.excerpt).toContain(error.enhancedCodeInferred ? error.replyCode : error.enhancedCode);
+      // An inferred code (a bare reply) is not text of the paste; its reply code is, or, where the sender could not
+      // reach the server and no reply exists (Gmail's `[(0) mx.contoso.com. [ip]:465: socket error]`), the server it names.
+      expect(error.excerpt).toContain(error.enhancedCodeInferred ? (error.replyCode ?? error.server ?? error.ip) : error.enhancedCode);
     }
   });
 });
