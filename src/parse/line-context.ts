@@ -6,6 +6,8 @@ import { RegexCursor } from './regex-cursor';
 const SMTP_COMMAND = /^(?:helo |ehlo |mail from:|rcpt to:|data\s*$|quit\s*$|rset\s*$|starttls\s*$|auth )/i;
 /** An SMTP exception's name (Ruby's Net::SMTPFatalError, Python's SMTPDataError, MailKit's SmtpCommandException). */
 const EXCEPTION_NAME = String.raw`smtp\w{0,20}(?:error|exception)\b`;
+/** sendmail's bounce heads the session it quotes: `----- Transcript of session follows -----`. */
+const TRANSCRIPT_HEAD = 'transcript of session follows';
 /** A heading or label about versions: `### Symfony version(s) affected`, `**Version:**`. */
 const VERSION_HEADING = /\bversions?\b|version\(s\)/i;
 
@@ -20,9 +22,11 @@ export class LineContext {
   /** How many more lines are under a heading or label about versions; another markdown heading ends that. */
   private versionLinesLeft = 0;
   private readonly exceptionNames: RegexCursor;
+  private readonly transcriptHeads: RegexCursor;
 
   constructor(private readonly text: string) {
     this.exceptionNames = new RegexCursor(text, EXCEPTION_NAME, 'i');
+    this.transcriptHeads = new RegexCursor(text, TRANSCRIPT_HEAD, 'i');
   }
 
   /** The context for the line [first, end), and what that line leaves for the next. */
@@ -47,7 +51,11 @@ export class LineContext {
     const sep = text.charCodeAt(first + 3);
     const positive = replyCode !== undefined && (c === 50 || c === 51) && (sep === 32 || sep === 45);
     return {
-      inSession: this.frame.inSession || positive || SMTP_COMMAND.test(text.slice(first, Math.min(end, first + 12))),
+      inSession:
+        this.frame.inSession ||
+        positive ||
+        SMTP_COMMAND.test(text.slice(first, Math.min(end, first + 12))) ||
+        this.transcriptHeads.firstIn(first, Math.min(end, first + 80)) !== undefined,
       afterException: this.exceptionNames.firstIn(first, Math.min(end, first + 300)) !== undefined,
       continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
       atPasteStart: false,

@@ -28,6 +28,15 @@ export function destinationAfterDsn(
   return findDestination(text.slice(token.end, next ? next.start : limit));
 }
 
+const SAID_REPLY = / said: ([245]\d\d)[ -]/;
+
+/** `dsn=4.0.0, status=deferred (host X[ip] said: 421 Try again later …)`: the reply code of a reply with no status code of its own. */
+export function replyAfterDsn(text: string, cursor: CodeTokenCursor, token: CodeToken, to: number): string | undefined {
+  const limit = Math.min(to, token.end + MAX_LOOKBACK_CHARS);
+  if (cursor.next(token.end, limit)) return undefined;
+  return SAID_REPLY.exec(text.slice(token.end, limit))?.[1];
+}
+
 /**
  * sendmail logs a delivery as `dsn=2.0.0, stat=Sent (…)`: no reply code before the 2.x.x, but the
  * outcome is written next to it (sendmail's `stat=` field), so it is a delivery, not a bare success code.

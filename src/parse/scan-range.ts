@@ -2,7 +2,7 @@ import { isDigitAt, startsWithIgnoreCase } from './char-classes';
 import { type CodeToken, isDeliveryReply, type CodeTokenCursor } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { MAX_LOOKBACK_CHARS } from './limits';
-import { destinationAfterDsn, isLogDsn, isLoggedSent } from './log-line-status';
+import { destinationAfterDsn, isLogDsn, isLoggedSent, replyAfterDsn } from './log-line-status';
 import { isLookAlike, isVersionItem } from './look-alike';
 import { readErrorBody } from './read-error-body';
 import { readErrorPrefix, type PrefixHints } from './read-error-prefix';
@@ -65,6 +65,7 @@ export function scanRange(
       // Named by the sender's own log, like Postfix's `host X[ip] said:`: a Microsoft host there is the destination.
       if (where && prefix.kind === 'none') prefix.kind = 'relay';
     }
+    if (!token.reply && prefix.replyCode === undefined && isLogDsn(text, token)) prefix.replyCode = replyAfterDsn(text, cursor, token, to);
     // `554 (5.6.211) '…'`: the text starts after the code's closing parenthesis.
     const parenthesised = token.reply !== undefined && text.charCodeAt(token.codeStart - 1) === 40 && text.charCodeAt(token.end) === 41;
     const read = readErrorBody(text, parenthesised ? token.end + 1 : token.end, to, {

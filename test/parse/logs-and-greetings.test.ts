@@ -73,7 +73,7 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     ]);
     expect(parseErrors(gmail('Technical details of permanent failure:', '[mx.contoso.com. 203.0.113.25: timed out]'))[0]).toMatchObject({
       enhancedCodeInferred: true,
-      description: 'timed out',
+      description: 'mx.contoso.com. 203.0.113.25: timed out',
       ip: '203.0.113.25',
     });
     // The same bracket anywhere else is not a failure.

@@ -147,6 +147,15 @@ describe('other senders name the destination in their own words', () => {
     ]);
   });
 
+  it("reads a reply under sendmail's transcript heading, and the reply code a Postfix log line's status quotes", () => {
+    const sendmail =
+      '----- Transcript of session follows -----\n451 <jane@contoso.com>... contoso.com: Name server timeout\nWarning: message still undelivered after 4 hours';
+    expect(pick(sendmail)).toEqual([{ code: '4.0.0', reply: '451', server: undefined, ip: undefined }]);
+    const postfix =
+      'postfix/smtp[31298]: 6A9584D5082: to=<jane@contoso.com>, relay=mx.contoso.com[203.0.113.19]:25, dsn=4.0.0, status=deferred (host mx.contoso.com[203.0.113.19] said: 421 Try again later (in reply to DATA command))';
+    expect(pick(postfix)).toEqual([{ code: '4.0.0', reply: '421', server: 'mx.contoso.com', ip: '203.0.113.19' }]);
+  });
+
   it('reads Gmail\'s "rejected by the server … by X. [ip]." for the reply below it', () => {
     const text =
       'Google tried to deliver your message, but it was rejected by the server for the recipient domain contoso.com by mx.contoso.com. [203.0.113.14].\n\nThe error that the other server returned was:\n550 5.1.1 <jane@contoso.com>... User Unknown';
