@@ -8,7 +8,9 @@
  * such a code is read only right after its reply code, where nothing but a status code stands.
  */
 const NONSTANDARD_SUBJECT = String.raw`(?<=(?<![\w.])[245]\d\d[ -][245]\.)[89]`;
-const CODE_SOURCE = String.raw`(?<![\w.])[245]\.(?:[0-7]|${NONSTANDARD_SUBJECT})\.\d{1,3}(?![\w]|\.\d)`;
+/** Glued to the next word only right after its reply code (`554 5.4.14Hop count exceeded`, text run together by a web page). */
+const GLUED_AFTER_REPLY = String.raw`(?<=(?<![\w.])[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3})(?=[A-Z][a-z])`;
+const CODE_SOURCE = String.raw`(?<![\w.])[245]\.(?:[0-7]|${NONSTANDARD_SUBJECT})\.\d{1,3}(?:(?![\w]|\.\d)|${GLUED_AFTER_REPLY})`;
 const WHOLE_CODE = /^[245]\.[0-7]\.\d{1,3}$/;
 
 export interface CodeToken {

@@ -201,8 +201,13 @@ class PasteReader {
   /** Lines without a code can still set context for the lines below (sendmail and Gmail bounce shapes). */
   private readContextLine(first: number, end: number): void {
     const windowEnd = Math.min(end, first + 300);
+    let last = windowEnd;
+    while (last > first && this.text.charCodeAt(last - 1) === 32) last--;
     // Most lines end here, before any slice: no wrapped Postfix host, no Exim host line, no phrase.
-    const wrappedHost = this.text.charCodeAt(windowEnd - 1) === 93 /* ] */ || startsWithIgnoreCase(this.text, windowEnd - 6, ' said:');
+    const wrappedHost =
+      this.text.charCodeAt(last - 1) === 93 /* ] */ ||
+      startsWithIgnoreCase(this.text, last - 6, ' said:') ||
+      startsWithIgnoreCase(this.text, last - 23, ' refused to talk to me:');
     const eximHost = startsWithIgnoreCase(this.text, first, 'host ');
     if (!wrappedHost && !eximHost && !this.contextPhrases.firstIn(first, windowEnd)) {
       this.forgetNdrContext();
@@ -212,7 +217,7 @@ class PasteReader {
     if (wrappedHost) {
       // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`,
       // and bounces wrapped after `said:` (`<jane@contoso.com>: host mx.contoso.com[203.0.113.9] said:` / `550 5.5.0 …`).
-      const wrapped = WRAPPED_RELAY_HOST.exec(window.slice(-400));
+      const wrapped = WRAPPED_RELAY_HOST.exec(window.trimEnd());
       if (wrapped) {
         this.heldHost = { host: wrapped[1], ip: wrapped[2] || undefined };
         return;

@@ -60,12 +60,14 @@ export function readBareReply(
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
+  // A Markdown list item or inline code starts where its marker ends: `- \`554 mx.contoso.com …\``.
+  const lineStart = afterItemMarker(text, first, end);
   const framed =
     isReplyText(text, at + 4, end) &&
     (afterColon(text, first, at) ||
-      startsLine(text, first, at, frame) ||
-      namesItself(text, first, at, end) ||
-      opensPaste(text, first, at, end, nextEnd, frame));
+      startsLine(text, lineStart, at, frame) ||
+      namesItself(text, lineStart, at, end) ||
+      opensPaste(text, lineStart, at, end, nextEnd, frame));
   if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
@@ -75,6 +77,15 @@ export function readBareReply(
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return 'read';
+}
+
+/** Past a list item's marker (`- `, `* `, `• `) and an inline code's opening backtick, if the line starts with them. */
+function afterItemMarker(text: string, first: number, end: number): number {
+  let i = first;
+  const c = text.charCodeAt(i);
+  if ((c === 45 || c === 42 || c === 0x2022) && text.charCodeAt(i + 1) === 32) i += 2;
+  if (text.charCodeAt(i) === 96 /* ` */ && i + 1 < end) i++;
+  return i;
 }
 
 /** `login.microsoftonline.com:443`, `[203.0.113.9]:465`: a port glued to a name or an address is not a reply. */

@@ -78,6 +78,12 @@ const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
 const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
+/**
+ * A host name alone before a colon. Its last label is all lower or all upper case, and it does not start like a
+ * package (`com.`, `javax.`, `System.`), so an exception's name (`smtplib.SMTPDataError:`, `javax.mail.SendFailedException:`) is none.
+ */
+const LEADING_HOST =
+  /^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10}\.(?:[a-z]{2,24}|[A-Z]{2,6})):$/;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
@@ -204,7 +210,8 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     return true;
   }
   if (tail.endsWith(':')) {
-    const h = lw.lastIndexOf('host', tail.length - 2);
+    // `host ` or `host:`, not the start of a name such as `host.tufts.edu`.
+    const h = Math.max(lw.lastIndexOf('host ', tail.length - 2), lw.lastIndexOf('host:', tail.length - 2));
     const m = h >= 0 && (h === 0 || /[\s:]/.test(lw[h - 1])) ? HOST_BEFORE_REPLY.exec(tail.slice(h)) : null;
     if (m) {
       const named = w.slice(h, h + m[0].length);
@@ -218,6 +225,14 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
         mark(h);
         return true;
       }
+    }
+    // `gmail-smtp-in.l.google.com: 550-5.7.26 …`: a line that starts with the name of the server that replied.
+    const leading = atLineStart ? LEADING_HOST.exec(w.trimEnd()) : null;
+    if (leading) {
+      prefix.kind = 'relay';
+      prefix.host = leading[1];
+      mark(0);
+      return true;
     }
   }
   const logged = tail.endsWith(':') || tail.endsWith('with code') ? readLoggedReplyHost(w) : undefined;

@@ -117,4 +117,43 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
       { code: '5.7.1', reply: '554', server: 'mx2.contoso.com', ip: '203.0.113.33' },
     ]);
   });
+
+  it('reads Postfix wrapped after refused to talk to me:, a host name in words starting with host, and a line that starts with the name', () => {
+    expect(pick('host mx.contoso.com[203.0.113.34] refused to talk to me: \n554 IP=203.0.113.35 - A problem occurred. (BL)')).toEqual([
+      { code: '5.0.0', reply: '554', server: 'mx.contoso.com', ip: '203.0.113.34' },
+    ]);
+    expect(pick('SMTP error from remote mailer after end of data:\nhost host.contoso.com [203.0.113.36]: 552 Illegal Attachment')).toEqual([
+      { code: '5.0.0', reply: '552', server: 'host.contoso.com', ip: '203.0.113.36' },
+    ]);
+    expect(pick('gmail-smtp-in.l.google.COM: 550-5.7.26 This mail has been blocked because the sender is unauthenticated.')).toEqual([
+      { code: '5.7.26', reply: '550', server: 'gmail-smtp-in.l.google.COM', ip: undefined },
+    ]);
+    // An exception's dotted name is not a server's.
+    for (const text of [
+      'System.Net.Mail.SmtpException: 550 5.7.1 Unable to relay',
+      'Foo.Bar.SmtpException: 550 5.7.1 Unable to relay',
+      'javax.mail.smtp.error: 550 5.7.1 Unable to relay',
+    ])
+      expect(pick(text)[0].server, text).toBeUndefined();
+  });
+
+  it("reads a client's log of the greeting, a list item of replies, and a code a web page glued to its text", () => {
+    const codeigniter =
+      'ERROR - 2021-02-26 14:11:03 --> 220 ESMTP smtp.contoso.com\nhello: 250-out1.contoso.io\nto: 553 5.7.1 jane@fabrikam.com: Sender address rejected';
+    expect(pick(codeigniter)).toEqual([{ code: '5.7.1', reply: '553', server: 'smtp.contoso.com', ip: undefined }]);
+    const items = '- `554 mta1.sys.contoso.net contoso 192.0.2.1 PTR record required.`\n- `554 mta2.mail.contoso.net contoso 192.0.2.2 Blocked for spam.`';
+    expect(pick(items)).toEqual([
+      { code: '5.0.0', reply: '554', server: 'mta1.sys.contoso.net', ip: undefined },
+      { code: '5.0.0', reply: '554', server: 'mta2.mail.contoso.net', ip: undefined },
+    ]);
+    expect(parseErrors('554 5.4.14Hop count exceeded - possible mail loop')).toMatchObject([
+      { enhancedCode: '5.4.14', description: 'Hop count exceeded - possible mail loop' },
+    ]);
+    // Without the reply code before it, a number glued to a word is a version.
+    expect(parseErrors('Upgraded to 5.4.14Beta yesterday')).toEqual([]);
+    // A client's protocol log names the server as it replied, not as a setting (`SERVER: 554-name …`).
+    expect(
+      pick('SERVER: 554-kundenserver.contoso.de (mx1) ESMTP Service not available\nSERVER: 554 invalid DNS PTR resource record')[0].server,
+    ).toBeUndefined();
+  });
 });
