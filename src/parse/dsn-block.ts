@@ -65,8 +65,9 @@ export class DsnBlock {
   private lastAttempt?: string;
   /** RFC 3464 §2.3.3: `delivered`, `relayed` and `expanded` are successes; `failed` and `delayed` are not. */
   private delivered = false;
-  /** A Diagnostic-Code that is a bare reply (`smtp; 550 user unknown`) gives the reply code of the Status. */
+  /** A Diagnostic-Code that is a bare reply (`smtp; 550 user unknown`) gives the reply code of the Status, and its words. */
   private diagnosticReply?: string;
+  private diagnosticText?: string;
   private end: number;
 
   constructor(private readonly start: number) {
@@ -102,7 +103,10 @@ export class DsnBlock {
         break;
       case 'diagnostic-code':
         this.diagnosticDestination ??= findDestination(afterType);
-        this.diagnosticReply ??= /^([245]\d\d)(?:[ \t-]|$)/.exec(afterType)?.[1];
+        if (this.diagnosticReply === undefined) {
+          this.diagnosticReply = /^([245]\d\d)(?:[ \t-]|$)/.exec(afterType)?.[1];
+          if (this.diagnosticReply) this.diagnosticText = afterType.slice(4, 4 + MAX_FIELD_CHARS).trim() || undefined;
+        }
         break;
       case 'action':
         this.delivered = /^(?:delivered|relayed|expanded)\b/i.test(value.trim());
@@ -152,8 +156,16 @@ export class DsnBlock {
     if (out.length === 0 && this.status && (this.status.code[0] !== '2' || this.delivered)) {
       const error: ParsedError = { enhancedCode: this.status.code, quotedCodes: [], format: 'dsn', excerpt };
       if (this.status.code[0] === '2') error.outcome = 'delivered';
-      if (this.diagnosticReply && this.diagnosticReply[0] === this.status.code[0]) error.replyCode = this.diagnosticReply;
+      // Postfix defers a refused greeting: `Status: 4.0.0` beside `Diagnostic-Code: smtp; 554 …`; both are what the paste says.
+      if (this.diagnosticReply && this.status.code[0] !== '2') error.replyCode = this.diagnosticReply;
+      if (this.diagnosticText && this.status.code[0] !== '2') error.description = this.diagnosticText;
       out.push({ error, position: this.status.position });
+    } else if (out.length === 0 && !this.status && this.diagnosticReply && this.diagnosticReply[0] !== '2') {
+      // `Diagnostic-Code: SMTP; 550 SC-001 …` pasted alone: a reply without an enhanced code, read with its class.
+      const error: ParsedError = { enhancedCode: `${this.diagnosticReply[0]}.0.0`, enhancedCodeInferred: true, quotedCodes: [], format: 'dsn', excerpt };
+      error.replyCode = this.diagnosticReply;
+      if (this.diagnosticText) error.description = this.diagnosticText;
+      out.push({ error, position: this.start });
     }
     for (const { error } of out) {
       error.format = 'dsn';

@@ -59,7 +59,7 @@ export class ErrorCollector {
 
   result(): ParsedError[] {
     const entries = [...this.byKey.values()].sort((a, b) => a.position - b.position);
-    return dropRefinedGeneric(dropStepsOfFailedSessions(mergeCopiesOfOneFailure(entries))).map((entry) =>
+    return dropRefinedGeneric(dropBareRepliesToldByDsn(dropStepsOfFailedSessions(mergeCopiesOfOneFailure(entries)))).map((entry) =>
       entry.count > 1 ? { ...entry.error, occurrences: entry.count } : entry.error,
     );
   }
@@ -162,6 +162,28 @@ function dropStepsOfFailedSessions(entries: Entry[]): Entry[] {
 
 function sameDestination(a: ParsedError, b: ParsedError): boolean {
   return agree(a.recipient?.toLowerCase(), b.recipient?.toLowerCase()) && agree(a.server?.toLowerCase(), b.server?.toLowerCase()) && agree(a.ip, b.ip);
+}
+
+/**
+ * Postfix tells a refused greeting twice: the text part quotes the bare reply (`refused to talk to me: 554 …`,
+ * read with its class, 5.0.0) and the DSN part gives the status it assigned (`Status: 4.0.0`, a deferral) with
+ * the same reply as its Diagnostic-Code. It is one failure, and the DSN's status is its code.
+ */
+function dropBareRepliesToldByDsn(entries: Entry[]): Entry[] {
+  const dsn = entries.filter((e) => e.error.format === 'dsn' && !e.error.enhancedCodeInferred && e.error.replyCode);
+  if (dsn.length === 0) return entries;
+  return entries.filter((e) => {
+    if (!e.error.enhancedCodeInferred || e.error.format === 'dsn') return true;
+    // The same reply to the same place, or word for word the same reply (the text part may name the server otherwise).
+    const told = dsn.find(
+      (d) =>
+        d.error.replyCode === e.error.replyCode &&
+        (sameDestination(d.error, e.error) || (d.error.description !== undefined && d.error.description === e.error.description)),
+    );
+    if (!told) return true;
+    told.error = fillGaps(told.error, { ...e.error, enhancedCodeInferred: undefined });
+    return false;
+  });
 }
 
 /**

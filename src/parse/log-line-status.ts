@@ -28,9 +28,9 @@ export function destinationAfterDsn(
   return findDestination(text.slice(token.end, next ? next.start : limit));
 }
 
-const SAID_REPLY = / said: ([245]\d\d)[ -]/;
+const SAID_REPLY = /(?: said:| refused to talk to me:) ([245]\d\d)[ -]/;
 
-/** `dsn=4.0.0, status=deferred (host X[ip] said: 421 Try again later …)`: the reply code of a reply with no status code of its own. */
+/** `dsn=4.0.0, status=deferred (host X[ip] said: 421 Try again later …)`, `… refused to talk to me: 554-…`: the reply code of a reply with no status code of its own. */
 export function replyAfterDsn(text: string, cursor: CodeTokenCursor, token: CodeToken, to: number): string | undefined {
   const limit = Math.min(to, token.end + MAX_LOOKBACK_CHARS);
   if (cursor.next(token.end, limit)) return undefined;

@@ -260,6 +260,38 @@ describe('bare replies without an enhanced code', () => {
   });
 });
 
+describe('DSN parts that quote a reply without an enhanced code', () => {
+  it('reads a Diagnostic-Code pasted alone, and gives a Status the reply code and words of its Diagnostic-Code', () => {
+    expect(parseErrors("Diagnostic-Code: SMTP; 550 SC-001 (BAY0-MC4-F36) Unfortunately, messages from 203.0.113.50 weren't sent.")).toMatchObject([
+      {
+        enhancedCode: '5.0.0',
+        enhancedCodeInferred: true,
+        replyCode: '550',
+        description: "SC-001 (BAY0-MC4-F36) Unfortunately, messages from 203.0.113.50 weren't sent.",
+      },
+    ]);
+    const dsn =
+      'Final-Recipient: rfc822; jane@contoso.com\nAction: failed\nStatus: 4.0.0\nRemote-MTA: dns; mx.contoso.com\nDiagnostic-Code: smtp; 554 mx2.contoso.com';
+    expect(parseErrors(dsn)).toMatchObject([{ enhancedCode: '4.0.0', replyCode: '554', description: 'mx2.contoso.com', server: 'mx.contoso.com' }]);
+  });
+
+  it("takes Postfix's text part and its DSN part for one failure, with the DSN's status as its code", () => {
+    const bounce = [
+      '<jane@contoso.com>: host mx.contoso.com[203.0.113.51] refused to talk to me: 554 mx2.contoso.com',
+      '',
+      'Final-Recipient: rfc822; jane@contoso.com',
+      'Action: failed',
+      'Status: 4.0.0',
+      'Remote-MTA: dns; mx.contoso.com',
+      'Diagnostic-Code: smtp; 554 mx2.contoso.com',
+    ].join('\n');
+    expect(parseErrors(bounce)).toMatchObject([{ enhancedCode: '4.0.0', replyCode: '554', server: 'mx.contoso.com', ip: '203.0.113.51' }]);
+    const log =
+      'postfix/smtp[1]: to=<jane@contoso.com>, relay=mx.contoso.com[203.0.113.52]:25, dsn=4.0.0, status=deferred (host mx.contoso.com[203.0.113.52] refused to talk to me: 554-contoso.com Service not available)';
+    expect(parseErrors(log)).toMatchObject([{ enhancedCode: '4.0.0', replyCode: '554', server: 'mx.contoso.com' }]);
+  });
+});
+
 describe('one failure told several times is one error', () => {
   it('merges the Postfix text part and its DSN part', () => {
     const text =
