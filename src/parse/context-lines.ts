@@ -21,7 +21,7 @@ export const CONTEXT_PHRASES =
 /** Exim's `host mx.contoso.com [203.0.113.9]` (or `host [2001:db8::1a]:`) on a line of its own, near `SMTP error from remote mail server after …:`. */
 export const EXIM_HOST_LINE = /^host[ \t]{1,3}(?:([^\s[\]]{1,255})[ \t]{1,3})?\[([^[\]\s]{1,100})\]:?$/i;
 export const WRAPPED_RELAY_HOST =
-  /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-fx*#:.]{0,45})\](?:[ \t]{1,3}said:|[ \t]{1,3}refused to talk to me:)?$/;
+  /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-fx*#:.]{0,45})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
 /**
  * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
  * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).

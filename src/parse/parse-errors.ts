@@ -1,5 +1,5 @@
 import { isMicrosoftReporter } from './error-reading';
-import { CharCursor, startsWithIgnoreCase } from './char-classes';
+import { CharCursor, isOneOf, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
 import { DsnBlock, DsnLineSink, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
@@ -58,6 +58,8 @@ function startsWithCode(text: string, from: number, end: number): boolean {
       .split(/\s/, 1)[0],
   );
 }
+
+const REFUSED_TO_TALK_AT_END = /\] refused(?: to(?: talk(?: to(?: me:)?)?)?)?$/i;
 
 /** Per-paste state; created per call, so nothing is shared between requests. */
 class PasteReader {
@@ -173,8 +175,9 @@ class PasteReader {
     const bare = found > 0 ? 'read' : readBareReply(text, this.bareReplies, first, end, nextEnd, hints, around, this.collector, frame);
     if (bare !== 'none') {
       // `Remote host said: 554-Transaction failed` then `554 …`: the next line ends the reply this one opened.
+      // A server named above it (`host X[ip] refused to talk to me:`) stays for the reply's last line.
       if (typeof bare === 'object') this.lines.continueReply(bare.continues);
-      this.heldHost = undefined;
+      else this.heldHost = undefined;
       return;
     }
     if (this.failureClass && readConnectFailure(text, first, end, this.failureClass, around, this.collector)) return;
@@ -207,7 +210,8 @@ class PasteReader {
     const wrappedHost =
       this.text.charCodeAt(last - 1) === 93 /* ] */ ||
       startsWithIgnoreCase(this.text, last - 6, ' said:') ||
-      startsWithIgnoreCase(this.text, last - 23, ' refused to talk to me:');
+      // Also wrapped inside the phrase: `host X[ip] refused to talk to` / `me: 554-…` (the slice only for lines ending so).
+      (isOneOf(this.text.charCodeAt(last - 1), 'dok:') && REFUSED_TO_TALK_AT_END.test(this.text.slice(Math.max(first, last - 30), last)));
     const eximHost = startsWithIgnoreCase(this.text, first, 'host ');
     if (!wrappedHost && !eximHost && !this.contextPhrases.firstIn(first, windowEnd)) {
       this.forgetNdrContext();

@@ -75,8 +75,8 @@ const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_SMTP_ERROR = 'smtp error from remote mail';
-/** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server". */
-const EXIM_LOG_HOST = /^h=([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
+/** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server", or `host X [ip]` in a flattened bounce. */
+const EXIM_LOG_HOST = /^(?:h=|host[ \t]{1,3})([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 /**
  * A host name alone before a colon. Its last label is all lower or all upper case, and it does not start like a
@@ -247,13 +247,16 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
   const exim = tail.endsWith(':') ? lw.lastIndexOf(EXIM_SMTP_ERROR) : -1;
   if (exim >= 0 && tail.length - exim <= 40 + MAX_HOST_CHARS) {
     prefix.kind = 'relay';
-    const h = lw.lastIndexOf('h=', exim);
-    const m = h >= 0 && (h === 0 || /\s/.test(lw[h - 1])) ? EXIM_LOG_HOST.exec(w.slice(h, exim)) : null;
-    if (m) {
+    // Exim's log `H=X [ip]: SMTP error …`, or its bounce flattened onto one line: `host X [ip] SMTP error …`.
+    for (const h of [lw.lastIndexOf('h=', exim), lw.lastIndexOf('host ', exim)]) {
+      const m = h >= 0 && (h === 0 || /\s/.test(lw[h - 1])) ? EXIM_LOG_HOST.exec(w.slice(h, exim)) : null;
+      if (!m) continue;
       prefix.host = m[1];
       prefix.hostIp = m[2];
       mark(h);
-    } else mark(exim);
+      return true;
+    }
+    mark(exim);
     return true;
   }
   const dnl = lw.lastIndexOf(DID_NOT_LIKE);

@@ -100,15 +100,22 @@ function isAfterArrow(text: string, from: number, at: number): boolean {
   return i - 1 >= from && text.charCodeAt(i) === 62 /* > */ && text.charCodeAt(i - 1) === 45; /* - */
 }
 
-/** `dsn=X.Y.Z` whose code comes again later on the line after a reply code (` 451 X.Y.Z`); looks ahead at most 1,000 characters. */
+/**
+ * `dsn=X.Y.Z` whose code comes again later on the line after a reply code, or a generic `dsn=4.0.0` before
+ * the reply's own code of its class (sendmail's `dsn=4.0.0, stat=Deferred: 421 4.7.0 …`); looks ahead at most 1,000 characters.
+ */
 function isRepeatedWithReply(text: string, token: CodeToken, to: number): boolean {
   if (!startsWithIgnoreCase(text, token.codeStart - 4, 'dsn=')) return false;
-  const found = text.slice(token.end, Math.min(to, token.end + 1000)).indexOf(` ${token.code}`);
-  if (found < 0) return false;
-  const at = token.end + found;
-  const d = text.charCodeAt(at - 3);
-  return (d === 50 || d === 52 || d === 53) && isDigitAt(text, at - 2) && isDigitAt(text, at - 1) && text.charCodeAt(at - 4) === 32;
+  const generic = token.code.endsWith('.0.0');
+  const after = text.slice(token.end, Math.min(to, token.end + 1000));
+  REPLY_WITH_CODE.lastIndex = 0;
+  for (let m = REPLY_WITH_CODE.exec(after); m; m = REPLY_WITH_CODE.exec(after)) {
+    if (m[2] === token.code || (generic && m[1] === token.code[0] && m[2][0] === token.code[0])) return true;
+  }
+  return false;
 }
+
+const REPLY_WITH_CODE = /(?<![\w.])([245])\d\d[ -]([245]\.\d{1,3}\.\d{1,3})(?![\w]|\.\d)/g;
 
 /** A reply code that opens a reply: at the window's start, or after a quote, `: ` or `; ` (`said: 553 …`, `smtp; 553 …`). */
 const REPLY_OPENING = /(?:^|['"\u2018\u201c]|[:;] )[ \t]{0,2}([245])\d\d[ -]/g;

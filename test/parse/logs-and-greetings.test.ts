@@ -156,4 +156,16 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
       pick('SERVER: 554-kundenserver.contoso.de (mx1) ESMTP Service not available\nSERVER: 554 invalid DNS PTR resource record')[0].server,
     ).toBeUndefined();
   });
+
+  it("reads a Postfix host wrapped inside 'refused to talk to me', Exim's bounce flattened onto one line, and a generic dsn= before the reply's own code", () => {
+    const postfix =
+      '<jane@contoso.com>: host mx.contoso.com[203.0.113.60] refused to talk to\nme: 554-contoso.com ESMTP Service not available\n554-No SMTP service 554-IP address is black listed. 554 For explanation\nvisit https://postmaster.contoso.com/';
+    expect(pick(postfix)).toEqual([{ code: '5.0.0', reply: '554', server: 'mx.contoso.com', ip: '203.0.113.60' }]);
+    const exim =
+      'The following address(es) failed: jane@contoso.com host smx1.contoso.com [203.0.113.61] SMTP error from remote mail server after end of data: 550 Action not taken';
+    expect(pick(exim)).toEqual([{ code: '5.0.0', reply: '550', server: 'smx1.contoso.com', ip: '203.0.113.61' }]);
+    const sendmail =
+      'sendmail[7488]: w344QRId020581: to=<jane@contoso.com>, relay=mta5.contoso.net. [203.0.113.62], dsn=4.0.0, stat=Deferred: 421 4.7.0 [TSS04] Messages temporarily deferred';
+    expect(pick(sendmail)).toEqual([{ code: '4.7.0', reply: '421', server: 'mta5.contoso.net', ip: '203.0.113.62' }]);
+  });
 });
