@@ -95,7 +95,7 @@ export class ErrorReading implements ErrorCopy {
       // A third-party relay that talked to a Microsoft host (`host contoso-com.mail.protection.outlook.com[…] said:`) names the destination.
       (prefix.kind === 'relay'
         ? notReporter(prefix.host, around.reporters, seen)
-        : isExpiredByReporter(token.code, prefix.host, around.reporters)
+        : isExpiredByReporter(token.code, prefix.host, around.reporters) || (prefix.kind === 'ndr-old' && isReporter(prefix.host, around.reporters))
           ? undefined
           : destinationHost(prefix.host, seen)) ??
       destinationHost(body.proxyHost, seen) ??
@@ -261,7 +261,12 @@ const EXPIRY_CODES = new Set(['4.4.7', '5.4.7', '5.4.300']);
  * where EX01 is also the "Generating server": the sender's own server gave up; it is not where the mail went.
  */
 function isExpiredByReporter(code: string, host: string | undefined, reporters: ReadonlySet<string> | undefined): boolean {
-  return host !== undefined && EXPIRY_CODES.has(code) && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
+  return EXPIRY_CODES.has(code) && isReporter(host, reporters);
+}
+
+/** The server named is the one that wrote the report (Exchange 2010's `EX01.contoso.local #550 5.1.1 RESOLVER…##` for its own error). */
+function isReporter(host: string | undefined, reporters: ReadonlySet<string> | undefined): boolean {
+  return host !== undefined && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
 }
 
 /** A clipped host unless it is a Microsoft server that wrote the report. */

@@ -108,7 +108,7 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart) &&
     !readOutlook(w, lw, prefix)
   ) {
-    readOldNdr(w, lw, prefix, mark);
+    readOldNdr(w, lw, prefix, mark, /^[245]\d\d[ -]/.test(text.slice(tokenStart, tokenStart + 4)));
   }
   if (prefix.host === undefined && prefix.hostIp === undefined && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
     const named = readNamedMailServer(w, lw);
@@ -312,13 +312,21 @@ function readHostBefore(w: string, end: number, prefix: ErrorPrefix, mark: Mark)
 }
 
 /** Exchange 2003-2010 forms: `#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##`, `mx.contoso.com #<mx.contoso.com #5.7.1 smtp;530 …> #SMTP#`. */
-function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): void {
+function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, replyAfterHash: boolean): void {
   const tail = w.trimEnd();
   if (!tail.endsWith('#') && !lw.trimEnd().endsWith('smtp;')) return;
   prefix.kind = 'ndr-old';
   const open = w.lastIndexOf('#<');
   if (open < 0) {
-    mark(w.lastIndexOf('#'));
+    // Exchange 2007/2010: `mx.contoso.com #550 5.7.64 TenantAttribution; Relay Access Denied ##`: the server that answered,
+    // before the `#` and its reply. Exchange 2003's `Servername.contoso.com #5.5.3` trailer names the server that wrote the NDR.
+    const hash = w.lastIndexOf('#');
+    const before = w.slice(Math.max(0, hash - MAX_HOST_CHARS - 1), hash);
+    const lead = replyAfterHash && before.endsWith(' ') ? (before.trim().split(/\s/).pop() ?? '') : '';
+    if (lead && HOSTNAME.test(lead) && lead.includes('.') && !lead.includes('@')) {
+      prefix.host = lead;
+      mark(w.slice(0, hash).trimEnd().length - lead.length);
+    } else mark(hash);
     return;
   }
   mark(open);

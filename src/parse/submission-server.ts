@@ -1,3 +1,4 @@
+import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { RegexCursor } from './regex-cursor';
 import { ipToken } from './relay-context';
 
@@ -19,7 +20,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|(?:-->|<--|<<<|S:)[ \t]{1,3}220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|(?:-->|<--|<<<|S:)[ \t]{1,3}220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -32,6 +33,9 @@ const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   // Amazon SES's bounce event: `"remoteMtaIp": "203.0.113.9"`.
   ['label', new RegExp(String.raw`"remoteMtaIp"[ \t]{0,3}:[ \t]{0,3}"(${ADDRESS})"`)],
+  // Exchange's own fields for where it tried, when a table or a wrap put them on a line away from their error:
+  // `[LastAttemptedServerName=mail.contoso.com]`, `{FQDN=contoso-com.mail.protection.outlook.com}`, `OutboundProxyTargetHostName: X`.
+  ['label', new RegExp(String.raw`(?:\[LastAttemptedServerName[ \t]?=[ \t]?|\{FQDN=|OutboundProxyTargetHostName:[ \t]{0,3})(${HOST})(?=[\]}\s]|$)`, 'i')],
   // iCloud's template: `Remote system: dns;gmail-smtp-in.l.google.com (TCP|…)`.
   ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,8}(?:dns;[ \t]?)?(${HOST})(?=[\s,;]|$)`, 'i')],
   // Also as a client logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`).
@@ -83,6 +87,8 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
     // except where a label or a setting gives the server by its address.
     if (ipToken(host) === host && kind !== 'label' && kind !== 'config') continue;
     if (kind === 'prose' && !MAIL_SERVER_NAME.test(host)) continue;
+    // One of Microsoft's own transport servers is never where the mail went (microsoft-hosts.ts).
+    if (isMicrosoftInternalHost(host)) continue;
     return { kind, host };
   }
   return undefined;

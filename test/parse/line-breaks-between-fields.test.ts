@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/parse/normalize-text';
 import { parseErrors } from '../../src/parse/parse-errors';
+import { preparePaste } from '../../src/parse/prepare-paste';
 
 const LED =
   '450 4.4.317 Cannot connect to remote server [Message=451 5.7.3 STARTTLS is required to send mail]<br><br>[LastAttemptedServerName=mail.contoso.com]<br/>[LastAttemptedIP=72.x.x.x.:25]';
@@ -37,7 +38,11 @@ describe('an error whose bracket fields stand one per line (forum posts, KB arti
   });
 
   it('leaves a bracket field after a paragraph break of two blank lines, and a bracket without a key, on their own lines', () => {
-    expect(destination('450 4.4.316 Connection refused\n\n\n[LastAttemptedServerName=mail.contoso.com]')).toEqual([
+    const apart = '450 4.4.316 Connection refused\n\n\n[LastAttemptedServerName=mail.contoso.com]';
+    expect(preparePaste(apart).text).toBe(apart);
+    // The one server the paste says Exchange tried is still the destination of the failure that names none.
+    expect(destination(apart)).toEqual([{ code: '4.4.316', server: 'mail.contoso.com', ip: undefined, port: undefined }]);
+    expect(destination(`${apart}\n\n\n[LastAttemptedServerName=mail2.contoso.com]`)).toEqual([
       { code: '4.4.316', server: undefined, ip: undefined, port: undefined },
     ]);
     expect(parseErrors('450 4.4.316 Connection refused\n[see below]\nmail.contoso.com')[0].description).toBe('Connection refused');

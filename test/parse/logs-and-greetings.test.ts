@@ -168,4 +168,23 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
       'sendmail[7488]: w344QRId020581: to=<jane@contoso.com>, relay=mta5.contoso.net. [203.0.113.62], dsn=4.0.0, stat=Deferred: 421 4.7.0 [TSS04] Messages temporarily deferred';
     expect(pick(sendmail)).toEqual([{ code: '4.7.0', reply: '421', server: 'mta5.contoso.net', ip: '203.0.113.62' }]);
   });
+
+  it("reads Exchange 2010's 'X #550 5.7.64 … ##' line, not Exchange 2003's trailer naming the server that wrote the NDR", () => {
+    const ndr = (line: string) => `Diagnostic information for administrators:\n\nGenerating server: EX01.fabrikam.local\n\njane@contoso.com\n${line}`;
+    expect(pick(ndr('contoso-com.mail.protection.outlook.com #550 5.7.64 TenantAttribution; Relay Access Denied ##'))).toEqual([
+      { code: '5.7.64', reply: '550', server: 'contoso-com.mail.protection.outlook.com', ip: undefined },
+    ]);
+    expect(pick(ndr('EX01.fabrikam.local #550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##'))[0].server).toBeUndefined();
+    expect(pick('The following recipient(s) could not be reached:\nUser1 on date\nServername.fabrikam.com #5.5.3')[0].server).toBeUndefined();
+  });
+
+  it("reads where Exchange tried from its fields on a line away from the error, never one of Microsoft's own servers", () => {
+    const trace =
+      'Reason: [{LED=450 4.4.317 Cannot connect to remote server [Message=SubjectMismatch Expected\n\nSubject: *.contoso.com.] [LastAttemptedServerName=mail.contoso.com]';
+    expect(pick(trace)).toEqual([{ code: '4.4.317', reply: '450', server: 'mail.contoso.com', ip: undefined }]);
+    const tracking =
+      '{[{LED=550 5.7.51 TenantInboundAttribution; There is a partner connector configured\n[CH3PEPF00000016.namprd21.prod.outlook.com]};{MSG=};{FQDN=contoso-com.mail.protection.outlook.com};{IP=203.0.113.70}]}';
+    expect(pick(tracking)[0].server).toBe('contoso-com.mail.protection.outlook.com');
+    expect(pick('450 4.4.316 Connection refused\n\n\n[LastAttemptedServerName=CO1PR01MB1234.prod.exchangelabs.com]')[0].server).toBeUndefined();
+  });
 });
