@@ -17,9 +17,12 @@ export const HOST_LINE = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
  * lines have none: one walk of the paste (a RegexCursor) finds the few that do, without a slice per line.
  */
 export const CONTEXT_PHRASES =
-  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |did not accept our requests|smtp error from remote mail|relay=";
+  "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |did not accept our requests|smtp error from remote mail|gave this error:|relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` (or `host [2001:db8::1a]:`) on a line of its own, near `SMTP error from remote mail server after …:`. */
 export const EXIM_HOST_LINE = /^host[ \t]{1,3}(?:([^\s[\]]{1,255})[ \t]{1,3})?\[([^[\]\s]{1,100})\]:?$/i;
+/** A Postfix reason trimmed to start with the host (`mx.contoso.com[203.0.113.9] said:`), its reply on the next line. */
+export const SAID_LINE_HOST =
+  /^[ \t]{0,8}([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\[([0-9A-Fa-fx*#:.]{0,45})\] (?:said:|refused to talk to me:)$/;
 export const WRAPPED_RELAY_HOST =
   /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-fx*#:.]{0,45})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
 /**
@@ -30,3 +33,5 @@ export const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipi
 /** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
 export const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 export const EXIM_SMTP_ERROR = 'smtp error from remote mail';
+/** Exchange Online's NDR names the server whose reply follows: `mx.contoso.com gave this error:` (Markdown may bold the name). */
+export const GAVE_THIS_ERROR = /^\**([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\**[ \t]+gave this error:$/i;

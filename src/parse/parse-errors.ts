@@ -20,7 +20,18 @@ import { RegexCursor } from './regex-cursor';
 import { scanRange } from './scan-range';
 import { SubmissionServers } from './submission-server';
 import type { ParsedError } from './types';
-import { CONTEXT_PHRASES, EXIM_HOST_LINE, EXIM_SMTP_ERROR, GMAIL_BY_HOST, HOST_LINE, REPLY_FOLLOWS, REPORTER_LEADS, WRAPPED_RELAY_HOST } from './context-lines';
+import {
+  CONTEXT_PHRASES,
+  EXIM_HOST_LINE,
+  EXIM_SMTP_ERROR,
+  GMAIL_BY_HOST,
+  HOST_LINE,
+  REPLY_FOLLOWS,
+  REPORTER_LEADS,
+  SAID_LINE_HOST,
+  WRAPPED_RELAY_HOST,
+  GAVE_THIS_ERROR,
+} from './context-lines';
 
 /**
  * Finds every delivery error in a pasted text, in order of appearance, de-duplicated.
@@ -221,7 +232,7 @@ class PasteReader {
     if (wrappedHost) {
       // Postfix log lines wrapped by a mail client: `… status=bounced (host mx.contoso.com[203.0.113.9]` / `said: 554 …`,
       // and bounces wrapped after `said:` (`<jane@contoso.com>: host mx.contoso.com[203.0.113.9] said:` / `550 5.5.0 …`).
-      const wrapped = WRAPPED_RELAY_HOST.exec(window.trimEnd());
+      const wrapped = WRAPPED_RELAY_HOST.exec(window.trimEnd()) ?? SAID_LINE_HOST.exec(window.trimEnd());
       if (wrapped) {
         this.heldHost = { host: wrapped[1], ip: wrapped[2] || undefined };
         return;
@@ -290,6 +301,13 @@ class PasteReader {
       // dma prints the reply on the next line; the recipient sentence above still applies.
       const { host, ip } = hostBefore(window, dislike);
       this.relayHost = { host, ip };
+      this.expectRelay = true;
+      return;
+    }
+    // Exchange Online's newer NDR: `mx.contoso.com gave this error:`, the server's reply on the next line.
+    const gave = trimmed.endsWith('gave this error:') ? GAVE_THIS_ERROR.exec(window.trim()) : null;
+    if (gave) {
+      this.relayHost = { host: gave[1] };
       this.expectRelay = true;
       return;
     }

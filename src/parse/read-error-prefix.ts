@@ -200,7 +200,8 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     // Postfix: `host X[ip] said:`; for a SASL failure `server X[ip] said:`.
     const h = Math.max(lw.lastIndexOf('host ', said), lw.lastIndexOf('server ', said));
     const m = h >= 0 ? RELAY_HOST.exec(w.slice(h, said)) : atLineStart ? BARE_RELAY_HOST.exec(w.slice(0, said)) : null;
-    if (m && (m[1].includes('.') || m[2] !== undefined)) {
+    // `host[] said:`: a page that lost the name and the address names nothing.
+    if (m && (m[1].includes('.') || (m[2] !== undefined && (m[2] !== '' || m[1].toLowerCase() !== 'host')))) {
       prefix.host = m[1];
       // qmail's `remote host 203.0.113.9 said:` names the server by its address.
       const ip = m[2] || (/^[0-9.]+$/.test(m[1]) ? m[1] : undefined);
@@ -322,10 +323,12 @@ function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, repl
     // before the `#` and its reply. Exchange 2003's `Servername.contoso.com #5.5.3` trailer names the server that wrote the NDR.
     const hash = w.lastIndexOf('#');
     const before = w.slice(Math.max(0, hash - MAX_HOST_CHARS - 1), hash);
-    const lead = replyAfterHash && before.endsWith(' ') ? (before.trim().split(/\s/).pop() ?? '') : '';
+    // Exchange 2003's `<mx.contoso.com #5.5.0 smtp;550 …>` names the server that replied, reply code or not.
+    const word = before.endsWith(' ') ? (before.trim().split(/\s/).pop() ?? '') : '';
+    const lead = word.startsWith('<') ? word.slice(1) : replyAfterHash ? word : '';
     if (lead && HOSTNAME.test(lead) && lead.includes('.') && !lead.includes('@')) {
       prefix.host = lead;
-      mark(w.slice(0, hash).trimEnd().length - lead.length);
+      mark(w.slice(0, hash).trimEnd().length - word.length);
     } else mark(hash);
     return;
   }

@@ -20,7 +20,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|(?:-->|<--|<<<|S:)[ \t]{1,3}220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|(?:-->|<--|<<<|S:|Out:)[ \t]{1,3}220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -38,8 +38,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['label', new RegExp(String.raw`(?:\[LastAttemptedServerName[ \t]?=[ \t]?|\{FQDN=|OutboundProxyTargetHostName:[ \t]{0,3})(${HOST})(?=[\]}\s]|$)`, 'i')],
   // iCloud's template: `Remote system: dns;gmail-smtp-in.l.google.com (TCP|…)`.
   ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,8}(?:dns;[ \t]?)?(${HOST})(?=[\s,;]|$)`, 'i')],
-  // Also as a client logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`).
-  ['greeting', new RegExp(String.raw`(?:^|(?:-->|<--|<<<|S:)[ \t]{1,3})220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|$)`)],
+  // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`, Postfix `Out: 220 …`).
+  ['greeting', new RegExp(String.raw`(?:^|(?:-->|<--|<<<|S:|Out:)[ \t]{1,3})220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|$)`)],
   ['connected', new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?["'\u201c]?(${HOST})["'\u201d]?(?:[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
   ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],

@@ -187,4 +187,20 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     expect(pick(tracking)[0].server).toBe('contoso-com.mail.protection.outlook.com');
     expect(pick('450 4.4.316 Connection refused\n\n\n[LastAttemptedServerName=CO1PR01MB1234.prod.exchangelabs.com]')[0].server).toBeUndefined();
   });
+
+  it("reads a Postfix reason that starts with the host, a postmaster transcript's greeting, Exchange 2003's <X #5.5.0 smtp;550 …> and Exchange Online's 'X gave this error:'", () => {
+    expect(pick('  contoso-com.mail.protection.outlook.com[203.0.113.71] said:\n    550 5.4.1 Recipient address rejected: Access denied.')).toEqual([
+      { code: '5.4.1', reply: '550', server: 'contoso-com.mail.protection.outlook.com', ip: '203.0.113.71' },
+    ]);
+    expect(pick(' Out: 220 mx.contoso.com ESMTP Postfix\n In:  STARTTLS\n Out: 454 4.7.0 TLS not available due to local problem')).toEqual([
+      { code: '4.7.0', reply: '454', server: 'mx.contoso.com', ip: undefined },
+    ]);
+    expect(pick('There was a SMTP communication problem.\n<mx.contoso.com #5.5.0 smtp;550 Your e-mail was rejected for policy reasons>')).toEqual([
+      { code: '5.5.0', reply: undefined, server: 'mx.contoso.com', ip: undefined },
+    ]);
+    const exo = '**mx1.contoso.com** gave this error:\nRemote server returned an error -> 550 Message was retried the maximum of (10) times';
+    expect(pick(exo)).toEqual([{ code: '5.0.0', reply: '550', server: 'mx1.contoso.com', ip: undefined }]);
+    // A page that lost the name and the address (`host[] said:`) names nothing.
+    expect(pick('host[] said: 550 SC-001 (BAY004-MC6F18) Unfortunately, messages from x.x.x.x were not sent.')[0].server).toBeUndefined();
+  });
 });
