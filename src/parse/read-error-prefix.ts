@@ -84,6 +84,8 @@ const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
  */
 const LEADING_HOST =
   /^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10}\.(?:[a-z]{2,24}|[A-Z]{2,6})):$/;
+/** After an old form's `#`: its reply (`#550 5.7.64 …`) or a code that quotes one (`#5.5.0 smtp;550 …`). */
+const REPLY_AFTER_HASH = /^(?:[245]\d\d[ -]|[245]\.\d{1,3}\.\d{1,3} ?smtp;)/i;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
@@ -108,7 +110,7 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
     !readRelay(w, lw, prefix, mark, hints, windowStart === rangeStart) &&
     !readOutlook(w, lw, prefix)
   ) {
-    readOldNdr(w, lw, prefix, mark, /^[245]\d\d[ -]/.test(text.slice(tokenStart, tokenStart + 4)));
+    readOldNdr(w, lw, prefix, mark, REPLY_AFTER_HASH.test(text.slice(tokenStart, tokenStart + 20)));
   }
   if (prefix.host === undefined && prefix.hostIp === undefined && prefix.kind !== 'trace' && prefix.kind !== 'ndr') {
     const named = readNamedMailServer(w, lw);
@@ -320,12 +322,13 @@ function readOldNdr(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, repl
   const open = w.lastIndexOf('#<');
   if (open < 0) {
     // Exchange 2007/2010: `mx.contoso.com #550 5.7.64 TenantAttribution; Relay Access Denied ##`: the server that answered,
-    // before the `#` and its reply. Exchange 2003's `Servername.contoso.com #5.5.3` trailer names the server that wrote the NDR.
+    // before the `#` and its reply. Exchange 2003's `Servername.contoso.com #5.5.3` and `<contoso.com #5.2.2>` trailers, with
+    // no reply after the code, name the server that wrote the NDR.
     const hash = w.lastIndexOf('#');
     const before = w.slice(Math.max(0, hash - MAX_HOST_CHARS - 1), hash);
-    // Exchange 2003's `<mx.contoso.com #5.5.0 smtp;550 …>` names the server that replied, reply code or not.
-    const word = before.endsWith(' ') ? (before.trim().split(/\s/).pop() ?? '') : '';
-    const lead = word.startsWith('<') ? word.slice(1) : replyAfterHash ? word : '';
+    // Exchange 2003's `<mx.contoso.com #5.5.0 smtp;550 …>` names the server whose reply it quotes too.
+    const word = replyAfterHash && before.endsWith(' ') ? (before.trim().split(/\s/).pop() ?? '') : '';
+    const lead = word.startsWith('<') ? word.slice(1) : word;
     if (lead && HOSTNAME.test(lead) && lead.includes('.') && !lead.includes('@')) {
       prefix.host = lead;
       mark(w.slice(0, hash).trimEnd().length - word.length);

@@ -176,6 +176,7 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     ]);
     expect(pick(ndr('EX01.fabrikam.local #550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##'))[0].server).toBeUndefined();
     expect(pick('The following recipient(s) could not be reached:\nUser1 on date\nServername.fabrikam.com #5.5.3')[0].server).toBeUndefined();
+    expect(pick("The message could not be delivered because the recipient's mailbox is full.\n<contoso.com #5.2.2>")[0].server).toBeUndefined();
   });
 
   it("reads where Exchange tried from its fields on a line away from the error, never one of Microsoft's own servers", () => {
