@@ -15,6 +15,7 @@ import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, hostTalkedTo, readDeliveredTo, readQmailIp } from './relay-context';
 import { connectFailureClass, readConnectFailure } from './read-connect-failure';
+import { DOTNET_RESPONSE_LEAD, readDotnetStatus } from './read-dotnet-status';
 import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
 import { scanRange } from './scan-range';
@@ -78,6 +79,7 @@ class PasteReader {
   private readonly atSigns: CharCursor;
   private readonly contextPhrases: RegexCursor;
   private readonly bareReplies: RegexCursor;
+  private readonly dotnetResponses: RegexCursor;
   private readonly lines: LineContext;
   private readonly submissionServers: SubmissionServers;
   private recipient?: string;
@@ -111,6 +113,7 @@ class PasteReader {
     this.bareReplies = new RegexCursor(text, BARE_REPLY_SOURCE, 'm');
     this.submissionServers = new SubmissionServers(text);
     this.lines = new LineContext(text);
+    this.dotnetResponses = new RegexCursor(text, DOTNET_RESPONSE_LEAD, 'i');
   }
 
   readLine(start: number, end: number, nextEnd: number): void {
@@ -192,6 +195,8 @@ class PasteReader {
       return;
     }
     if (this.failureClass && readConnectFailure(text, first, end, this.failureClass, around, this.collector)) return;
+    const dotnet = this.dotnetResponses.firstIn(first, end);
+    if (dotnet && readDotnetStatus(text, first, end, dotnet.index, around, this.collector)) return;
     this.noteDestination(first, end);
     this.readContextLine(first, end);
   }

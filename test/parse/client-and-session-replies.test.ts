@@ -53,6 +53,18 @@ describe('bare replies that clients and sessions quote', () => {
     expect(parseErrors('Our relay counted\n554 rejected messages today')).toEqual([]);
   });
 
+  it(".NET's exception words for a server response without a code give its class; a response with a code is read as usual", () => {
+    const dotnet = (words: string, response: string) =>
+      `System.Net.Mail.SmtpException: ${words} The server response was: ${response}\n   at System.Net.Mail.SmtpClient.Send(MailMessage message)`;
+    expect(parseErrors(dotnet('Transaction failed.', '<unknown[10.0.0.5]>: Client host rejected: Access denied'))).toMatchObject([
+      { enhancedCode: '5.0.0', enhancedCodeInferred: true, remoteReply: '<unknown[10.0.0.5]>: Client host rejected: Access denied' },
+    ]);
+    expect(parseErrors(dotnet('Service not available, closing transmission channel.', 'Too many connections'))).toMatchObject([{ enhancedCode: '4.0.0' }]);
+    expect(parseErrors(dotnet('Mailbox unavailable.', '5.7.1 Unable to relay')).map((e) => e.enhancedCode)).toEqual(['5.7.1']);
+    // Words .NET does not write for a reply code are not read as one.
+    expect(parseErrors(dotnet('Failure sending mail.', 'Unable to connect to the remote server'))).toEqual([]);
+  });
+
   it("states the server a client's log, session or configuration names, when the paste names one", () => {
     const log = [
       'Connecting to host address "203.0.113.9" port 25...',

@@ -54,8 +54,9 @@ describe('pasted delivery errors (fixtures)', () => {
       expect(error.excerpt.length).toBeGreaterThan(0);
       expect(error.excerpt.length).toBeLessThanOrEqual(500);
       // An inferred code (a bare reply) is not text of the paste; its reply code is, or, where the sender could not
-      // reach the server and no reply exists (Gmail's `[(0) mx.contoso.com. [ip]:465: socket error]`), the server it names.
-      expect(error.excerpt).toContain(error.enhancedCodeInferred ? (error.replyCode ?? error.server ?? error.ip) : error.enhancedCode);
+      // reach the server and no reply exists (Gmail's `[(0) mx.contoso.com. [ip]:465: socket error]`), the server it
+      // names, or, for .NET's words without a code (`Transaction failed. The server response was: …`), the server's text.
+      expect(error.excerpt).toContain(error.enhancedCodeInferred ? (error.replyCode ?? error.server ?? error.ip ?? error.remoteReply) : error.enhancedCode);
     }
   });
 });
