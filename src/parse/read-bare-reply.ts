@@ -111,6 +111,8 @@ function afterColon(text: string, first: number, at: number): boolean {
   if (i - 6 >= first && text.charCodeAt(at - 1) !== 32 && startsWithIgnoreCase(text, i - 6, 'message')) return true;
   // node_mailer, Net::SMTP: `Server responded with 550 esmtp: protocol deviation`.
   if (i - 13 >= first && startsWithIgnoreCase(text, i - 13, 'responded with')) return true;
+  // A Diagnostic-Code's value pasted without its name: `smtp;451 mx.contoso.com Resources temporarily unavailable`.
+  if (c === 59 /* ; */ && i - 4 >= first && startsWithIgnoreCase(text, i - 4, 'smtp')) return true;
   return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
 }
 

@@ -44,6 +44,10 @@ describe('bare replies that clients and sessions quote', () => {
     expect(pick('SMTP error from remote mail server after end of data:\n550 Action not taken')).toEqual([
       { code: '5.0.0', reply: '550', server: undefined, ip: undefined },
     ]);
+    // A Diagnostic-Code's value pasted without its name, inside a longer paste.
+    expect(pick('We see this in the log:\nfailed smtp;451 mx.mail.contoso.com Resources temporarily unavailable.')).toEqual([
+      { code: '4.0.0', reply: '451', server: 'mx.mail.contoso.com', ip: undefined },
+    ]);
     // Introduced by the line above it, too.
     expect(pick(`The error we get:\n${reply}`)).toEqual([{ code: '5.0.0', reply: '554', server: undefined, ip: undefined }]);
     // Not a web server's status line, not the first row of a table of codes, not a number further down in prose.
