@@ -137,7 +137,9 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
 
   // A Postfix log line names where it went before the reply: `relay=mx.contoso.com[203.0.113.9]:25, …, status=sent (250 2.0.0 …)`; Exim's `H=X [ip]`.
   const eximAt = w.lastIndexOf(' H=');
-  const relayAt = prefix.host === undefined ? Math.max(lw.lastIndexOf('relay='), eximAt < 0 ? -1 : eximAt + 1) : -1;
+  // sendmail's own refusal of a client (`ruleset=check_rcpt, …, relay=client.example [ip], reject=550 …`) names the client, not a destination.
+  const refusedClient = lw.includes('ruleset=') && lw.includes('reject=');
+  const relayAt = prefix.host === undefined && !refusedClient ? Math.max(lw.lastIndexOf('relay='), eximAt < 0 ? -1 : eximAt + 1) : -1;
   if (relayAt >= 0) {
     const where = findRelayDestination(w.slice(relayAt));
     if (where?.server) prefix.host = where.server;

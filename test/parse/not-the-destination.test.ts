@@ -20,6 +20,15 @@ describe('what is not the destination', () => {
     expect(pick(oauth.replace(':443', ':587'))).toEqual([{ code: '5.7.139', server: 'login.microsoftonline.com', ip: undefined }]);
   });
 
+  it('does not take the client sendmail itself refused (ruleset=…, relay=client, reject=…) for a destination', () => {
+    const inbound =
+      'sm-mta[27713]: s1P819mk027713: ruleset=check_rcpt, arg1=<jane@contoso.com>, relay=client.fabrikam.net [203.0.113.80], reject=550 5.7.1 <jane@contoso.com>... Relaying denied.';
+    expect(pick(inbound)).toEqual([{ code: '5.7.1', server: undefined, ip: undefined }]);
+    expect(pick('sm-mta[1]: to=<jane@contoso.com>, relay=mx.contoso.com. [203.0.113.81], dsn=5.7.1, stat=Service unavailable')).toEqual([
+      { code: '5.7.1', server: 'mx.contoso.com', ip: '203.0.113.81' },
+    ]);
+  });
+
   it('does not name the generating server as the destination of the expiry it reports, and still names a remote one', () => {
     const ndr = (at: string) =>
       [
