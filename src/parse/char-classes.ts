@@ -78,3 +78,10 @@ export function isRegexSpace(c: number): boolean {
     c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
   );
 }
+
+/** Where [first, end) ends once the blanks and tabs at its end are left off. */
+export function endWithoutBlanks(text: string, first: number, end: number): number {
+  let i = end;
+  while (i > first && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return i;
+}

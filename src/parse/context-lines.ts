@@ -1,3 +1,5 @@
+import { DOTTED_HOST } from './host-name';
+
 /**
  * The words of the lines around an error that tell the parser its context: who wrote the report, which
  * server the next reply comes from, that the next line is a remote server's reply (parse-errors.ts PasteReader).
@@ -21,8 +23,7 @@ export const CONTEXT_PHRASES =
 /** Exim's `host mx.contoso.com [203.0.113.9]` (or `host [2001:db8::1a]:`) on a line of its own, near `SMTP error from remote mail server after …:`. */
 export const EXIM_HOST_LINE = /^host[ \t]{1,3}(?:([^\s[\]]{1,255})[ \t]{1,3})?\[([^[\]\s]{1,100})\]:?$/i;
 /** A Postfix reason trimmed to start with the host (`mx.contoso.com[203.0.113.9] said:`), its reply on the next line. */
-export const SAID_LINE_HOST =
-  /^[ \t]{0,8}([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\[([0-9A-Fa-fx*#:.]{0,45})\] (?:said:|refused to talk to me:)$/;
+export const SAID_LINE_HOST = new RegExp(String.raw`^[ \t]{0,8}(${DOTTED_HOST})\[([0-9A-Fa-fx*#:.]{0,45})\] (?:said:|refused to talk to me:)$`);
 export const WRAPPED_RELAY_HOST =
   /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-fx*#:.]{0,45})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
 /**
@@ -30,8 +31,9 @@ export const WRAPPED_RELAY_HOST =
  * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).
  */
 export const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient domain [A-Za-z0-9.-]{1,253}) \[([0-9A-Fa-f:.]{3,45})\]\.?$/;
-/** The phrases after which the next line is the remote server's reply as it sent it (Gmail). */
+/** The phrases after which the reply is the remote server's as it sent it (Gmail: "The response from the remote server was:", "The response was:", "The error that the other server returned was:"). */
 export const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
+/** Exim's frame before the remote server's reply: `SMTP error from remote mail server after RCPT TO:<…>:`. */
 export const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exchange Online's NDR names the server whose reply follows: `mx.contoso.com gave this error:` (Markdown may bold the name). */
-export const GAVE_THIS_ERROR = /^\**([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\**[ \t]+gave this error:$/i;
+export const GAVE_THIS_ERROR = new RegExp(String.raw`^\**(${DOTTED_HOST})\**[ \t]+gave this error:$`, 'i');

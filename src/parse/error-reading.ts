@@ -283,7 +283,7 @@ function isPlaceholder(host: string, seen: PlaceholderSeen): boolean {
 
 /** A Microsoft transport server named as the one that wrote the report ("Generating server:", `Reporting-MTA:`). */
 export function isMicrosoftReporter(host: string, reporters: ReadonlySet<string> | undefined): boolean {
-  return isMicrosoftInternalHost(host) && reporters?.has(host.toLowerCase().replace(/\.$/, '')) === true;
+  return isMicrosoftInternalHost(host) && isReporter(host, reporters);
 }
 
 /** Values are kept as posted, trimmed and bounded. */

@@ -1,4 +1,4 @@
-import { isDigitAt } from './char-classes';
+import { endWithoutBlanks, isDigitAt } from './char-classes';
 import type { LineFrame } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
 
@@ -60,14 +60,7 @@ export class LineContext {
       continuedReply: replyCode !== undefined && (c === 52 || c === 53) && sep === 45 ? replyCode : undefined,
       atPasteStart: false,
       // `The error we get:` / `Fehlermeldung:` above a reply introduces it.
-      afterLeadIn: text.charCodeAt(lastVisible(text, first, end)) === 58 /* : */,
+      afterLeadIn: text.charCodeAt(endWithoutBlanks(text, first, end) - 1) === 58 /* : */,
     };
   }
-}
-
-/** The last character of [first, end) that is not a blank. */
-function lastVisible(text: string, first: number, end: number): number {
-  let i = end - 1;
-  while (i > first && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
-  return i;
 }

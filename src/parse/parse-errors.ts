@@ -1,5 +1,5 @@
 import { isMicrosoftReporter } from './error-reading';
-import { CharCursor, isOneOf, startsWithIgnoreCase } from './char-classes';
+import { CharCursor, endWithoutBlanks, isOneOf, startsWithIgnoreCase } from './char-classes';
 import { CodeTokenCursor, isEnhancedCode } from './code-tokens';
 import { DsnBlock, DsnLineSink, readDsnFieldName } from './dsn-block';
 import { isEmailAddress, readAddressLine } from './email-address';
@@ -220,8 +220,7 @@ class PasteReader {
   /** Lines without a code can still set context for the lines below (sendmail and Gmail bounce shapes). */
   private readContextLine(first: number, end: number): void {
     const windowEnd = Math.min(end, first + 300);
-    let last = windowEnd;
-    while (last > first && this.text.charCodeAt(last - 1) === 32) last--;
+    const last = endWithoutBlanks(this.text, first, windowEnd);
     // Most lines end here, before any slice: no wrapped Postfix host, no Exim host line, no phrase.
     const wrappedHost =
       this.text.charCodeAt(last - 1) === 93 /* ] */ ||

@@ -1,7 +1,8 @@
 import type { CodeToken } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
+import { DOTTED_HOST } from './host-name';
 import { readErrorBody } from './read-error-body';
-import type { ErrorPrefix } from './read-error-prefix';
+import { newPrefix } from './read-error-prefix';
 import type { ErrorSink } from './scan-range';
 
 /**
@@ -13,8 +14,9 @@ import type { ErrorSink } from './scan-range';
  * Such a failure is reported like a bare reply: its class as the code (`5.0.0` for a permanent failure,
  * `4.0.0` for a temporary one, RFC 3463 §3.1) and `enhancedCodeInferred`, with the server it names.
  */
-const GMAIL_CONNECT_FAILURE =
-  /^\[(?:\(\d{1,3}\) )?([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10})\.? (?:\[([0-9A-Fa-f:.]{3,45})\](?::(\d{1,5}))?|([0-9]{1,3}(?:\.[0-9]{1,3}){3})|\(\d{1,3}\)):[ \t]{0,3}([A-Za-z][^[\]]{0,120})\]$/;
+const GMAIL_CONNECT_FAILURE = new RegExp(
+  String.raw`^\[(?:\(\d{1,3}\) )?(${DOTTED_HOST})\.? (?:\[([0-9A-Fa-f:.]{3,45})\](?::(\d{1,5}))?|([0-9]{1,3}(?:\.[0-9]{1,3}){3})|\(\d{1,3}\)):[ \t]{0,3}([A-Za-z][^[\]]{0,120})\]$`,
+);
 
 /** The line's words that say Gmail is about to name a server it could not reach, and the class they give. */
 export function connectFailureClass(lowerLine: string): '4' | '5' | undefined {
@@ -30,17 +32,8 @@ export function readConnectFailure(text: string, first: number, end: number, fai
   const m = GMAIL_CONNECT_FAILURE.exec(line);
   if (!m) return false;
   const ip = m[2] ?? m[4];
-  const prefix: ErrorPrefix = {
-    kind: 'relay',
-    host: m[1],
-    hostIp: ip && m[3] ? `${ip}:${m[3]}` : ip,
-    remoteServerWithoutHost: false,
-    // No server replied: the words are the sender's own report of the attempt.
-    replyIsRemote: false,
-    queueHint: false,
-    traceReason: false,
-    excerptStart: first,
-  };
+  // No server replied: the words are the sender's own report of the attempt.
+  const prefix = newPrefix(first, { kind: 'relay', host: m[1], hostIp: ip && m[3] ? `${ip}:${m[3]}` : ip });
   const token: CodeToken = { start: first, codeStart: first, end: first, code: `${failureClass}.0.0`, inferred: true };
   const body = readErrorBody(text, first + 1, first + line.length - 1, { inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, { ...body, end: first + line.length }, around), first);

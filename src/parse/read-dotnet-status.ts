@@ -1,7 +1,7 @@
 import type { CodeToken } from './code-tokens';
 import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { readErrorBody } from './read-error-body';
-import type { ErrorPrefix } from './read-error-prefix';
+import { newPrefix } from './read-error-prefix';
 import type { ErrorSink } from './scan-range';
 
 /**
@@ -38,14 +38,7 @@ export function readDotnetStatus(text: string, first: number, end: number, at: n
   let responseStart = at + DOTNET_RESPONSE_LEAD.length;
   while (responseStart < end && text.charCodeAt(responseStart) === 32) responseStart++;
   if (responseStart >= end || STARTS_WITH_CODE.test(text.slice(responseStart, responseStart + 4))) return false;
-  const prefix: ErrorPrefix = {
-    kind: 'none',
-    remoteServerWithoutHost: false,
-    replyIsRemote: true,
-    queueHint: false,
-    traceReason: false,
-    excerptStart: phraseStart,
-  };
+  const prefix = newPrefix(phraseStart, { replyIsRemote: true });
   const token: CodeToken = { start: responseStart, codeStart: responseStart, end: responseStart, code: `${phrase[1]}.0.0`, inferred: true };
   const body = readErrorBody(text, responseStart, end, { inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), first);

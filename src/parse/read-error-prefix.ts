@@ -1,5 +1,7 @@
+import { EXIM_SMTP_ERROR, REPLY_FOLLOWS } from './context-lines';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { findRelayDestination } from './find-destination';
+import { DOTTED_HOST } from './host-name';
 import { MAX_HOST_CHARS } from './limits';
 import { readNamedMailServer } from './named-mail-server';
 import { readLoggedReplyHost } from './logged-reply-host';
@@ -63,8 +65,6 @@ const RELAY_HOST = /^(?:host|server)\s{1,8}([^\s[\]]{1,255})\s{0,3}(?:\[\1\])?(?
 /** Postfix wrapped after "host": the next line starts `X[ip] said:`; hosters' templates write `X [ip] said:`. */
 const BARE_RELAY_HOST = /^\s{0,8}([^\s[\]]{1,255}) ?\[([^[\]\s]{0,100})\][\s,]{0,3}$/;
 /** DragonFly dma / qmail-style "mx.contoso.com [203.0.113.9] did not like our final DATA:" (also RCPT TO:, MAIL FROM:). */
-/** Gmail: "The response from the remote server was:" (also "The response was:", "The error that the other server returned was:"). */
-const REMOTE_REPLY_LEADS = ['remote server was:', 'the response was:', 'server returned was:'];
 /**
  * Exim `host mx.contoso.com [203.0.113.9]: 550 …`, 1&1 `host: smtp.contoso.com (203.0.113.9) reason: 550 …`,
  * `SMTP:RCPT host 203.0.113.9: 553 …`: read on the text after the last "host" of the window.
@@ -74,7 +74,6 @@ const HOST_BEFORE_REPLY = /^host:?[ \t]{1,3}([^\s[\]()]{1,255})[ \t]{0,3}(?:\[([
 const PYTHON_TUPLE = /\(([245]\d\d),[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]$/;
 /** The reply code right after Postfix's `said:` when the status code comes later in the reply. */
 const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
-const EXIM_SMTP_ERROR = 'smtp error from remote mail';
 /** Exim's `H=host [ip]` (or `H=host [ip]:port`) in a log line before "SMTP error from remote mail server", or `host X [ip]` in a flattened bounce. */
 const EXIM_LOG_HOST = /^(?:h=|host[ \t]{1,3})([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
@@ -82,8 +81,9 @@ const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
  * A host name alone before a colon. Its last label is all lower or all upper case, and it does not start like a
  * package (`com.`, `javax.`, `System.`), so an exception's name (`smtplib.SMTPDataError:`, `javax.mail.SendFailedException:`) is none.
  */
-const LEADING_HOST =
-  /^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)([A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62}){1,10}\.(?:[a-z]{2,24}|[A-Z]{2,6})):$/;
+const LEADING_HOST = new RegExp(
+  String.raw`^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)(${DOTTED_HOST}\.(?:[a-z]{2,24}|[A-Z]{2,6})):$`,
+);
 /** After an old form's `#`: its reply (`#550 5.7.64 …`) or a code that quotes one (`#5.5.0 smtp;550 …`). */
 const REPLY_AFTER_HASH = /^(?:[245]\d\d[ -]|[245]\.\d{1,3}\.\d{1,3} ?smtp;)/i;
 const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
@@ -91,15 +91,11 @@ const HOSTNAME = /^[A-Za-z0-9*#_-][A-Za-z0-9.*#_-]{0,254}$/;
 export function readErrorPrefix(text: string, windowStart: number, tokenStart: number, rangeStart: number, hints: PrefixHints): ErrorPrefix {
   const w = text.slice(windowStart, tokenStart);
   const lw = w.toLowerCase();
-  const prefix: ErrorPrefix = {
-    kind: 'none',
-    remoteServerWithoutHost: false,
-    replyIsRemote: false,
-    traceReason: false,
-    queueHint: lw.includes('lasterror') || lw.includes('last error'),
+  const prefix = newPrefix(
     // A short lead-in such as "LastError: " or "Status code: " belongs in the excerpt.
-    excerptStart: windowStart === rangeStart && w.length <= 80 ? rangeStart : tokenStart,
-  };
+    windowStart === rangeStart && w.length <= 80 ? rangeStart : tokenStart,
+    { queueHint: lw.includes('lasterror') || lw.includes('last error') },
+  );
   const mark = (i: number): void => {
     if (i >= 0) prefix.excerptStart = Math.min(prefix.excerptStart, windowStart + i);
   };
@@ -161,6 +157,11 @@ export function readErrorPrefix(text: string, windowStart: number, tokenStart: n
 }
 
 export type Mark = (i: number) => void;
+
+/** A prefix that says nothing yet, with what a reader already knows (`read-connect-failure.ts` and `read-dotnet-status.ts` build theirs so). */
+export function newPrefix(excerptStart: number, known: Partial<ErrorPrefix> = {}): ErrorPrefix {
+  return { kind: 'none', remoteServerWithoutHost: false, replyIsRemote: false, queueHint: false, traceReason: false, excerptStart, ...known };
+}
 
 /** `Reason: [{LED=450 4.4.316 …` or `{MSG=451 4.4.0 …`: the code sits inside an open `{KEY=` group. */
 function readTraceGroup(w: string, lw: string, prefix: ErrorPrefix, mark: Mark): boolean {
@@ -286,7 +287,7 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     mark(0);
     return true;
   }
-  if (hints.expectRelay || REMOTE_REPLY_LEADS.some((lead) => tail.endsWith(lead))) {
+  if (hints.expectRelay || REPLY_FOLLOWS.some((lead) => tail.endsWith(lead))) {
     prefix.kind = 'relay';
     if (hints.relayHost?.host) prefix.host = hints.relayHost.host;
     if (hints.relayHost?.ip) prefix.hostIp = hints.relayHost.ip;
