@@ -190,8 +190,10 @@ class PasteReader {
     if (bare !== 'none') {
       // `Remote host said: 554-Transaction failed` then `554 …`: the next line ends the reply this one opened.
       // A server named above it (`host X[ip] refused to talk to me:`) stays for the reply's last line.
-      if (typeof bare === 'object') this.lines.continueReply(bare.continues);
-      else this.heldHost = undefined;
+      if (typeof bare === 'object') {
+        this.lines.continueReply(bare.continues);
+        if (bare.from) this.heldHost = bare.from;
+      } else this.heldHost = undefined;
       return;
     }
     if (this.failureClass && readConnectFailure(text, first, end, this.failureClass, around, this.collector)) return;

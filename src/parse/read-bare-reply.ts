@@ -39,8 +39,11 @@ export interface LineFrame {
   afterLeadIn: boolean;
 }
 
-/** What a line held: no bare reply, a reply now reported, or a multi-line reply's first lines, whose last line (`554 …`) is to come. */
-export type BareReplyOutcome = 'none' | 'read' | { continues: string };
+/**
+ * What a line held: no bare reply, a reply now reported, or a multi-line reply's first lines, whose last line
+ * (`554 …`) is to come; `from` is the server the first line's frame named (`host X [ip]: 451-…`), the last line's too.
+ */
+export type BareReplyOutcome = 'none' | 'read' | { continues: string; from?: { host?: string; ip?: string } };
 
 export function readBareReply(
   text: string,
@@ -72,7 +75,10 @@ export function readBareReply(
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
   // `550-Requested action not taken` then `550 Failure sending mail`: one multi-line reply (RFC 5321 §4.2.1), read at its last line.
-  if (text.charCodeAt(at + 3) === 45 /* - */ && continuesOnNextLine(text, reply, end, nextEnd)) return { continues: reply };
+  if (text.charCodeAt(at + 3) === 45 /* - */ && continuesOnNextLine(text, reply, end, nextEnd)) {
+    const named = prefix.host !== undefined || prefix.hostIp !== undefined;
+    return named ? { continues: reply, from: { host: prefix.host, ip: prefix.hostIp } } : { continues: reply };
+  }
   const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${m[1]}.0.0`, reply, inferred: true };
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);

@@ -78,11 +78,12 @@ const REPLY_AFTER_SAID = /^[ \t]{0,3}([245]\d\d)[ \t-]/;
 const EXIM_LOG_HOST = /^(?:h=|host[ \t]{1,3})([^\s[\]]{1,255})[ \t]{1,3}\[([^[\]\s]{1,100})\](?::\d{1,5})?:?[ \t]{0,3}$/i;
 const OLD_HOST = /^#<\s{0,3}([A-Za-z0-9.*_-]{1,255})/;
 /**
- * A host name alone before a colon. Its last label is all lower or all upper case, and it does not start like a
- * package (`com.`, `javax.`, `System.`), so an exception's name (`smtplib.SMTPDataError:`, `javax.mail.SendFailedException:`) is none.
+ * A host name alone before a colon, or with its address as Exim writes it when its bounce wraps after `host`
+ * (`host` / `mx.contoso.com [203.0.113.9]: 553 …`). Its last label is all lower or all upper case, and it does not start
+ * like a package (`com.`, `javax.`, `System.`), so an exception's name (`smtplib.SMTPDataError:`) is none.
  */
 const LEADING_HOST = new RegExp(
-  String.raw`^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)(${DOTTED_HOST}\.(?:[a-z]{2,24}|[A-Z]{2,6})):$`,
+  String.raw`^[ \t]{0,8}(?!(?:[Cc]om|[Oo]rg|[Nn]et|[Jj]ava|[Jj]avax|[Ss]ystem|[Mm]icrosoft|smtplib|email|io)\.)(${DOTTED_HOST}\.(?:[a-z]{2,24}|[A-Z]{2,6}))(?:[ \t]\[([^[\]\s]{1,100})\])?:$`,
 );
 /** After an old form's `#`: its reply (`#550 5.7.64 …`) or a code that quotes one (`#5.5.0 smtp;550 …`). */
 const REPLY_AFTER_HASH = /^(?:[245]\d\d[ -]|[245]\.\d{1,3}\.\d{1,3} ?smtp;)/i;
@@ -237,6 +238,7 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     if (leading) {
       prefix.kind = 'relay';
       prefix.host = leading[1];
+      if (leading[2]) prefix.hostIp = leading[2];
       mark(0);
       return true;
     }

@@ -204,4 +204,30 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     // A page that lost the name and the address (`host[] said:`) names nothing.
     expect(pick('host[] said: 550 SC-001 (BAY004-MC6F18) Unfortunately, messages from x.x.x.x were not sent.')[0].server).toBeUndefined();
   });
+
+  it("reads Exim's bounce wrapped after host: the next line starts with the name and address before the reply", () => {
+    const bounce = [
+      '2024-05-02 07:14:17 1sXDU2-000189-00 ** jane@contoso.com',
+      '  R=dnslookup T=remote_smtp: SMTP error from remote mail server',
+      '  after RCPT TO:<jane@contoso.com>: host',
+      '  mx3.contoso.com [203.0.113.31]: 553 5.3.0 <jane@contoso.com>... Addressee unknown',
+    ].join('\n');
+    expect(pick(bounce)).toEqual([{ code: '5.3.0', reply: '553', server: 'mx3.contoso.com', ip: '203.0.113.31' }]);
+    // An exception's name before a colon is not a host, with or without a bracket after it.
+    expect(pick('smtplib.SMTPDataError: 550 Rejected')).toEqual([{ code: '5.0.0', reply: '550', server: undefined, ip: undefined }]);
+  });
+
+  it('keeps the server a multi-line reply without an enhanced code names on its first line for its last line', () => {
+    expect(pick('host mx.contoso.com [203.0.113.32]: 451-203.0.113.7 is not yet authorized\n451 Please try later.')).toEqual([
+      { code: '4.0.0', reply: '451', server: 'mx.contoso.com', ip: '203.0.113.32' },
+    ]);
+    expect(pick('<jane@contoso.com>: host mx.contoso.com[203.0.113.33] said: 550-Mailbox unknown\n550 Try another address')).toEqual([
+      { code: '5.0.0', reply: '550', server: 'mx.contoso.com', ip: '203.0.113.33' },
+    ]);
+    // The server named stays with that reply only: a reply after it names none.
+    expect(pick('host mx.contoso.com [203.0.113.34]: 451-greylisted\n451 Please try later.\nThe error we get:\n550 Relay access denied')).toEqual([
+      { code: '4.0.0', reply: '451', server: 'mx.contoso.com', ip: '203.0.113.34' },
+      { code: '5.0.0', reply: '550', server: undefined, ip: undefined },
+    ]);
+  });
 });
