@@ -20,7 +20,7 @@ import type { ErrorSink } from './scan-range';
  * Such a failure is reported with its class as the code (`5.0.0`, RFC 3463 §3.1) and
  * `enhancedCodeInferred`. A reply code anywhere else (a table of codes, a log count) is not read, nor
  * one followed by a count's unit (`550 messages queued`).
- * Only the first candidate of a line, within its first MAX_LOOKBACK_CHARS, is considered.
+ * Only the first MAX_CANDIDATES candidates of a line, within its first MAX_LOOKBACK_CHARS, are considered.
  */
 export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]|[.,;](?:\s|$))`;
 
@@ -57,9 +57,32 @@ export function readBareReply(
   frame: LineFrame,
 ): BareReplyOutcome {
   if (sink.full) return 'none';
-  const m = replies.firstIn(first, Math.min(end, first + MAX_LOOKBACK_CHARS));
-  if (!m) return 'none';
-  const at = m.index;
+  const limit = Math.min(end, first + MAX_LOOKBACK_CHARS);
+  // A log line's own numbers come first (`delay=423, status=deferred (host X[ip] said: 451 …)`): a few candidates, not only the first.
+  let m = replies.firstIn(first, limit);
+  for (let tries = 0; m && tries < MAX_CANDIDATES; tries++) {
+    const outcome = readCandidate(text, m.index, m[1], first, end, nextEnd, hints, around, sink, frame);
+    if (outcome !== 'none') return outcome;
+    m = replies.firstIn(m.index + 3, limit);
+  }
+  return 'none';
+}
+
+/** Candidates a line may hold before its reply; each costs a bounded look around it, so a line stays linear. */
+const MAX_CANDIDATES = 4;
+
+function readCandidate(
+  text: string,
+  at: number,
+  replyClass: string,
+  first: number,
+  end: number,
+  nextEnd: number,
+  hints: PrefixHints,
+  around: SurroundingFacts,
+  sink: ErrorSink,
+  frame: LineFrame,
+): BareReplyOutcome {
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
@@ -79,7 +102,7 @@ export function readBareReply(
     const named = prefix.host !== undefined || prefix.hostIp !== undefined;
     return named ? { continues: reply, from: { host: prefix.host, ip: prefix.hostIp } } : { continues: reply };
   }
-  const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${m[1]}.0.0`, reply, inferred: true };
+  const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${replyClass}.0.0`, reply, inferred: true };
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return 'read';

@@ -230,4 +230,12 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
       { code: '5.0.0', reply: '550', server: undefined, ip: undefined },
     ]);
   });
+
+  it("reads a log line's bare reply after the line's own numbers (delay=, a count)", () => {
+    const line =
+      'postfix/smtp[8909]: 774C14AEF2: to=<jane@contoso.com>, relay=mx.contoso.com[203.0.113.35]:25, delay=423, status=deferred (host mx.contoso.com[203.0.113.35] said: 451 Local Error (in reply to end of DATA command))';
+    expect(pick(line)).toEqual([{ code: '4.0.0', reply: '451', server: 'mx.contoso.com', ip: '203.0.113.35' }]);
+    // Numbers without a reply's frame stay numbers, however many the line holds.
+    expect(parseErrors('Queue summary: 450, 421, 550, 554 and 451 messages by state')).toEqual([]);
+  });
 });
