@@ -5,7 +5,8 @@ import { ipToken } from './relay-context';
 /**
  * The server a paste says the sender talked to, in the words of an SMTP client or a session rather
  * than a bounce: a client library's log (`Connected to SMTP server "mail.contoso.com".`, Postal's
- * `Connected to 2001:db8::1:25 (mx.contoso.com)`), a session's greeting (`220 mx.contoso.com ESMTP …`),
+ * `Connected to 2001:db8::1:25 (mx.contoso.com)`), a session's greeting (`220 mx.contoso.com ESMTP …`) or its answer
+ * to EHLO (`250-mx.contoso.com Hello …`, RFC 5321 §4.1.1.1: the server's own domain comes first),
  * the command that opened it (`telnet mx.contoso.com 25`, `nc -C mx.contoso.com 25`, `openssl s_client
  * -connect mx.contoso.com:465`), the client's code (`client.Connect("mx.contoso.com", 25, …)`) or its
  * configuration (`host: "smtp.contoso.com"`, `server: smtp.contoso.com`, `smtp_host = …`, `smtp://user@smtp.contoso.com:587`). Exchange
@@ -17,17 +18,26 @@ import { ipToken } from './relay-context';
  * is the submission server's reply. The parser fills it in after the whole paste is read, only when the
  * paste names one such server (see SubmissionServers), since the configuration often follows the error.
  */
-export type SubmissionKind = 'label' | 'greeting' | 'connected' | 'command' | 'config' | 'prose';
+export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}[:=]|\bmx=|^220[ -]|(?:-->|<--|<<<|S:|Out:)[ \t]{1,3}220[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
 /** A dotted IPv4 address, as a client's settings give the server (`<network host="203.0.113.9" />`). */
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
+/** Where a session's reply starts: a line's start, or after a client's or a transcript's mark for the server's side. */
+const SESSION_MARK = String.raw`(?:^|(?:-->|<--|<-|<~|<<<|S:|Out:|SERVER -> CLIENT:|reply:|[\u2500-\u257f]{1,4})[ \t]{0,3}(?:b?['"])?)`;
 /** A slot a template or a redacting poster left for the name: `<SMTP_SERVER>`, `<smtp_port>` (see placeholder.ts). */
 const PLACEHOLDER = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>`;
+/** A shell or compose variable left where the name goes: `${MAILGUN_HOST}`. */
+const VARIABLE = String.raw`\$\{[A-Za-z_][A-Za-z0-9_]{0,40}\}`;
+/**
+ * A setting's name that says it is for mail, with the product's own words before it: `SMTP_`, `EMAIL_`,
+ * `PAPERLESS_EMAIL_`, `MP_SMTP_RELAY_`, `spring.mail.`, `mail_smtp` (never `DB_` or `IMAP_`: those are other servers).
+ */
+const MAIL_KEY = String.raw`(?:[A-Za-z][A-Za-z0-9]{0,19}[_.]){0,3}(?:smtp|mail|email|mx)(?:[ _.-]?relay)?[ _.-]?`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
 const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
@@ -38,9 +48,17 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['label', new RegExp(String.raw`(?:\[LastAttemptedServerName[ \t]?=[ \t]?|\{FQDN=|OutboundProxyTargetHostName:[ \t]{0,3})(${HOST})(?=[\]}\s]|$)`, 'i')],
   // iCloud's template: `Remote system: dns;gmail-smtp-in.l.google.com (TCP|…)`.
   ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,8}(?:dns;[ \t]?)?(${HOST})(?=[\s,;]|$)`, 'i')],
-  // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`, Postfix `Out: 220 …`).
-  ['greeting', new RegExp(String.raw`(?:^|(?:-->|<--|<<<|S:|Out:)[ \t]{1,3})220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|$)`)],
-  ['connected', new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?["'\u201c]?(${HOST})["'\u201d]?(?:[\s.,:]|$)`, 'i')],
+  // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`,
+  // Postfix `Out: 220 …`, swaks `<-  220 …`, smtplib `reply: b'220 …`, PHPMailer `SERVER -> CLIENT: 220 …`, a tree `└──220 …`).
+  ['greeting', new RegExp(String.raw`${SESSION_MARK}220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|\\r|$)`)],
+  ['ehlo', new RegExp(String.raw`${SESSION_MARK}250[ -](${HOST})(?:\s|\\r|['"]|$)`)],
+  // JavaMail `connected to host "smtp.contoso.com", port: 465`, also inside a JSON log line (`\"`).
+  [
+    'connected',
+    new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?\\?["'\u201c]?(${HOST})\\?["'\u201d]?(?:[\s.,:]|$)`, 'i'),
+  ],
+  // Odoo: `Mail delivery failed via SMTP server 'smtp.contoso.com'.`
+  ['connected', new RegExp(String.raw`\bvia (?:the )?SMTP server ["'\u201c]?(${HOST})["'\u201d]?(?=[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
   ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],
   // ZoneMTA: `CONNECTED domain=contoso.com mx=mx01.contoso.com[203.0.113.9]`.
@@ -57,9 +75,10 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   [
     'config',
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).
+    // A PHP array's quoted key (`['host' => …]`), never Exchange's own `[Hostname=…]` tag.
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(])(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:smtp|mail|email|mx)[ _.-]?)?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)["']?[ \t]{0,8}[:=][ \t]{0,8}["'\[]?(${HOST}|${IPV4})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}address)["']?[ \t]{0,8}(?:=>|[:=])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
@@ -94,7 +113,7 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
   return undefined;
 }
 
-const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'connected', 'command', 'config', 'prose'];
+const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'ehlo', 'connected', 'command', 'config', 'prose'];
 
 /**
  * The servers a paste names, by kind, noted line by line (one RegexCursor walk finds the few lines that

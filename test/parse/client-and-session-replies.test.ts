@@ -230,4 +230,46 @@ describe('bare replies that clients and sessions quote', () => {
     const wrapped = '"451 4.4.0 Primary target IP address responded with: "451 5.7.3 Cannot achieve Exchange Server authentication." Attempted failover"';
     expect(parseErrors(wrapped)).toMatchObject([{ enhancedCode: '4.4.0', quotedCodes: ['5.7.3'] }]);
   });
+
+  it('reads the server from a session as swaks, smtplib, PHPMailer and a tree log print it: its greeting or its answer to EHLO', () => {
+    const swaks = ['=== Connected to 203.0.113.40.', '<-  220 mx.fabrikam.com ESMTP', ' -> RCPT TO:<joe@fabrikam.com>', '<** 450 4.1.8 Domain not found'].join(
+      '\n',
+    );
+    expect(pick(swaks)).toEqual([{ code: '4.1.8', reply: '450', server: 'mx.fabrikam.com', ip: undefined }]);
+    const smtplib = [
+      "send: 'ehlo [10.0.2.15]\\r\\n'",
+      "reply: b'250-smtp.fabrikam.com at your service, [198.51.100.7]\\r\\n'",
+      "reply: b'250 SMTPUTF8\\r\\n'",
+      "send: 'mail FROM:<joe@fabrikam.com>\\r\\n'",
+      "reply: b'530 5.5.1 Authentication Required.\\r\\n'",
+    ].join('\n');
+    expect(pick(smtplib)[0]).toEqual({ code: '5.5.1', reply: '530', server: 'smtp.fabrikam.com', ip: undefined });
+    const phpmailer = 'SERVER -> CLIENT: 220 smtp.fabrikam.com ESMTP ready\nCLIENT -> SERVER: MAIL FROM:<a@b.com>\nSERVER -> CLIENT: 550 5.7.1 Relaying denied';
+    expect(pick(phpmailer)[0].server).toBe('smtp.fabrikam.com');
+    const tree = 'SERVER 1:\n└──220 mail.fabrikam.com ESMTP Sendmail\nSERVER 1:\n└──550 5.7.1 <joe@contoso.com>... Relaying denied';
+    expect(pick(tree)[0].server).toBe('mail.fabrikam.com');
+    // A greeting outranks the answer to EHLO when they differ; a success's own words (`250 2.1.0 Ok`) name no server.
+    const both = '220 smtp.fabrikam.com ESMTP\n250-mx07.fabrikam.com Hello\n250 2.1.0 Ok\n550 5.7.1 Denied';
+    expect(pick(both)[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('250 2.1.0 Ok\n250 2.1.5 Ok\n554 5.7.1 Relay access denied')[0].server).toBeUndefined();
+  });
+
+  it('reads settings named for mail with a product prefix, PHP arrays, Odoo and JavaMail JSON logs, and a variable as a placeholder', () => {
+    expect(
+      pick('PAPERLESS_EMAIL_HOST = mx.fabrikam.com\nPAPERLESS_EMAIL_PORT = 587\nSMTPRecipientsRefused: 504 5.5.2 need fully-qualified address')[0].server,
+    ).toBe('mx.fabrikam.com');
+    expect(pick('SMTP_ADDRESS=smtp.fabrikam.com\nNet::SMTPFatalError: 550 The from address does not match')[0].server).toBe('smtp.fabrikam.com');
+    expect(pick("'transport' => ['host' => 'mail.fabrikam.com', 'port' => '25'],\n530 5.7.0 Authentication required")[0].server).toBe('mail.fabrikam.com');
+    expect(pick("Mail delivery failed via SMTP server 'box12.fabrikam.com'.\nSMTPRecipientsRefused: (550, 'Sender verify failed')")[0].server).toBe(
+      'box12.fabrikam.com',
+    );
+    const json =
+      '{"log":"Failed to send a email: 550 The from address does not match\\n"}\n{"log":"DEBUG SMTP: connected to host \\"smtp.fabrikam.com\\", port: 465\\n"}';
+    expect(pick(json)[0].server).toBe('smtp.fabrikam.com');
+    const variable = parseErrors('MP_SMTP_RELAY_HOST: ${RELAY_HOST}\nerror response to RCPT command: 550 5.7.1 Relaying denied');
+    expect(variable[0]).toMatchObject({ enhancedCode: '5.7.1', serverPlaceholder: '${RELAY_HOST}' });
+    expect(variable[0].server).toBeUndefined();
+    // Another service's setting is not the mail server: a database's or an IMAP server's.
+    expect(pick('DB_HOST=db.fabrikam.com\nIMAP_HOST=imap.fabrikam.com\n535 5.7.3 Authentication unsuccessful')[0].server).toBeUndefined();
+  });
 });
