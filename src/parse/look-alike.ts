@@ -7,8 +7,10 @@ import { matchFieldName } from './field-name';
  * (code-tokens.ts) already keeps out what touches a digit, letter or dot (`15.20.1856.11`, `v5.4.8`,
  * `10.4.4.316`, `5.4.2p1`); these are the look-alikes it cannot see on its own:
  * - a version named as one: `Swiftmailer version | 5.4.2`, `PHP version 5.5.9`, `Release: 4.1.2`,
- *   or by the word after it: `hMailServer 5.6.1 Build 2208`, `4.2.1 beta`;
- * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`, `spring-context-support-5.0.7.RELEASE.jar`
+ *   `the last version of \`XSIbackup Free 5.1.5\`` (with nothing after it that reads as status text),
+ *   by the word after it: `hMailServer 5.6.1 Build 2208`, `4.2.1 beta`, or by its release date as a program's
+ *   banner prints it: `Berkeley DB 5.3.28: (September  9, 2013)`, `4.2.1 (2024-05-02)`;
+ * - a package version: `5.6.20-1+deb.sury.org`, `4.4.7~rc1`, `5.2.15+dfsg`, `spring-context-support-5.0.7.RELEASE.jar`, `nodemailer@4.7.0`
  *   (a name's part before it, or a word after its dot);
  * - an address fragment: `5.1.4.x`, `4.2.1.*`, `5.1.4/24` (a masked or partial IP, a prefix);
  * - a date with its time: `5.4.24 10:32` (5 April 2024, as many locales write it);
@@ -36,12 +38,30 @@ export function isLookAlike(text: string, token: CodeToken, lineStart: number): 
     followedByTime(text, token.end) ||
     followedByVersionWord(text, token.end) ||
     afterVersionWord(text, token.codeStart, lineStart) ||
+    afterVersionOf(text, token, lineStart) ||
+    followedByReleaseDate(text, token.end) ||
     afterAlternative(text, token.codeStart, lineStart) ||
     inVersionRange(text, token, lineStart) ||
     inComparison(text, token, lineStart) ||
     versionInListItem(text, token, lineStart) ||
     isSectionNumber(text, token.codeStart, lineStart)
   );
+}
+
+const VERSION_OF = /\bversions?[ \t]{1,3}of[ \t]{1,3}[`'"]?[A-Za-z][\w .+-]{0,40}[ \t]$/i;
+
+/** `the last version of \`XSIbackup Free 5.1.5\``: a product's number after "version of", with no status text after it. */
+function afterVersionOf(text: string, token: CodeToken, lineStart: number): boolean {
+  if (!VERSION_OF.test(text.slice(Math.max(lineStart, token.codeStart - 60), token.codeStart))) return false;
+  return /^(?:[`'")\],;]|\.(?:\s|$)|[ \t]*(?:\r?\n|$))/.test(text.slice(token.end, token.end + 4));
+}
+
+const RELEASE_DATE =
+  /^:?[ \t]{1,2}\((?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?[ \t]{1,3}\d{1,2},?[ \t]{1,2}\d{4}|\d{4}-\d{2}-\d{2})\)/i;
+
+/** `Berkeley DB 5.3.28: (September  9, 2013)`, `4.2.1 (2024-05-02)`: a release and its date, as a program prints its version. */
+function followedByReleaseDate(text: string, end: number): boolean {
+  return RELEASE_DATE.test(text.slice(end, end + 28));
 }
 
 const SECTION_BEFORE = /(?:\u00a7|\bsection|\bsec\.|\brfc[ \t]?\d{3,4})[ \t\u00a7]{0,3}$/i;
@@ -156,9 +176,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** `net-smtp-0.3.3`, `spring-context-support-5.0.7`: a letter, a hyphen, then the number. */
+/** `net-smtp-0.3.3`, `spring-context-support-5.0.7`: a letter, a hyphen, then the number; npm's `_nodemailer@4.7.0@nodemailer`: a name, `@`, the number. */
 function afterPackageName(text: string, codeStart: number, lineStart: number): boolean {
-  return codeStart - 2 >= lineStart && text.charCodeAt(codeStart - 1) === 45 /* - */ && isLetterAt(text, codeStart - 2);
+  if (codeStart - 2 < lineStart) return false;
+  const c = text.charCodeAt(codeStart - 1);
+  return (c === 45 /* - */ || c === 64) /* @ */ && (isLetterAt(text, codeStart - 2) || (c === 64 && text.charCodeAt(codeStart - 2) === 95)); /* _ */
 }
 
 /** `-1+deb`, `+dfsg`, `~rc1`, `.x`, `.*`, `.#`, `/24`, `.RELEASE`. */

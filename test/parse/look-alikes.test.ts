@@ -18,6 +18,12 @@ describe('look-alikes are never reported as codes', () => {
     ['a dotted AS number', 'announced by AS 4.2.1 and AS3140'],
     ['an IP fragment', 'sending IP 5.1.4.x, range 4.2.1.* and 5.7.1.#'],
     ['a CIDR prefix', 'allow 5.4.3/24'],
+    ['a product named after "version of"', 'This is on the last version of  `XSIbackup Free 5.1.5`'],
+    ["a program's banner with its release date", 'Berkeley DB: Berkeley DB 5.3.28: (September  9, 2013)\nrelayd 4.2.1 (2024-05-02)'],
+    [
+      "an npm package's version in a stack trace",
+      'at SMTPConnection._formatError (/srv/node_modules/_nodemailer@4.7.0@nodemailer/lib/smtp-connection/index.js:605:19)',
+    ],
   ])('%s', (_, text) => {
     expect(codes(text)).toEqual([]);
   });
@@ -145,5 +151,10 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('451-4.8.1 Try again later')).toMatchObject([{ enhancedCode: '4.8.1', replyCode: '451' }]);
     for (const text of ['Upgraded to 5.9.9 yesterday', 'Status: 5.9.1', 'release 4.8.2 of the relay', 'see 550 of 5.9.9'])
       expect(parseErrors(text), text).toEqual([]);
+  });
+
+  it('reads a code after "version of" or before a date when the words around it are the error', () => {
+    expect(codes('The latest version of Exchange returns 5.7.1 Client does not have permissions')).toEqual(['5.7.1']);
+    expect(codes('Status: 4.4.7 (delayed since Dec 3)')).toEqual(['4.4.7']);
   });
 });
