@@ -22,10 +22,13 @@ export const CONTEXT_PHRASES =
   "server: '|server: \"|servers: '|tried to deliver your message|rcpt to:|while tal[k\u212a]ing to |remote server was:|the response was:|server returned was:|delivered to |delivering your (?:message|mail) to |does not li[k\u212a]e |failed after i sent|failed on data|connected to |giving up on |did not li[k\u212a]e our |technical details of |did not accept our requests|smtp error from remote mail|gave this error:|relay=";
 /** Exim's `host mx.contoso.com [203.0.113.9]` (or `host [2001:db8::1a]:`) on a line of its own, near `SMTP error from remote mail server after …:`. */
 export const EXIM_HOST_LINE = /^host[ \t]{1,3}(?:([^\s[\]]{1,255})[ \t]{1,3})?\[([^[\]\s]{1,100})\]:?$/i;
-/** A Postfix reason trimmed to start with the host (`mx.contoso.com[203.0.113.9] said:`), its reply on the next line. */
-export const SAID_LINE_HOST = new RegExp(String.raw`^[ \t]{0,8}(${DOTTED_HOST})\[([0-9A-Fa-fx*#:.]{0,45})\] (?:said:|refused to talk to me:)$`);
+/**
+ * A Postfix reason trimmed to start with the host (`mx.contoso.com[203.0.113.9] said:`), its reply on the next line. The
+ * brackets may hold a poster's placeholder in any script (`[【IPアドレス】]`, a hoster's template puts a blank before them).
+ */
+export const SAID_LINE_HOST = new RegExp(String.raw`^[ \t]{0,8}(${DOTTED_HOST}) ?\[([^[\]\n]{0,60})\] (?:said:|refused to talk to me:)$`);
 export const WRAPPED_RELAY_HOST =
-  /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253})\[([0-9A-Fa-fx*#:.]{0,45})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
+  /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253}) ?\[([^[\]\n]{0,60})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
 /**
  * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
  * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).

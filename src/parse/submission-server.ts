@@ -21,7 +21,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |smtps?://|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -38,6 +38,8 @@ const VARIABLE = String.raw`\$\{[A-Za-z_][A-Za-z0-9_]{0,40}\}`;
  * `PAPERLESS_EMAIL_`, `MP_SMTP_RELAY_`, `spring.mail.`, `mail_smtp` (never `DB_` or `IMAP_`: those are other servers).
  */
 const MAIL_KEY = String.raw`(?:[A-Za-z][A-Za-z0-9]{0,19}[_.]){0,3}(?:smtp|mail|email|mx)(?:[ _.-]?relay)?[ _.-]?`;
+/** The same setting in Chinese, Japanese and Korean posts: `smtp地址：`, `SMTP服务器：`, `发件服务器:`, `SMTPサーバー：`, `SMTP 서버:`. */
+const CJK_SMTP_KEY = String.raw`(?:smtp|发件|發件)[ \t]?(?:地址|服务器|伺服器|サーバー?|서버)`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
 const ADDRESS = '[0-9A-Fa-fx#*][0-9A-Fa-fx#*.:]{2,44}';
 const PATTERNS: readonly [SubmissionKind, RegExp][] = [
@@ -78,12 +80,12 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // A PHP array's quoted key (`['host' => …]`), never Exchange's own `[Hostname=…]` tag.
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}address)["']?[ \t]{0,8}(?:=>|[:=])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}address|${CJK_SMTP_KEY})["']?[ \t]{0,8}(?:=>|[:=\uff1a])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
-  // A mailer DSN: `MAILER_DSN=smtp://user:pass@smtp.contoso.com:587`.
-  ['config', new RegExp(String.raw`\bsmtps?://(?:[^@\s/]{1,200}@)?(${HOST})(?::\d{1,5})?(?=[/\s"'\`?]|$)`, 'i')],
+  // A mailer DSN: `MAILER_DSN=smtp://user:pass@smtp.contoso.com:587`; PHP's stream, as Discuz! logs it: `(ssl://smtp.contoso.com:994)`.
+  ['config', new RegExp(String.raw`\b(?:smtps?|ssl|tls)://(?:[^@\s/]{1,200}@)?(${HOST})(?::\d{1,5})?(?=[/\s"'\`?)]|$)`, 'i')],
   [
     'prose',
     new RegExp(

@@ -272,4 +272,23 @@ describe('bare replies that clients and sessions quote', () => {
     // Another service's setting is not the mail server: a database's or an IMAP server's.
     expect(pick('DB_HOST=db.fabrikam.com\nIMAP_HOST=imap.fabrikam.com\n535 5.7.3 Authentication unsuccessful')[0].server).toBeUndefined();
   });
+
+  it("reads a PHP stream's ssl:// server, settings labelled in Chinese, Japanese and Korean, and a provider's `X(ip) reply:`", () => {
+    expect(pick('(ssl://smtphz.fabrikam.com:994) DATA - 554 5.5.0 MI:STC')[0].server).toBe('smtphz.fabrikam.com');
+    for (const label of ['smtp地址：', 'SMTP服务器:', 'SMTPサーバー：', 'SMTP 서버: '])
+      expect(pick(`${label}smtp.fabrikam.com\n535 5.7.3 Authentication unsuccessful`)[0].server, label).toBe('smtp.fabrikam.com');
+    expect(pick('远程响应 | the mta server of fabrikam.com -- mx3.fabrikam.com(203.0.113.41) reply:550 The "From" header is missing')).toEqual([
+      { code: '5.0.0', reply: '550', server: 'mx3.fabrikam.com', ip: '203.0.113.41' },
+    ]);
+  });
+
+  it('reads a Postfix host whose brackets hold a placeholder in any script, wrapped before said:', () => {
+    const bounce = [
+      '<jane@fabrikam.com>:',
+      'host mx.fabrikam.com [【送信先メールサーバーのIPアドレス】] said:',
+      'This mail is unauthenticated and has been blocked.',
+      'The sender should visit https://support.example/81126 for 550 5.7.26 instructions on setting up authentication.',
+    ].join('\n');
+    expect(pick(bounce)).toEqual([{ code: '5.7.26', reply: '550', server: 'mx.fabrikam.com', ip: undefined }]);
+  });
 });
