@@ -142,7 +142,19 @@ function afterColon(text: string, first: number, at: number): boolean {
   if (i - 13 >= first && startsWithIgnoreCase(text, i - 13, 'responded with')) return true;
   // A Diagnostic-Code's value pasted without its name: `smtp;451 mx.contoso.com Resources temporarily unavailable`.
   if (c === 59 /* ; */ && i - 4 >= first && startsWithIgnoreCase(text, i - 4, 'smtp')) return true;
-  return i > first && (c === 58 /* : */ || c === 61) /* = */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
+  if (c === 61 /* = */) return i > first && !isShortKey(text, first, i);
+  return i > first && c === 58 /* : */ && text.charCodeAt(i - 1) !== 58; /* not `::` */
+}
+
+/** Exim's log fields are a letter or two and `=`: `S=566` is a size, `P=esmtp` a protocol; `response=550 …` is a reply. */
+function isShortKey(text: string, first: number, equals: number): boolean {
+  let i = equals - 1;
+  while (i >= first && i > equals - 3 && isLetter(text.charCodeAt(i))) i--;
+  return equals - i <= 3 && (i < first || !isLetter(text.charCodeAt(i)));
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** JavaMail's `Could not connect to SMTP host: X, port: 25, response: 554`: the reply code alone, named as the response. */

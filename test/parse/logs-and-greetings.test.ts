@@ -238,4 +238,9 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     // Numbers without a reply's frame stay numbers, however many the line holds.
     expect(parseErrors('Queue summary: 450, 421, 550, 554 and 451 messages by state')).toEqual([]);
   });
+
+  it("does not take an Exim log field's number (S=566) for a reply; a longer key's value still is one", () => {
+    expect(parseErrors('2021-08-25 20:26:49 1mIxbt-0001eM-09 <= ik@contoso.com H=localhost [127.0.0.1] P=esmtpa S=566 id=9a79db9f@contoso.com')).toEqual([]);
+    expect(pick('smtp_response=550 Mailbox unavailable')).toEqual([{ code: '5.0.0', reply: '550', server: undefined, ip: undefined }]);
+  });
 });
