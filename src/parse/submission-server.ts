@@ -21,7 +21,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -74,6 +74,9 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   // A name with a mail port, as proxies and clients log the far end: `…-smtp.contoso.com:587;`.
   ['command', new RegExp(String.raw`(?<![A-Za-z0-9.])(?<![A-Za-z0-9]-)(${HOST}):(?:25|465|587|2525)(?![\d.])`)],
   ['command', new RegExp(String.raw`connect(?:async)?\(\s{0,3}["']?(${HOST})["']?\s{0,3},\s{0,3}\d{1,5}`, 'i')],
+  // Python's `SMTP('smtp.contoso.com')`, `smtplib.SMTP_SSL("smtp.contoso.com", 465)`; JavaMail's `props.put("mail.smtp.host", "smtp.contoso.com")`.
+  ['command', new RegExp(String.raw`\bSMTP(?:_SSL)?\(\s{0,3}(?:host\s{0,2}=\s{0,2})?["'](${HOST})["']`)],
+  ['config', new RegExp(String.raw`["']mail\.smtps?\.host["']\s{0,3},\s{0,3}["'](${HOST})["']`, 'i')],
   [
     'config',
     // Also inside a line: YAML and Format-List values under a parent key are joined to it (prepare-paste.ts).

@@ -291,4 +291,12 @@ describe('bare replies that clients and sessions quote', () => {
     ].join('\n');
     expect(pick(bounce)).toEqual([{ code: '5.7.26', reply: '550', server: 'mx.fabrikam.com', ip: undefined }]);
   });
+
+  it("reads the server a script's code dials: Python's SMTP(…) and JavaMail's mail.smtp.host", () => {
+    expect(pick("smtper = SMTP('smtp.fabrikam.com')\nsmtplib.SMTPDataError: (554, b'DT:SPM 163 smtp5')")[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('server = smtplib.SMTP_SSL("smtp.fabrikam.com", 465)\n(535, b\'5.7.3 Authentication unsuccessful\')')[0].server).toBe('smtp.fabrikam.com');
+    expect(pick('props.put("mail.smtp.host", "smtp.fabrikam.com");\nAuthenticationFailedException: 535 5.7.3 Authentication unsuccessful')[0].server).toBe(
+      'smtp.fabrikam.com',
+    );
+  });
 });
