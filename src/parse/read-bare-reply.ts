@@ -93,6 +93,7 @@ function readCandidate(
     (afterColon(text, first, at) ||
       startsLine(text, lineStart, at, frame) ||
       namesItself(text, lineStart, at, end) ||
+      inInlineCode(text, at, end) ||
       opensPaste(text, lineStart, at, end, nextEnd, frame));
   if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
@@ -115,6 +116,16 @@ function afterItemMarker(text: string, first: number, end: number): number {
   if ((c === 45 || c === 42 || c === 0x2022) && text.charCodeAt(i + 1) === 32) i += 2;
   if (text.charCodeAt(i) === 96 /* ` */ && i + 1 < end) i++;
   return i;
+}
+
+/**
+ * A poster quotes the error as inline code in their sentence: "I get \`454 Command not permitted when TLS active\` on
+ * port 25". The span opens right at the reply and closes on the same line, after its words.
+ */
+function inInlineCode(text: string, at: number, end: number): boolean {
+  if (text.charCodeAt(at - 1) !== 96 /* ` */) return false;
+  const close = text.indexOf('`', at + 4);
+  return close > at + 8 && close < end;
 }
 
 /** `login.microsoftonline.com:443`, `[203.0.113.9]:465`: a port glued to a name or an address is not a reply. */

@@ -299,4 +299,11 @@ describe('bare replies that clients and sessions quote', () => {
       'smtp.fabrikam.com',
     );
   });
+
+  it('reads a reply the poster quotes as inline code in a sentence, not a code span that holds only numbers or a count', () => {
+    expect(pick('配置网易系邮件服务，出现`454 Command not permitted when TLS active` 错误时的解决方案。')).toEqual([
+      { code: '4.0.0', reply: '454', server: undefined, ip: undefined },
+    ]);
+    expect(parseErrors('The table lists `550` and `554` as codes, and `421 messages` are queued')).toEqual([]);
+  });
 });
