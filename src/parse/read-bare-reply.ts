@@ -220,7 +220,7 @@ function isReplyText(text: string, from: number, end: number): boolean {
   if (!letter) return isQuote(c) || c === 60 || c === 35 || c === 91 || c === 0x2039 || /^\d{1,3}\.\d{1,3}\.\d{1,3} [A-Za-z]/.test(text.slice(from, from + 14));
   const word = text
     .slice(from, Math.min(end, from + 12))
-    .split(/[\s,.;:]/, 1)[0]
+    .split(/[\s,.;:`'"]/, 1)[0]
     .toLowerCase();
   return !COUNT_WORDS.includes(word);
 }
