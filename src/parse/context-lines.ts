@@ -28,12 +28,12 @@ export const EXIM_HOST_LINE = /^host[ \t]{1,3}(?:([^\s[\]]{1,255})[ \t]{1,3})?\[
  */
 export const SAID_LINE_HOST = new RegExp(String.raw`^[ \t]{0,8}(${DOTTED_HOST}) ?\[([^[\]\n]{0,60})\] (?:said:|refused to talk to me:)$`);
 export const WRAPPED_RELAY_HOST =
-  /(?:^|[(\s])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253}) ?\[([^[\]\n]{0,60})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
+  /(?:^|[(\s`])host[ \t]{1,8}([A-Za-z0-9][A-Za-z0-9.-]{0,253}) ?\[([^[\]\n]{0,60})\](?:[ \t]{1,3}(?:said:|refused(?: to(?: talk(?: to(?: me:)?)?)?)?))?$/;
 /**
  * Gmail: "Google tried to deliver your message, but it was rejected by the server for the recipient domain D by mx.contoso.com. [203.0.113.9].",
- * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone).
+ * or without the name: "… for the recipient domain D [203.0.113.9]." (the IP alone); a page that lost the address writes `[]`.
  */
-export const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient domain [A-Za-z0-9.-]{1,253}) \[([0-9A-Fa-f:.]{3,45})\]\.?$/;
+export const GMAIL_BY_HOST = /(?:by ([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.?|recipient domain [A-Za-z0-9.-]{1,253}) \[([0-9A-Fa-f:.]{0,45})\]\.?$/;
 /** The phrases after which the reply is the remote server's as it sent it (Gmail: "The response from the remote server was:", "The response was:", "The error that the other server returned was:"). */
 export const REPLY_FOLLOWS = ['remote server was:', 'the response was:', 'server returned was:'];
 /** Exim's frame before the remote server's reply: `SMTP error from remote mail server after RCPT TO:<…>:`. */

@@ -6,12 +6,12 @@ import { MAX_HOST_CHARS } from './limits';
  * Secure (SSL): No, Server Error: 553, Error Number: 0x800CCC79". The reply is that server's own, and the
  * server is the one named in `Server: '…'` (some copies write `Servers:`) earlier in the same sentence; Outlook in
  * other languages writes `Servidor: '…', … Respuesta del servidor: '550 …'`, `Serveur : '…', … Réponse du serveur : '…'`.
- * Reads the look-back window only.
+ * A blog's typography may open a value with a closing quote (`Risposta del server: ’553 …‘`). Reads the look-back window only.
  */
 const RESPONSE_LEAD =
-  /(?:server response|respuesta del servidor|resposta do servidor|r\u00e9ponse du serveur|risposta del server|serverantwort|serverreactie|odpowied\u017a serwera|\u043e\u0442\u0432\u0435\u0442 \u0441\u0435\u0440\u0432\u0435\u0440\u0430)[ \t]?:[ \t]{0,2}['"\u2018\u201c]$/;
+  /(?:server response|respuesta del servidor|resposta do servidor|r\u00e9ponse du serveur|risposta del server|serverantwort|serverreactie|odpowied\u017a serwera|\u043e\u0442\u0432\u0435\u0442 \u0441\u0435\u0440\u0432\u0435\u0440\u0430)[ \t]?:[ \t]{0,2}['"\u2018\u2019\u201c\u201d]$/;
 /** `Server: '…'` as Outlook writes it in its languages (`Servidor:`, `Serveur :`, `Serwer:`, `Сервер:`); some copies write `Servers:`. */
-const SERVER_FIELD = /(?:^|[\s,;])(?:servers?|servidor|serveur|serwer|\u0441\u0435\u0440\u0432\u0435\u0440)[ \t]?:[ \t]?['"\u2018\u201c]/gi;
+const SERVER_FIELD = /(?:^|[\s,;])(?:servers?|servidor|serveur|serwer|\u0441\u0435\u0440\u0432\u0435\u0440)[ \t]?:[ \t]?['"\u2018\u2019\u201c\u201d]/gi;
 /** The words around the server field that say the sentence is Outlook's: `Account:`, `Protocol:` and their translations. */
 const OUTLOOK_FIELDS = ['account:', 'protocol:', 'cuenta:', 'protocolo:', 'compte :', 'protocole :', 'konto:', 'protokoll:', 'conta:', 'protocollo:'];
 

@@ -276,7 +276,7 @@ class PasteReader {
     if (lower.startsWith('technical details of')) return;
     if (lower.includes('tried to deliver your message')) {
       const by = GMAIL_BY_HOST.exec(window.trimEnd());
-      if (by) this.heldHost = by[1] ? { host: by[1], ip: by[2] } : { ip: by[2] };
+      if (by?.[1] || by?.[2]) this.heldHost = { host: by[1], ip: by[2] || undefined };
       return;
     }
     const rcpt = lower.indexOf('rcpt to:');

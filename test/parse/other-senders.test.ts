@@ -324,4 +324,24 @@ describe('one failure told several times is one error', () => {
   it('keeps a lone generic code that nothing refines', () => {
     expect(pick('#< #5.0.0 smtp; 550 5.0.0 rejected> #SMTP#').map((e) => e.code)).toEqual(['5.0.0']);
   });
+
+  it("reads a Postfix bounce quoted as inline code, Gmail's 'by X. [].' that lost its address, and Outlook's send error in a blog's quotes", () => {
+    const quoted = [
+      '`host mx.fabrikam.com[203.0.113.50] said:',
+      '550-5.7.26 This mail has been blocked because the sender is',
+      'unauthenticated. 550 5.7.26`',
+    ].join('\n');
+    expect(parseErrors(quoted)).toMatchObject([{ enhancedCode: '5.7.26', server: 'mx.fabrikam.com', ip: '203.0.113.50' }]);
+    const gmail = [
+      'Google tried to deliver your message, but it was rejected by the server for the recipient domain fabrikam.com by mta5.fabrikam.net. [].',
+      '',
+      'The error that the other server returned was:',
+      '554 Message not allowed - [PH01] Email not accepted for policy reasons.',
+    ].join('\n');
+    expect(parseErrors(gmail)).toMatchObject([{ enhancedCode: '5.0.0', replyCode: '554', server: 'mta5.fabrikam.net' }]);
+    expect(parseErrors(gmail)[0].ip).toBeUndefined();
+    const outlook =
+      'Oggetto ‘oggetto’, Account: ‘nome account’, Server: ‘smtp.fabrikam.it’, Protocollo: SMTP, Risposta del server: ’553 5.7.1 <a@fabrikam.it>: Sender address rejected: not logged in‘, Porta: 25';
+    expect(parseErrors(outlook)).toMatchObject([{ enhancedCode: '5.7.1', replyCode: '553', server: 'smtp.fabrikam.it' }]);
+  });
 });
