@@ -349,6 +349,12 @@ describe('bad and hostile input', () => {
     for (const c of cards) expect(messageBytes(c.body)).toBeLessThan(28 * 1024);
   });
 
+  it("states a setting's variable as the placeholder it is, written as the paste writes it, never evaluated", async () => {
+    const { texts } = await paste('MP_SMTP_RELAY_HOST: ${RELAY_HOST}\nerror response to RCPT command: 550 5.7.1 Relaying denied', { expectCards: 1 });
+    expect(texts[0]).toContain('Destination server (a placeholder in the paste)');
+    expect(texts[0]).toContain('${RELAY_HOST}');
+  });
+
   it('shows markdown links and template expressions as plain text, never evaluated or live', async () => {
     const hostile =
       '450 4.4.316 Connection refused [Message=[click me](https://evil.example/x) **boom** ${1+1} ${$root.t}] [LastAttemptedServerName=[x](https://evil.example)] [LastAttemptedIP=203.0.113.5:25]';
