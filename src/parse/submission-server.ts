@@ -111,6 +111,9 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
     // except where a label or a setting gives the server by its address.
     if (ipToken(host) === host && kind !== 'label' && kind !== 'config') continue;
     if (kind === 'prose' && !MAIL_SERVER_NAME.test(host)) continue;
+    // A banner that runs its name into the next word (`220 mail.contoso.comMicrosoft ESMTP …`) names no host as written;
+    // its answer to EHLO (`250-mail.contoso.com Hello`) still does.
+    if ((kind === 'greeting' || kind === 'ehlo') && /[a-z][A-Z]/.test(host.slice(host.lastIndexOf('.') + 1))) continue;
     // One of Microsoft's own transport servers is never where the mail went (microsoft-hosts.ts).
     if (isMicrosoftInternalHost(host)) continue;
     return { kind, host };

@@ -306,4 +306,16 @@ describe('bare replies that clients and sessions quote', () => {
     ]);
     expect(parseErrors('The table lists `550` and `554` as codes, and `421 messages` are queued')).toEqual([]);
   });
+
+  it('takes the name from the answer to EHLO when the banner runs the name into the next word', () => {
+    const telnet = [
+      '220 Exchange-Server.fabrikam.comMicrosoft ESMTP MAIL Service ready at Thu, 27 Jun 2013 17:04:17 -0400',
+      'ehlo',
+      '250-Exchange-Server.fabrikam.com Hello [fe80::2174:c9da:4ac0:74c2%13]',
+      '250 XSHADOWREQUEST',
+      'mail from: user@fabrikam.com',
+      '412 4.3.2 Service not active',
+    ].join('\n');
+    expect(pick(telnet)).toEqual([{ code: '4.3.2', reply: '412', server: 'Exchange-Server.fabrikam.com', ip: undefined }]);
+  });
 });
