@@ -36,7 +36,9 @@ export function withAttemptDestination(errors: ParsedError[]): ParsedError[] {
 
 export function withNamedServer(errors: ParsedError[], servers: SubmissionServers): ParsedError[] {
   const unnamed = (e: ParsedError) => !e.server && e.ip === undefined && !e.serverPlaceholder;
-  const named = errors.some(unnamed) ? servers.chosen() : undefined;
+  // A paste whose failures name their own servers tells the rest apart on purpose (sendmail's own `550 5.1.1 … User
+  // unknown` after the remote's reply): the server the client talked to is not guessed for those.
+  const named = errors.some(unnamed) && !errors.some((e) => e.server || e.ip !== undefined) ? servers.chosen() : undefined;
   if (!named) return errors;
   // An address, masked ones too (`**.***.***.**`), is still the IP the poster meant; a placeholder is stated as one.
   const address = ipToken(named) === named;

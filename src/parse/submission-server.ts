@@ -21,7 +21,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -59,6 +59,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     'connected',
     new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?\\?["'\u201c]?(${HOST})\\?["'\u201d]?(?:[\s.,:]|$)`, 'i'),
   ],
+  // sendmail's transcript, when the paste ends before the replies it introduces: `... while talking to mx.contoso.com.:`.
+  ['connected', new RegExp(String.raw`while talking to (${HOST}):`, 'i')],
   // Odoo: `Mail delivery failed via SMTP server 'smtp.contoso.com'.`
   ['connected', new RegExp(String.raw`\bvia (?:the )?SMTP server ["'\u201c]?(${HOST})["'\u201d]?(?=[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.

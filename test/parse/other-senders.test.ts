@@ -344,4 +344,21 @@ describe('one failure told several times is one error', () => {
       'Oggetto ‘oggetto’, Account: ‘nome account’, Server: ‘smtp.fabrikam.it’, Protocollo: SMTP, Risposta del server: ’553 5.7.1 <a@fabrikam.it>: Sender address rejected: not logged in‘, Porta: 25';
     expect(parseErrors(outlook)).toMatchObject([{ enhancedCode: '5.7.1', replyCode: '553', server: 'smtp.fabrikam.it' }]);
   });
+
+  it("gives sendmail's reason the server its transcript talks to when the paste ends there, but not a failure beside one that names its own", () => {
+    const cut = [
+      '----- The following addresses had permanent fatal errors -----',
+      'jane@fabrikam.com',
+      '(reason: 550-5.7.26 This message does not have authentication information)',
+      '',
+      '----- Transcript of session follows -----',
+      '... while talking to gmail-smtp-in.fabrikam.com.:',
+    ].join('\n');
+    expect(parseErrors(cut)).toMatchObject([{ enhancedCode: '5.7.26', server: 'gmail-smtp-in.fabrikam.com' }]);
+    const own = ['... while talking to mx.fabrikam.com.:', '<<< 550 5.7.1 No such user', '550 5.1.1 <jane@fabrikam.com>... User unknown'].join('\n');
+    expect(parseErrors(own).map((e) => [e.enhancedCode, e.server])).toEqual([
+      ['5.7.1', 'mx.fabrikam.com'],
+      ['5.1.1', undefined],
+    ]);
+  });
 });
