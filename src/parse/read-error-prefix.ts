@@ -9,7 +9,7 @@ import { pythonDictKey } from './python-dict-key';
 import { readOutlookSendError } from './outlook-send-error';
 import { openQuoteCloser, QUOTE_CLOSERS } from './quote-frames';
 import { readNdrReturned } from './read-ndr-returned';
-import { DID_NOT_LIKE, hostBefore, hostTalkedTo, readQmailIp } from './relay-context';
+import { DID_NOT_LIKE, hostBefore, hostTalkedTo, ipToken, readQmailIp } from './relay-context';
 
 /**
  * What the text just before a status code says about it: which frame the code sits in and the
@@ -286,6 +286,8 @@ function readRelay(w: string, lw: string, prefix: ErrorPrefix, mark: Mark, hints
     prefix.kind = 'relay';
     const host = hints.relayServer ?? (talking >= 0 ? hostTalkedTo(w, talking) : undefined);
     if (host) prefix.host = host;
+    // `... while talking to [203.0.113.9]:` names the server by its address.
+    if (host && ipToken(host) === host) prefix.hostIp = host;
     mark(0);
     return true;
   }

@@ -93,12 +93,17 @@ export function hostBefore(text: string, end: number): { host?: string; ip?: str
   return found;
 }
 
-/** sendmail's `... while talking to mx.contoso.com.:`: the host after the phrase (at `at`, its start), without the trailing `.:`. */
+/**
+ * sendmail's `... while talking to mx.contoso.com.:` (or `[203.0.113.9]:` for an address): the host after the phrase
+ * (at `at`, its start), without the trailing `.:`, the brackets, or the zero-width spaces a web archive put in.
+ */
 export function hostTalkedTo(text: string, at: number): string | undefined {
   const host = text
     .slice(at + 17, at + 17 + 260)
+    .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .trim()
     .split(/\s/, 1)[0]
-    .replace(/[.:]+$/, '');
+    .replace(/[.:]+$/, '')
+    .replace(/^\[([^[\]]{1,45})\]$/, '$1');
   return host || undefined;
 }

@@ -361,4 +361,15 @@ describe('one failure told several times is one error', () => {
       ['5.1.1', undefined],
     ]);
   });
+
+  it("reads sendmail's 'while talking to' an address, and without the zero-width spaces a web archive puts in", () => {
+    const byAddress = ['... while talking to [203.0.113.60]:', '>>> DATA', '<<< 550 Invalid recipient: <jane@fabrikam.com>'].join('\n');
+    expect(parseErrors(byAddress)).toMatchObject([{ enhancedCode: '5.0.0', replyCode: '550', ip: '203.0.113.60' }]);
+    const archived = [
+      '... while talking to mail.fabrikam.com.\u200b:',
+      '>>> RCPT To\u200b:<jane@\u200bfabrikam.com>',
+      '<<< 550 5.1.1 <jane@\u200bfabrikam.com>... User unknown',
+    ].join('\n');
+    expect(parseErrors(archived)).toMatchObject([{ enhancedCode: '5.1.1', server: 'mail.fabrikam.com' }]);
+  });
 });
