@@ -21,7 +21,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -49,7 +49,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   // `[LastAttemptedServerName=mail.contoso.com]`, `{FQDN=contoso-com.mail.protection.outlook.com}`, `OutboundProxyTargetHostName: X`.
   ['label', new RegExp(String.raw`(?:\[LastAttemptedServerName[ \t]?=[ \t]?|\{FQDN=|OutboundProxyTargetHostName:[ \t]{0,3})(${HOST})(?=[\]}\s]|$)`, 'i')],
   // iCloud's template: `Remote system: dns;gmail-smtp-in.l.google.com (TCP|…)`.
-  ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,8}(?:dns;[ \t]?)?(${HOST})(?=[\s,;]|$)`, 'i')],
+  // Also as a pasted table writes it (`Remote server: | mx.contoso.com`) or a run-on copy pads it.
+  ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,24}(?:\|[ \t]{0,3})?(?:dns;[ \t]?)?(${HOST})(?=[\s,;|]|$)`, 'i')],
   // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`,
   // Postfix `Out: 220 …`, swaks `<-  220 …`, smtplib `reply: b'220 …`, PHPMailer `SERVER -> CLIENT: 220 …`, a tree `└──220 …`).
   ['greeting', new RegExp(String.raw`${SESSION_MARK}220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|\\r|$)`)],
@@ -69,7 +70,9 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['connected', new RegExp(String.raw`\bmx=(${HOST})(?=[\s[,]|$)`)],
   // Postal, Net::SMTP: `Connected to 2001:db8::1:25 (mx.contoso.com)`.
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
-  ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}) (?:25|465|587|2525)\b`)],
+  ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}|${IPV4}) (?:25|465|587|2525)\b`)],
+  // Any call that dials a name and a mail port: Twisted's `TCPClient('smtp.contoso.com', 25, …)`, `new Socket("…", 587)`.
+  ['command', new RegExp(String.raw`\(\s{0,3}["'](${HOST})["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]`)],
   ['command', new RegExp(String.raw`-connect (${HOST}):\d{1,5}`)],
   // PowerShell: `Send-MailMessage … -SmtpServer 'smtp.contoso.com'`.
   ['command', new RegExp(String.raw`-SmtpServer[ \t]{1,4}["']?(${HOST})["']?(?=[\s;]|$)`, 'i')],
@@ -110,8 +113,8 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
     if (!m) continue;
     const host = m[1].replace(/\.$/, '');
     // A dotted IPv4 matches HOST's shape only by accident of its last label: an address is not a name here,
-    // except where a label or a setting gives the server by its address.
-    if (ipToken(host) === host && kind !== 'label' && kind !== 'config') continue;
+    // except where a label, a setting or the command that dialled it gives the server by its address (`telnet 127.0.0.1 25`).
+    if (ipToken(host) === host && kind !== 'label' && kind !== 'config' && kind !== 'command') continue;
     if (kind === 'prose' && !MAIL_SERVER_NAME.test(host)) continue;
     // A banner that runs its name into the next word (`220 mail.contoso.comMicrosoft ESMTP …`) names no host as written;
     // its answer to EHLO (`250-mail.contoso.com Hello`) still does.
