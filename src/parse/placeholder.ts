@@ -33,8 +33,9 @@ export function placeholderAsWritten(value: string): string | undefined {
   let from = 0;
   let to = value.length;
   const stars = value.startsWith('*') && value.endsWith('*');
-  // A variable (`${MAILGUN_HOST}`) is shown as written: its braces say it is one.
-  if (value.startsWith('${')) return value;
+  // A variable (`${MAILGUN_HOST}`), or a slot inside a name (`<tenant>.mail.protection.outlook.com`), is shown as written:
+  // its brackets say which part is the slot.
+  if (value.startsWith('${') || (value.startsWith('<') && /^<[^<>]{1,40}>\./.test(value))) return value;
   while (from < to && (OPENERS.includes(value.charAt(from)) || (stars && value.charAt(from) === '*'))) from++;
   while (to > from && (CLOSERS.includes(value.charAt(to - 1)) || (stars && value.charAt(to - 1) === '*'))) to--;
   const inner = value.slice(from, to).trim();

@@ -21,7 +21,7 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|endpoint|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
@@ -31,6 +31,9 @@ const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
 const SESSION_MARK = String.raw`(?:^|(?:-->|<--|<-|<~|<<<|S:|Out:|SERVER -> CLIENT:|reply:|[\u2500-\u257f]{1,4})[ \t]{0,3}(?:b?['"])?)`;
 /** A slot a template or a redacting poster left for the name: `<SMTP_SERVER>`, `<smtp_port>` (see placeholder.ts). */
 const PLACEHOLDER = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>`;
+/** A slot inside a name, as Microsoft's articles write it (`<tenant-domain>.mail.protection.outlook.com`, Markdown-escaped `\<Server>.contoso.com`). */
+const SLOT_IN_NAME = String.raw`\\?(<[A-Za-z_][A-Za-z0-9_. -]{1,40}>(?:\.[A-Za-z0-9-]{1,63}){1,10})`;
+const SLOT_IN_NAME_BARE = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>(?:\.[A-Za-z0-9-]{1,63}){1,10}`;
 /** A shell or compose variable left where the name goes: `${MAILGUN_HOST}`. */
 const VARIABLE = String.raw`\$\{[A-Za-z_][A-Za-z0-9_]{0,40}\}`;
 /**
@@ -50,7 +53,13 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['label', new RegExp(String.raw`(?:\[LastAttemptedServerName[ \t]?=[ \t]?|\{FQDN=|OutboundProxyTargetHostName:[ \t]{0,3})(${HOST})(?=[\]}\s]|$)`, 'i')],
   // iCloud's template: `Remote system: dns;gmail-smtp-in.l.google.com (TCP|…)`.
   // Also as a pasted table writes it (`Remote server: | mx.contoso.com`) or a run-on copy pads it.
-  ['label', new RegExp(String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,24}(?:\|[ \t]{0,3})?(?:dns;[ \t]?)?(${HOST})(?=[\s,;|]|$)`, 'i')],
+  [
+    'label',
+    new RegExp(
+      String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,24}(?:\|[ \t]{0,3})?(?:dns;[ \t]?)?(?:(${HOST})|${SLOT_IN_NAME})(?=[\s,;|]|$)`,
+      'i',
+    ),
+  ],
   // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`,
   // Postfix `Out: 220 …`, swaks `<-  220 …`, smtplib `reply: b'220 …`, PHPMailer `SERVER -> CLIENT: 220 …`, a tree `└──220 …`).
   ['greeting', new RegExp(String.raw`${SESSION_MARK}220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|\\r|$)`)],
@@ -88,7 +97,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // A PHP array's quoted key (`['host' => …]`), never Exchange's own `[Hostname=…]` tag.
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}address|${CJK_SMTP_KEY})["']?[ \t]{0,8}(?:=>|[:=\uff1a])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}(?:address|endpoint)|${CJK_SMTP_KEY})["']?[ \t]{0,8}(?:=>|[:=\uff1a])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${SLOT_IN_NAME_BARE}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
@@ -111,7 +120,7 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
   for (const [kind, pattern] of PATTERNS) {
     const m = pattern.exec(line);
     if (!m) continue;
-    const host = m[1].replace(/\.$/, '');
+    const host = (m[1] ?? m[2]).replace(/\.$/, '');
     // A dotted IPv4 matches HOST's shape only by accident of its last label: an address is not a name here,
     // except where a label, a setting or the command that dialled it gives the server by its address (`telnet 127.0.0.1 25`).
     if (ipToken(host) === host && kind !== 'label' && kind !== 'config' && kind !== 'command') continue;

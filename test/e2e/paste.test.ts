@@ -353,6 +353,11 @@ describe('bad and hostile input', () => {
     const { texts } = await paste('MP_SMTP_RELAY_HOST: ${RELAY_HOST}\nerror response to RCPT command: 550 5.7.1 Relaying denied', { expectCards: 1 });
     expect(texts[0]).toContain('Destination server (a placeholder in the paste)');
     expect(texts[0]).toContain('${RELAY_HOST}');
+    bot.connector.clear();
+    const slot = await paste('SMTP Endpoint: <tenant-domain>.mail.protection.outlook.com\n550 5.7.1 Service unavailable, Client host blocked using Spamhaus', {
+      expectCards: 1,
+    });
+    expect(slot.texts[0]).toContain('<tenant-domain>.mail.protection.outlook.com');
   });
 
   it('shows markdown links and template expressions as plain text, never evaluated or live', async () => {
