@@ -40,7 +40,7 @@ const VARIABLE = String.raw`\$\{[A-Za-z_][A-Za-z0-9_]{0,40}\}`;
  * A setting's name that says it is for mail, with the product's own words before it: `SMTP_`, `EMAIL_`,
  * `PAPERLESS_EMAIL_`, `MP_SMTP_RELAY_`, `spring.mail.`, `mail_smtp` (never `DB_` or `IMAP_`: those are other servers).
  */
-const MAIL_KEY = String.raw`(?:[A-Za-z][A-Za-z0-9]{0,19}[_.]){0,3}(?:smtp|mail|email|mx)(?:[ _.-]?relay)?[ _.-]?`;
+const MAIL_KEY = `(?:[A-Za-z][A-Za-z0-9]{0,19}[_.]){0,3}(?:smtp|mail|email|mx)(?:[ _.-]?relay)?[ _.-]?`;
 /** The same setting in Chinese, Japanese and Korean posts: `smtp地址：`, `SMTP服务器：`, `发件服务器:`, `SMTPサーバー：`, `SMTP 서버:`. */
 const CJK_SMTP_KEY = String.raw`(?:smtp|发件|發件)[ \t]?(?:地址|服务器|伺服器|サーバー?|서버)`;
 /** An address as posted, masked ones included (`**.***.***.**`, `203.0.113.x`). */
@@ -70,7 +70,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     new RegExp(String.raw`(?:connected|connecting) to (?:the )?(?:smtp )?(?:server |host )?\\?["'\u201c]?(${HOST})\\?["'\u201d]?(?:[\s.,:]|$)`, 'i'),
   ],
   // sendmail's transcript, when the paste ends before the replies it introduces: `... while talking to mx.contoso.com.:`.
-  ['connected', new RegExp(String.raw`while talking to (${HOST}):`, 'i')],
+  ['connected', new RegExp(`while talking to (${HOST}):`, 'i')],
   // Odoo: `Mail delivery failed via SMTP server 'smtp.contoso.com'.`
   ['connected', new RegExp(String.raw`\bvia (?:the )?SMTP server ["'\u201c]?(${HOST})["'\u201d]?(?=[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
