@@ -57,11 +57,12 @@ export function readBareReply(
   frame: LineFrame,
 ): BareReplyOutcome {
   if (sink.full) return 'none';
+  const line: ReplyLine = { text, first, end, nextEnd, hints, around, sink, frame };
   const limit = Math.min(end, first + MAX_LOOKBACK_CHARS);
   // A log line's own numbers come first (`delay=423, status=deferred (host X[ip] said: 451 …)`): a few candidates, not only the first.
   let m = replies.firstIn(first, limit);
   for (let tries = 0; m && tries < MAX_CANDIDATES; tries++) {
-    const outcome = readCandidate(text, m.index, m[1], first, end, nextEnd, hints, around, sink, frame);
+    const outcome = readCandidate(line, m.index);
     if (outcome !== 'none') return outcome;
     m = replies.firstIn(m.index + 3, limit);
   }
@@ -71,18 +72,20 @@ export function readBareReply(
 /** Candidates a line may hold before its reply; each costs a bounded look around it, so a line stays linear. */
 const MAX_CANDIDATES = 4;
 
-function readCandidate(
-  text: string,
-  at: number,
-  replyClass: string,
-  first: number,
-  end: number,
-  nextEnd: number,
-  hints: PrefixHints,
-  around: SurroundingFacts,
-  sink: ErrorSink,
-  frame: LineFrame,
-): BareReplyOutcome {
+/** The line [first, end) being read, and what the reader knows around it. */
+interface ReplyLine {
+  text: string;
+  first: number;
+  end: number;
+  nextEnd: number;
+  hints: PrefixHints;
+  around: SurroundingFacts;
+  sink: ErrorSink;
+  frame: LineFrame;
+}
+
+/** The candidate reply code at `at`: read when its frame says it is a server's reply. */
+function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }: ReplyLine, at: number): BareReplyOutcome {
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
   const prefix = readErrorPrefix(text, first, at, first, hints);
@@ -103,7 +106,7 @@ function readCandidate(
     const named = prefix.host !== undefined || prefix.hostIp !== undefined;
     return named ? { continues: reply, from: { host: prefix.host, ip: prefix.hostIp } } : { continues: reply };
   }
-  const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${replyClass}.0.0`, reply, inferred: true };
+  const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${text[at]}.0.0`, reply, inferred: true };
   const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return 'read';

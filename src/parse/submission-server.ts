@@ -31,9 +31,10 @@ const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
 const SESSION_MARK = String.raw`(?:^|(?:-->|<--|<-|<~|<<<|S:|Out:|SERVER -> CLIENT:|reply:|[\u2500-\u257f]{1,4})[ \t]{0,3}(?:b?['"])?)`;
 /** A slot a template or a redacting poster left for the name: `<SMTP_SERVER>`, `<smtp_port>` (see placeholder.ts). */
 const PLACEHOLDER = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>`;
-/** A slot inside a name, as Microsoft's articles write it (`<tenant-domain>.mail.protection.outlook.com`, Markdown-escaped `\<Server>.contoso.com`). */
-const SLOT_IN_NAME = String.raw`\\?(<[A-Za-z_][A-Za-z0-9_. -]{1,40}>(?:\.[A-Za-z0-9-]{1,63}){1,10})`;
-const SLOT_IN_NAME_BARE = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>(?:\.[A-Za-z0-9-]{1,63}){1,10}`;
+/** A slot inside a name, as Microsoft's articles write it (`<tenant-domain>.mail.protection.outlook.com`). */
+const SLOT_IN_NAME = String.raw`${PLACEHOLDER}(?:\.[A-Za-z0-9-]{1,63}){1,10}`;
+/** The same as a label's value, captured, Markdown-escaped or not (`\<Server>.contoso.com`). */
+const SLOT_IN_NAME_VALUE = String.raw`\\?(${SLOT_IN_NAME})`;
 /** A shell or compose variable left where the name goes: `${MAILGUN_HOST}`. */
 const VARIABLE = String.raw`\$\{[A-Za-z_][A-Za-z0-9_]{0,40}\}`;
 /**
@@ -56,7 +57,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   [
     'label',
     new RegExp(
-      String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,24}(?:\|[ \t]{0,3})?(?:dns;[ \t]?)?(?:(${HOST})|${SLOT_IN_NAME})(?=[\s,;|]|$)`,
+      String.raw`(?:^|\s)remote (?:server|host|mta|system):[ \t]{0,24}(?:\|[ \t]{0,3})?(?:dns;[ \t]?)?(?:(${HOST})|${SLOT_IN_NAME_VALUE})(?=[\s,;|]|$)`,
       'i',
     ),
   ],
@@ -97,7 +98,7 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
     // A PHP array's quoted key (`['host' => …]`), never Exchange's own `[Hostname=…]` tag.
     // Not the report's own servers ("Generating server:", "Receiving server:") nor NDR labels.
     new RegExp(
-      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}(?:address|endpoint)|${CJK_SMTP_KEY})["']?[ \t]{0,8}(?:=>|[:=\uff1a])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${SLOT_IN_NAME_BARE}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
+      String.raw`(?:^|[\s{,>.$(]|\[(?=["']))(?<!(?:generating|receiving|reporting|remote|sending|destination)\s)["']?(?:(?:${MAIL_KEY})?(?:host|server|host[ ._]?name|server ?name|addr|server_address|service|relayhost|smarthost|servidor|serveur)|${MAIL_KEY}(?:address|endpoint)|${CJK_SMTP_KEY})["']?[ \t]{0,8}(?:=>|[:=\uff1a])[ \t]{0,8}["'\[]?(${HOST}|${IPV4}|${SLOT_IN_NAME}|${PLACEHOLDER}|${VARIABLE})["'\]]?(?::(?!443\b|80\b)\d{1,5})?(?=[\s,;)]|$)`,
       'i',
     ),
   ],
