@@ -1,3 +1,4 @@
+import { MENTION_SOURCE, readMentionedMailHost } from './mentioned-mail-host';
 import { isMicrosoftInternalHost } from './microsoft-hosts';
 import { RegexCursor } from './regex-cursor';
 import { ipToken } from './relay-context';
@@ -18,7 +19,7 @@ import { ipToken } from './relay-context';
  * is the submission server's reply. The parser fills it in after the whole paste is read, only when the
  * paste names one such server (see SubmissionServers), since the configuration often follows the error.
  */
-export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose';
+export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose' | 'mentioned';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
 export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|endpoint|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
@@ -136,7 +137,7 @@ export function readSubmissionServer(line: string): { kind: SubmissionKind; host
   return undefined;
 }
 
-const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'ehlo', 'connected', 'command', 'config', 'prose'];
+const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'ehlo', 'connected', 'command', 'config', 'prose', 'mentioned'];
 
 /**
  * The servers a paste names, by kind, noted line by line (one RegexCursor walk finds the few lines that
@@ -145,13 +146,20 @@ const RANK: readonly SubmissionKind[] = ['label', 'greeting', 'ehlo', 'connected
 export class SubmissionServers {
   private readonly byKind = new Map<SubmissionKind, Set<string>>();
   private readonly candidates: RegexCursor;
+  private readonly mentions: RegexCursor;
 
   constructor(private readonly text: string) {
     this.candidates = new RegexCursor(text, SUBMISSION_LINE_SOURCE, 'im');
+    this.mentions = new RegexCursor(text, MENTION_SOURCE, 'i');
   }
 
   /** Notes what the line [start, end) names: a few candidates, each read in a window from just before it (the `^` forms need the line's start). */
   noteLine(start: number, end: number): void {
+    this.noteFramed(start, end);
+    this.noteMentions(start, end);
+  }
+
+  private noteFramed(start: number, end: number): void {
     let from = start;
     for (let n = 0; n < 4; n++) {
       const m = this.candidates.firstIn(from, end);
@@ -165,6 +173,18 @@ export class SubmissionServers {
     }
   }
 
+  /** The mail servers the line names without a frame (mentioned-mail-host.ts), a few per line. */
+  private noteMentions(start: number, end: number): void {
+    let from = start;
+    for (let n = 0; n < 4; n++) {
+      const m = this.mentions.firstIn(from, end);
+      if (!m) return;
+      const host = readMentionedMailHost(this.text, start, m.index, m[0]);
+      if (host) this.add('mentioned', host);
+      from = m.index + m[0].length;
+    }
+  }
+
   private add(kind: SubmissionKind, host: string): void {
     const hosts = this.byKind.get(kind) ?? new Set<string>();
     if (hosts.size < 8) hosts.add(host);
@@ -172,15 +192,15 @@ export class SubmissionServers {
   }
 
   /** The most telling kind that names exactly one server (a greeting outranks the command that dialled it). */
-  chosen(): string | undefined {
+  chosen(): { host: string; kind: SubmissionKind } | undefined {
     for (const kind of RANK) {
       const hosts = this.byKind.get(kind);
       if (!hosts) continue;
       const distinct = [...new Map([...hosts].map((h) => [h.toLowerCase(), h])).values()];
-      if (distinct.length === 1) return distinct[0];
       // A client's settings often name its IMAP and its SMTP server: the one named for SMTP is where mail went.
       const smtp = distinct.filter((h) => /smtp/i.test(h));
-      return smtp.length === 1 ? smtp[0] : undefined;
+      const host = distinct.length === 1 ? distinct[0] : smtp.length === 1 ? smtp[0] : undefined;
+      return host ? { host, kind } : undefined;
     }
     return undefined;
   }

@@ -28,8 +28,10 @@ describe('destinations in logs, greetings and wrapped bounces', () => {
     // A single dot without greeting words may be the recipient's domain; an HTTP status line is not SMTP.
     expect(pick('Error: 550 contoso.com rejected your message')).toEqual([{ code: '5.0.0', reply: '550', server: undefined, ip: undefined }]);
     expect(parseErrors('500 Internal Server Error')).toEqual([]);
-    // With an enhanced code, only the connection-level replies name their server so.
-    expect(pick('550 5.7.1 mx.mail.contoso.com rejected')).toEqual([{ code: '5.7.1', reply: '550', server: undefined, ip: undefined }]);
+    // With an enhanced code, only the connection-level replies name their server so: a domain after the code is the recipient's;
+    // a name that reads as a mail server's is still the one the paste mentions (mentioned-mail-host.ts).
+    expect(pick('550 5.7.1 contoso.com rejected')).toEqual([{ code: '5.7.1', reply: '550', server: undefined, ip: undefined }]);
+    expect(pick('550 5.7.1 mx.mail.contoso.com rejected')).toEqual([{ code: '5.7.1', reply: '550', server: 'mx.mail.contoso.com', ip: undefined }]);
   });
 
   it('reads a Postfix bounce wrapped after said:, the reply on the next line', () => {
