@@ -20,7 +20,8 @@ import { matchFieldName } from './field-name';
  *   or an end of an upgrade (`from 5.4.13 to 5.4.15`);
  * - a section number (`RFC 5321 § 4.2.1`, `section 5.7.1`);
  * - a number after a product's name in a list item with nothing that reads as status text after it
- *   (`1. fresh install of mastodon 4.0.2 on VPS`);
+ *   (`1. fresh install of mastodon 4.0.2 on VPS`), or after a label and a product's name, ending the line
+ *   (`**Database:** mysql 5.7.18`);
  * - under a version heading, a line that holds only a number (isVersionItem, asked by the parser, which
  *   knows the lines above).
  * Only a code without a reply code before it is asked about (`550 5.5.9` is a reply whatever follows).
@@ -44,6 +45,7 @@ export function isLookAlike(text: string, token: CodeToken, lineStart: number): 
     inVersionRange(text, token, lineStart) ||
     inComparison(text, token, lineStart) ||
     versionInListItem(text, token, lineStart) ||
+    versionOnLabelLine(text, token, lineStart) ||
     isSectionNumber(text, token.codeStart, lineStart)
   );
 }
@@ -108,6 +110,23 @@ function versionInListItem(text: string, token: CodeToken, lineStart: number): b
   if (before.length > 80 || !LIST_ITEM.test(before) || !word || TELLING_WORDS.includes(word)) return false;
   const after = /^[ \t]{0,2}(\S*)/.exec(text.slice(token.end, token.end + 24))?.[1] ?? '';
   return !/^[A-Z][a-z]/.test(after);
+}
+
+/** `**Database:** mysql 5.7.18`, `Mail server: Postfix 3.4.13`: a label, one product's name, the number. */
+const LABEL_AND_NAME = /^[ \t>*_-]{0,6}[A-Za-z][\w ./()-]{0,30}?\*{0,2}[ \t]{0,2}:\*{0,2}[ \t]{1,4}([A-Za-z][\w+-]{1,30})[ \t]{1,3}$/;
+/** What a report writes before a code on its own field line (`Diagnostic-Code: smtp 5.1.1`): a protocol, not a product. */
+const NOT_A_PRODUCT = ['smtp', 'esmtp', 'dsn', 'x-postfix', 'x-local'];
+
+/**
+ * An issue template's environment fields (`**Database:** mysql 5.7.18`): a number after a label and a product's
+ * name, ending the line. A field that gives the error (`Status: 5.7.1`, `**Error:** got 5.7.1 …`) has no name
+ * before the code, or a telling word, or status text after it.
+ */
+function versionOnLabelLine(text: string, token: CodeToken, lineStart: number): boolean {
+  if (token.codeStart - lineStart > 80) return false;
+  const word = LABEL_AND_NAME.exec(text.slice(lineStart, token.codeStart))?.[1].toLowerCase();
+  if (!word || TELLING_WORDS.includes(word) || NOT_A_PRODUCT.includes(word)) return false;
+  return /^[ \t,;)]*(?:\r?\n|$)/.test(text.slice(token.end, token.end + 8));
 }
 
 const RANGE_START = /from[ \t]{1,3}`?$/i;

@@ -139,6 +139,14 @@ describe('destinations named by other senders', () => {
     expect(parseErrors('* we see 4.4.316')).toMatchObject([{ enhancedCode: '4.4.316' }]);
   });
 
+  it("never reads a product's version on an environment label's line, and still reads a code a label gives", () => {
+    for (const text of ['**Database:** mysql 5.7.18', 'Mail server: Postfix 3.4.13', '**OS**: Debian 5.10.1\n**Web server:** nginx 1.18.0'])
+      expect(parseErrors(text), text).toEqual([]);
+    expect(parseErrors('Status: 5.7.1')).toMatchObject([{ enhancedCode: '5.7.1' }]);
+    expect(parseErrors('Diagnostic-Code: smtp 5.1.1')).toMatchObject([{ enhancedCode: '5.1.1' }]);
+    expect(parseErrors('**Error:** got 5.7.1 Relay denied')).toMatchObject([{ enhancedCode: '5.7.1' }]);
+  });
+
   it("never reads a document's section number as a code", () => {
     for (const text of ['per my reading of [RFC 5321 § 4.2.1](https://www.rfc-editor.org/rfc/rfc5321.html)', 'see section 5.7.1 of the guide'])
       expect(parseErrors(text), text).toEqual([]);
