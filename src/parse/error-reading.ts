@@ -2,7 +2,7 @@ import type { CodeToken } from './code-tokens';
 import { findCodes } from './code-tokens';
 import { findBracketedAddress, isEmailAddress } from './email-address';
 import { errorKey, type ErrorCopy } from './error-collector';
-import { findGreetingHost, findHashHost, findSendmailHost } from './find-destination';
+import { findGreetingHost, findHashHost, findLookupHost, findSendmailHost } from './find-destination';
 import { findLastEndpoint, findSocketError } from './find-socket-error';
 import { splitHostPort } from './host-port';
 import { MAX_EXCERPT_CHARS, MAX_FIELD_CHARS } from './limits';
@@ -103,6 +103,7 @@ export class ErrorReading implements ErrorCopy {
       destinationHost(around.server, seen) ??
       destinationHost(findSendmailHost(body.description), seen) ??
       destinationHost(findHashHost(body.description), seen) ??
+      destinationHost(findLookupHost(body.description, text.slice(Math.max(0, token.start - 400), token.start)), seen) ??
       destinationHost(findGreetingHost(token.reply ?? prefix.replyCode, token.inferred === true, body.description), seen);
     if (!this.server && seen.placeholder) this.serverPlaceholder = seen.placeholder;
 

@@ -43,6 +43,23 @@ export function findSendmailHost(text: string): string | undefined {
 }
 
 /**
+ * Postfix names the host whose address it could not look up (smtp(8), `Host or domain name not found. Name service
+ * error for name=mx.contoso.com type=A: Host not found`): that host is where the mail was going, one label or many
+ * (`name=dovecot-ce type=AAAA`, an LMTP or relay host). Not when it is the recipient's own domain (`to=<root@canary>`,
+ * a domain without MX looked up as its own host, RFC 5321 §5.1), nor for a failed `type=MX` lookup: no server was found.
+ * `before` is the text just before the code, where the log line gives the recipient.
+ */
+const LOOKUP_HOST = /name service error for name=([A-Za-z0-9][A-Za-z0-9.-]{0,253}?)\.? type=(?:A|AAAA)\b/i;
+
+export function findLookupHost(description: string, before: string): string | undefined {
+  const host = LOOKUP_HOST.exec(description.slice(0, 300))?.[1];
+  if (!host) return undefined;
+  const at = before.toLowerCase().lastIndexOf(`@${host.toLowerCase()}`);
+  const recipientDomain = at >= 0 && !/[A-Za-z0-9.-]/.test(before.charAt(at + host.length + 1));
+  return recipientDomain ? undefined : host;
+}
+
+/**
  * A reply that names the host that refused, old-Exchange style, after its code: forwardemail's
  * `554 5.4.0 <ms1.contoso.com #4.4.1>` (the `#4.4.1` is that host's own status). The description's start only.
  */

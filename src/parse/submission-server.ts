@@ -22,14 +22,14 @@ import { ipToken } from './relay-context';
 export type SubmissionKind = 'label' | 'greeting' | 'ehlo' | 'connected' | 'command' | 'config' | 'prose' | 'mentioned';
 
 /** The cheap test run over the whole paste (one RegexCursor pass): which lines may name one. */
-export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|endpoint|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
+export const SUBMISSION_LINE_SOURCE = String.raw`connected to |while talking to |["']\s{0,3},\s{0,3}(?:25|465|587|2525)\s{0,3}[,)]|connect(?:async)?\(|SMTP(?:_SSL)?\(|mail\.smtps?\.host|-connect |(?:^|\s)(?:telnet|nc|ncat|netcat) |(?:host|server|hostname|relayhost|smarthost|mail[_-]?host|addr|address|endpoint|name|service)["']?[ \t]{0,8}(?:=>|[:=])|\bmx=|(?:^|-->|<--|<-|<~|<<<|SMTP<<|,<,|S:|Out:|CLIENT:|reply:|[\u2500-\u257f])[ \t]{0,3}(?:b?['"])?2[25]0[ -]|send(?:ing)? (?:\w{1,12} )?(?:to|via|through|using) |(?:smtp|mail) server |server is |(?:smtps?|ssl|tls)://|(?:地址|服务器|伺服器|サーバー?|서버)[ \t]{0,3}[:\uff1a]|connecting to |(?:host|server) ?name[ \t]{0,8}:|servidor[ \t]{0,8}:|serveur[ \t]{0,8}:|"remoteMtaIp"|remote system:|lastattemptedservername|\{fqdn=|outboundproxytargethostname|-smtpserver |[a-z]:(?:25|465|587|2525)(?![\d.])`;
 
 // Not a multi-line reply's code glued to the name it gives (`SERVER: 554-kundenserver.de …`).
 const HOST = String.raw`(?![245]\d\d-)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.){1,10}[A-Za-z][A-Za-z0-9-]{0,62}\.?`;
 /** A dotted IPv4 address, as a client's settings give the server (`<network host="203.0.113.9" />`). */
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}(?![\d.])`;
 /** Where a session's reply starts: a line's start, or after a client's or a transcript's mark for the server's side. */
-const SESSION_MARK = String.raw`(?:^|(?:-->|<--|<-|<~|<<<|S:|Out:|SERVER -> CLIENT:|reply:|[\u2500-\u257f]{1,4})[ \t]{0,3}(?:b?['"])?)`;
+const SESSION_MARK = String.raw`(?:^|(?:-->|<--|<-|<~|<<<|SMTP<<|,<,|S:|Out:|SERVER -> CLIENT:|reply:|[\u2500-\u257f]{1,4})[ \t]{0,3}(?:b?['"])?)`;
 /** A slot a template or a redacting poster left for the name: `<SMTP_SERVER>`, `<smtp_port>` (see placeholder.ts). */
 const PLACEHOLDER = String.raw`<[A-Za-z_][A-Za-z0-9_. -]{1,40}>`;
 /** A slot inside a name, as Microsoft's articles write it (`<tenant-domain>.mail.protection.outlook.com`). */
@@ -64,8 +64,10 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ],
   // Also as a client or a postmaster transcript logs it (CodeIgniter `--> 220 ESMTP smtp.contoso.com`, MailKit `S: 220 …`,
   // Postfix `Out: 220 …`, swaks `<-  220 …`, smtplib `reply: b'220 …`, PHPMailer `SERVER -> CLIENT: 220 …`, a tree `└──220 …`).
-  ['greeting', new RegExp(String.raw`${SESSION_MARK}220[ -](?:E?SMTP[ \t]{1,3})?(${HOST})(?:\s|\\r|$)`)],
-  ['ehlo', new RegExp(String.raw`${SESSION_MARK}250[ -](${HOST})(?:\s|\\r|['"]|$)`)],
+  // Exim's debug transcript marks the server's lines `SMTP<<`, Exchange's protocol log its received lines `,<,`;
+  // a log that masks the name keeps a slot in it (`250-<Server>.mail.protection.outlook.com Hello`).
+  ['greeting', new RegExp(String.raw`${SESSION_MARK}220[ -](?:E?SMTP[ \t]{1,3})?(?:(${HOST})|${SLOT_IN_NAME_VALUE})(?:\s|\\r|$)`)],
+  ['ehlo', new RegExp(String.raw`${SESSION_MARK}250[ -](?:(${HOST})|${SLOT_IN_NAME_VALUE})(?:\s|\\r|['"]|$)`)],
   // JavaMail `connected to host "smtp.contoso.com", port: 465`, also inside a JSON log line (`\"`).
   [
     'connected',
@@ -77,8 +79,10 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   ['connected', new RegExp(String.raw`\bvia (?:the )?SMTP server ["'\u201c]?(${HOST})["'\u201d]?(?=[\s.,:]|$)`, 'i')],
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
   ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],
-  // ZoneMTA: `CONNECTED domain=contoso.com mx=mx01.contoso.com[203.0.113.9]`.
-  ['connected', new RegExp(String.raw`\bmx=(${HOST})(?=[\s[,]|$)`)],
+  // ZoneMTA: `CONNECTED domain=contoso.com mx=mx01.contoso.com[203.0.113.9]`, the host it dialled with its address; its
+  // DEFERRED and other lines name an MX without one (`mx=contoso.com`), taken only when no line says what was dialled.
+  ['connected', new RegExp(String.raw`\bmx=(${HOST})(?=\[)`)],
+  ['command', new RegExp(String.raw`\bmx=(${HOST})(?=[\s,]|$)`)],
   // Postal, Net::SMTP: `Connected to 2001:db8::1:25 (mx.contoso.com)`.
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
   ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}|${IPV4}) (?:25|465|587|2525)\b`)],

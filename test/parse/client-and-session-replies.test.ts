@@ -162,6 +162,13 @@ describe('bare replies that clients and sessions quote', () => {
     const proxy = '[IMAP-1993]\nserver_address = imap.fabrikam.com\n[SMTP-1587]\nserver_address = smtp.fabrikam.com\n\n530 5.7.57 Client not authenticated';
     expect(pick(proxy)[0].server).toBe('smtp.fabrikam.com');
     expect(pick('CONNECTED domain=fabrikam.com mx=mx01.fabrikam.com[203.0.113.4]\nGreeting: 554 5.7.0 Blocked')[0].server).toBe('mx01.fabrikam.com');
+    // ZoneMTA's DEFERRED line names the MX too; the host it CONNECTED to, with its address, is the one dialled.
+    const zone =
+      'DEFERRED[network] to=jo@fabrikam.com mx=fabrikam.com (554 Blocked)\nCONNECTED domain=fabrikam.com mx=mx02.fabrikam.com[203.0.113.5]\nerror="Invalid greeting. response=554 Blocked"';
+    expect(pick(zone)[0].server).toBe('mx02.fabrikam.com');
+    expect(pick('DEFERRED[network] to=jo@fabrikam.com mx=mx03.fabrikam.com\nerror="Invalid greeting. response=554 Blocked"')[0].server).toBe(
+      'mx03.fabrikam.com',
+    );
     expect(pick('I want to send via smtp.fabrikam.com and get: 5.7.3 STARTTLS is required to send mail')[0].server).toBe('smtp.fabrikam.com');
   });
 
@@ -252,6 +259,29 @@ describe('bare replies that clients and sessions quote', () => {
     const both = '220 smtp.fabrikam.com ESMTP\n250-mx07.fabrikam.com Hello\n250 2.1.0 Ok\n550 5.7.1 Denied';
     expect(pick(both)[0].server).toBe('smtp.fabrikam.com');
     expect(pick('250 2.1.0 Ok\n250 2.1.5 Ok\n554 5.7.1 Relay access denied')[0].server).toBeUndefined();
+  });
+
+  it("reads the server from Exim's debug transcript and Exchange's protocol log, by the direction each marks", () => {
+    const exim = [
+      '  41   SMTP<< 220 mx.fabrikam.com ESMTP',
+      '  41   SMTP>> EHLO relay.contoso.com',
+      '  41   SMTP<< 530 5.7.1 Client was not authenticated',
+    ].join('\n');
+    expect(pick(exim)[0].server).toBe('mx.fabrikam.com');
+    expect(pick(exim.replace('220 mx.fabrikam.com ESMTP', '250-gw.fabrikam.com Hello [203.0.113.3]'))[0].server).toBe('gw.fabrikam.com');
+    // What Exim itself said (`SMTP>>`) is the sender's side.
+    expect(pick('  41   SMTP>> 250-relay.contoso.com Hello\n  41   SMTP<< 530 5.7.1 Client was not authenticated')[0].server).toBeUndefined();
+    const log = (line: string) =>
+      [
+        `2024-03-01T10:00:00.000Z,To Fabrikam,08DC0000000000A1,1,192.0.2.10:50000,203.0.113.25:25,<,${line},`,
+        '2024-03-01T10:00:00.100Z,To Fabrikam,08DC0000000000A1,2,192.0.2.10:50000,203.0.113.25:25,>,EHLO ex01.contoso.com,',
+        '451 4.4.0 Primary target IP address responded with: "451 5.7.3 Must issue a STARTTLS command first."',
+      ].join('\n');
+    expect(pick(log('220 mail.fabrikam.com Microsoft ESMTP MAIL Service ready'))[0].server).toBe('mail.fabrikam.com');
+    expect(parseErrors(log('250-<Server>.mail.protection.outlook.com Hello [192.0.2.10]'))[0]).toMatchObject({
+      enhancedCode: '4.4.0',
+      serverPlaceholder: '<Server>.mail.protection.outlook.com',
+    });
   });
 
   it('reads settings named for mail with a product prefix, PHP arrays, Odoo and JavaMail JSON logs, and a variable as a placeholder', () => {

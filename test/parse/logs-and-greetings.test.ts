@@ -5,6 +5,19 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('destinations in logs, greetings and wrapped bounces', () => {
+  it("reads the host whose address lookup failed (Postfix's name=X type=A), never the domain whose MX lookup did", () => {
+    const line = (name: string, type: string) =>
+      `postfix/smtp[9]: 1A2B3C: to=<jo@fabrikam.com>, relay=none, delay=0.1, dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for name=${name} type=${type}: Host not found, try again)`;
+    expect(pick(line('mx1.fabrikam.com', 'A'))).toEqual([{ code: '4.4.3', reply: undefined, server: 'mx1.fabrikam.com', ip: undefined }]);
+    expect(pick(line('lmtp-backend', 'AAAA'))[0].server).toBe('lmtp-backend');
+    expect(pick(line('fabrikam.com', 'MX'))[0].server).toBeUndefined();
+    // A domain without MX is looked up as its own host: that is the recipient's domain, not a server.
+    expect(pick(line('fabrikam.com', 'AAAA'))[0].server).toBeUndefined();
+    expect(pick('550 5.1.2 Host or domain name not found. Name service error for name=mx.fabrikam.com type=AAAA: Host not found')[0].server).toBe(
+      'mx.fabrikam.com',
+    );
+  });
+
   it("reads Exim's log line H=X [ip] before the remote server's reply", () => {
     const line =
       '2020-01-29 17:18:34 1iwp6u-00CsD4-LS ** jane@contoso.com R=dkim_lookuphost T=remote_smtp H=mx1.contoso.com [203.0.113.20] X=TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=yes: SMTP error from remote mail server after end of data: 550 spam message rejected';
