@@ -32,9 +32,17 @@ const FILE_EXTENSION =
   /\.(?:jar|js|mjs|ts|py|pyc|java|class|php|rb|go|cs|dll|exe|so|log|txt|json|xml|ya?ml|conf|cfg|ini|html?|md|zip|gz|tgz|war|pem|crt|key|pfx)$/i;
 const NOT_A_SERVER_AFTER = /^\s{1,3}(?:cert|certificate|url|web ?site|site|page)s?\b/i;
 
+/**
+ * Exchange's status identifiers are dotted too (`SMTPSEND.DNS.NonExistentDomain`, `SMTPSEND.BareLinefeedsAreIllegal`),
+ * and a name's last label is a top-level domain: letters, at most 13 (`.international`), or an IDN's `xn--`.
+ */
+const STATUS_IDENTIFIER = /^smtpsend\./i;
+const TOP_LEVEL = /\.(?:[A-Za-z]{2,13}|xn--[A-Za-z0-9-]{1,59})\.?$/;
+
 /** The mail host named at `at` (the match of MENTION_SOURCE), or undefined when its words make it another server. */
 export function readMentionedMailHost(text: string, lineStart: number, at: number, host: string): string | undefined {
   if (isMicrosoftInternalHost(host) || PROGRAM_NAME.test(host) || FILE_EXTENSION.test(host)) return undefined;
+  if (STATUS_IDENTIFIER.test(host) || !TOP_LEVEL.test(host)) return undefined;
   if (REPORT_LINE.test(text.slice(lineStart, Math.min(at, lineStart + 60)))) return undefined;
   if (SENDER_SIDE.test(text.slice(Math.max(lineStart, at - 30), at))) return undefined;
   if (NOT_A_SERVER_AFTER.test(text.slice(at + host.length, at + host.length + 16))) return undefined;

@@ -42,7 +42,7 @@ describe('a mail server named in passing', () => {
       expect(pick(`${line}\n${reply}`), line).toEqual([{ code: '5.7.1', server: undefined }]);
   });
 
-  it("never takes a web address's host, an e-mail domain, a program's or a file's name, or a certificate's name", () => {
+  it("never takes a web address's host, an e-mail domain, a program's, a file's or a status's name, or a certificate's name", () => {
     for (const line of [
       'See https://mail.help.fabrikam.net/faq for details',
       'Written by admin@mail.staff.fabrikam.net',
@@ -50,6 +50,8 @@ describe('a mail server named in passing', () => {
       'Caused by javax.mail.smtp.error while sending',
       'Loaded jakarta.mail.smtp.provider.jar',
       'The mail.secure.fabrikam.net certificate expired yesterday',
+      "Exchange's own status: SMTPsend.dns.mxloopback.local; loop",
+      'Seen smtp.relay.nonexistentdomain on the wire',
     ])
       expect(pick(`${line}\n${reply}`), line).toEqual([{ code: '5.7.1', server: undefined }]);
   });
