@@ -65,6 +65,11 @@ function isWordOrDot(c: number): boolean {
   return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46;
 }
 
+/** Markdown's `_554 5.7.1 …_`: an underscore that opens emphasis (at the text's start or after a non-word), not a name's `smtp_550`. */
+function opensEmphasis(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 95 && (at === 0 || !isWordOrDot(text.charCodeAt(at - 1)));
+}
+
 /** A reply code is three digits, [245]xx, directly before the enhanced code with a space or hyphen (RFC 5321 §4.2). */
 function toToken(text: string, codeStart: number, code: string): CodeToken {
   const token: CodeToken = { start: codeStart, codeStart, end: codeStart + code.length, code };
@@ -77,7 +82,7 @@ function toToken(text: string, codeStart: number, code: string): CodeToken {
   if ((sep === 32 || sep === 45) && r >= 0) {
     const d0 = text.charCodeAt(r);
     if ((d0 === 50 || d0 === 52 || d0 === 53) && isDigit(text.charCodeAt(r + 1)) && isDigit(text.charCodeAt(r + 2))) {
-      if (r === 0 || !isWordOrDot(text.charCodeAt(r - 1))) {
+      if (r === 0 || !isWordOrDot(text.charCodeAt(r - 1)) || opensEmphasis(text, r - 1)) {
         token.start = r;
         token.reply = text.slice(r, r + 3);
       }

@@ -65,6 +65,12 @@ describe('parseErrors', () => {
     expect(parseErrors('550-5.7.0 Connection refused - IB116')[0]).toMatchObject({ enhancedCode: '5.7.0', replyCode: '550' });
   });
 
+  it("reads a reply code inside Markdown's underscore emphasis, never one glued to a word", () => {
+    expect(parseErrors('I get a _554 5.7.1 Sender address rejected: Access denied_')).toMatchObject([{ enhancedCode: '5.7.1', replyCode: '554' }]);
+    expect(parseErrors('_550 5.1.1 User unknown_')).toMatchObject([{ enhancedCode: '5.1.1', replyCode: '550' }]);
+    expect(parseErrors('smtp_550 5.1.1 User unknown')[0].replyCode).toBeUndefined();
+  });
+
   it('reads a bare code with and without text', () => {
     expect(parseErrors('4.4.316 Connection refused')[0]).toMatchObject({ enhancedCode: '4.4.316', description: 'Connection refused', format: 'plain' });
     const [bare] = parseErrors('the trace says 5.4.316');
