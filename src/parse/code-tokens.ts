@@ -88,6 +88,11 @@ function toToken(text: string, codeStart: number, code: string): CodeToken {
       }
     }
   }
+  // Rust lettre: `transient error (451): 4.7.1 Greylisted`, the reply code in parentheses before a colon.
+  if (!token.reply && /^\([245]\d\d\): $/.test(text.slice(codeStart - 7, codeStart))) {
+    token.start = codeStart - 6;
+    token.reply = text.slice(codeStart - 6, codeStart - 3);
+  }
   return token;
 }
 

@@ -12,7 +12,8 @@ import type { ErrorSink } from './scan-range';
  * A reply without an enhanced status code, in a frame that says it is the remote server's reply:
  * Postfix `host X[ip] said: 554 Transaction failed`, Exim `host X [ip]: 550 Rejected` or the bare
  * `554 …` banner under `SMTP error from remote mail server after initial connection:`, sendmail
- * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`; a client's
+ * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`, Rust lettre's
+ * `permanent error (550): Error: content rejected`; a client's
  * exception or log that quotes the reply after a colon (`Net::SMTPFatalError: 550 The from address …`,
  * `all recipients were rejected: 550-…`, `data: '550 …'`); a reply at the start of a line in an SMTP
  * session (the paste shows commands or other replies: `rcpt to:<…>` then `550 …`), under a line naming
@@ -22,7 +23,7 @@ import type { ErrorSink } from './scan-range';
  * one followed by a count's unit (`550 messages queued`).
  * Only the first MAX_CANDIDATES candidates of a line, within its first MAX_LOOKBACK_CHARS, are considered.
  */
-export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]|[.,;](?:\s|$))`;
+export const BARE_REPLY_SOURCE = String.raw`(?<![\w.#-])([45])\d\d(?=[ \t-]|$|,[ \t]{0,2}b?['"\u2018\u2019\u201c\u201d]|[.,;](?:\s|$)|\):[ \t])`;
 
 /** Reads with a RegexCursor over BARE_REPLY_SOURCE (flag `m`: `$` is a line end), so most lines, which hold none, cost no slice. */
 /** What the lines above say about a reply at the start of this line (see PasteReader). */
@@ -88,6 +89,9 @@ interface ReplyLine {
 function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }: ReplyLine, at: number): BareReplyOutcome {
   if (isPortAfterHost(text, first, at)) return 'none';
   const pythonTuple = text.charCodeAt(at - 1) === 40 /* ( */ && text.charCodeAt(at + 3) === 44; /* , */
+  const lettre = isLettreReply(text, first, at);
+  // `transient error (451): 4.7.1 Greylisted`: the enhanced code is read as the error, with this reply code (code-tokens.ts).
+  if (lettre && /^[245]\.\d/.test(text.slice(at + 6, at + 9))) return 'none';
   const prefix = readErrorPrefix(text, first, at, first, hints);
   // A Markdown list item or inline code starts where its marker ends: `- \`554 mx.contoso.com …\``.
   const lineStart = afterItemMarker(text, first, end);
@@ -98,7 +102,8 @@ function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }
       namesItself(text, lineStart, at, end) ||
       inInlineCode(text, at, end) ||
       opensPaste(text, lineStart, at, end, nextEnd, frame));
-  if (prefix.kind !== 'relay' && !pythonTuple && !framed && !afterResponseField(text, first, at)) return 'none';
+  const inLettre = lettre && isReplyText(text, at + 6, end);
+  if (prefix.kind !== 'relay' && !pythonTuple && !inLettre && !framed && !afterResponseField(text, first, at)) return 'none';
   if (pythonTuple) prefix.replyIsRemote = true;
   const reply = text.slice(at, at + 3);
   // `550-Requested action not taken` then `550 Failure sending mail`: one multi-line reply (RFC 5321 §4.2.1), read at its last line.
@@ -107,9 +112,16 @@ function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }
     return named ? { continues: reply, from: { host: prefix.host, ip: prefix.hostIp } } : { continues: reply };
   }
   const token: CodeToken = { start: at, codeStart: at, end: at + 3, code: `${text[at]}.0.0`, reply, inferred: true };
-  const body = readErrorBody(text, token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
+  const body = readErrorBody(text, inLettre ? token.end + 2 : token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return 'read';
+}
+
+/** Rust lettre's error, as its Display writes it: `permanent error (550): …`, `transient error (421): …`. */
+function isLettreReply(text: string, first: number, at: number): boolean {
+  if (text.charCodeAt(at - 1) !== 40 /* ( */ || text.charCodeAt(at + 3) !== 41 /* ) */) return false;
+  const before = text.slice(Math.max(first, at - 17), at - 1);
+  return /(?:permanent|transient) error $/i.test(before);
 }
 
 /** Past a list item's marker (`- `, `* `, `• `) and an inline code's opening backtick, if the line starts with them. */

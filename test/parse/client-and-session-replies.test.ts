@@ -322,6 +322,15 @@ describe('bare replies that clients and sessions quote', () => {
     expect(pick(bounce)).toEqual([{ code: '5.7.26', reply: '550', server: 'mx.fabrikam.com', ip: undefined }]);
   });
 
+  it("reads Rust lettre's errors: the reply code in parentheses, with or without an enhanced code after it", () => {
+    expect(parseErrors('SMTP 5xx error: permanent error (550): Error: content rejected.')).toMatchObject([
+      { enhancedCode: '5.0.0', enhancedCodeInferred: true, replyCode: '550', description: 'Error: content rejected.' },
+    ]);
+    expect(parseErrors('Error: transient error (451): 4.7.1 Greylisted, try again later')).toMatchObject([{ enhancedCode: '4.7.1', replyCode: '451' }]);
+    // A number in parentheses elsewhere is no reply.
+    expect(parseErrors('exit code (550): see the log')).toEqual([]);
+  });
+
   it("reads the server a script's code dials: Python's SMTP(…) and JavaMail's mail.smtp.host", () => {
     expect(pick("smtper = SMTP('smtp.fabrikam.com')\nsmtplib.SMTPDataError: (554, b'DT:SPM 163 smtp5')")[0].server).toBe('smtp.fabrikam.com');
     expect(pick('server = smtplib.SMTP_SSL("smtp.fabrikam.com", 465)\n(535, b\'5.7.3 Authentication unsuccessful\')')[0].server).toBe('smtp.fabrikam.com');
