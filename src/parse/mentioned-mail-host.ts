@@ -7,7 +7,8 @@ import { isMicrosoftInternalHost } from './microsoft-hosts';
  * whose `>` marks broke `host > mx.contoso.com[…]`. Only a name that reads as a mail server's is taken:
  * a label that is or starts with a mail word (`smtp.`, `mx1.`, `mail.`, `gmail-smtp-in.`, `mta7.`)
  * with at least two labels after it, so a registrable domain (`mail.ru`, `mxtoolbox.com`) is never one;
- * a multi-line reply's code before it (`250-relay.contoso.com Hello`) is not a label of it.
+ * a multi-line reply's code before it (`250-relay.contoso.com Hello`) is not a label of it, nor is a name
+ * a poster masked (`*-mail.contoso.com`) read from its unmasked part.
  *
  * Never a name the paste gives for the sender's side or the report's: a Received or DKIM header, a
  * Reporting-MTA, "This is the mail system at host X", a `helo=`/`client=` field, "from X", "by X";
@@ -16,7 +17,7 @@ import { isMicrosoftInternalHost } from './microsoft-hosts';
  * last, only when no stronger word names the server and the paste mentions one such name only
  * (submission-server.ts).
  */
-export const MENTION_SOURCE = String.raw`(?<![\w.@/=:%+-])(?![245]\d\d-)(?:[A-Za-z0-9-]{1,63}\.){0,4}(?:[A-Za-z0-9]{1,20}-)?(?:smtp|mail|mx|mta|relay|outbound|mailout|smtpout)\d{0,3}(?:-?[A-Za-z0-9]{1,30}){0,3}(?:\.[A-Za-z0-9-]{1,63}){2,6}(?![\w@/(=-]|\.[A-Za-z0-9=])`;
+export const MENTION_SOURCE = String.raw`(?<![\w.@/=:%+*-])(?![245]\d\d-)(?:[A-Za-z0-9][A-Za-z0-9-]{0,62}\.){0,4}(?:[A-Za-z0-9]{1,20}-)?(?:smtp|mail|mx|mta|relay|outbound|mailout|smtpout)\d{0,3}(?:-?[A-Za-z0-9]{1,30}){0,3}(?:\.[A-Za-z0-9-]{1,63}){2,6}(?![\w@/(=-]|\.[A-Za-z0-9=])`;
 
 /** Where a line names the sender's side or the report's own server, by its start. */
 const REPORT_LINE =

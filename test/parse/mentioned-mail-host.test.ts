@@ -52,6 +52,7 @@ describe('a mail server named in passing', () => {
       'The mail.secure.fabrikam.net certificate expired yesterday',
       "Exchange's own status: SMTPsend.dns.mxloopback.local; loop",
       'Seen smtp.relay.nonexistentdomain on the wire',
+      'Queue target *-mail.relay.fabrikam.net (masked)',
     ])
       expect(pick(`${line}\n${reply}`), line).toEqual([{ code: '5.7.1', server: undefined }]);
   });
