@@ -13,7 +13,7 @@ import type { ErrorSink } from './scan-range';
  * Postfix `host X[ip] said: 554 Transaction failed`, Exim `host X [ip]: 550 Rejected` or the bare
  * `554 …` banner under `SMTP error from remote mail server after initial connection:`, sendmail
  * `<<< 550 …`, qmail `Remote host said: 552 …`, Python's `(550, b'relay not permitted')`, Rust lettre's
- * `permanent error (550): Error: content rejected`; a client's
+ * `permanent error (550): Error: content rejected`, ZoneMTA's `DEFERRED[dns] … (450 Can't find an MX …)`; a client's
  * exception or log that quotes the reply after a colon (`Net::SMTPFatalError: 550 The from address …`,
  * `all recipients were rejected: 550-…`, `data: '550 …'`); a reply at the start of a line in an SMTP
  * session (the paste shows commands or other replies: `rcpt to:<…>` then `550 …`), under a line naming
@@ -101,6 +101,7 @@ function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }
       startsLine(text, lineStart, at, frame) ||
       namesItself(text, lineStart, at, end) ||
       inInlineCode(text, at, end) ||
+      afterLoggedStatus(text, first, at) ||
       opensPaste(text, lineStart, at, end, nextEnd, frame));
   const inLettre = lettre && isReplyText(text, at + 6, end);
   if (prefix.kind !== 'relay' && !pythonTuple && !inLettre && !framed && !afterResponseField(text, first, at)) return 'none';
@@ -115,6 +116,13 @@ function readCandidate({ text, first, end, nextEnd, hints, around, sink, frame }
   const body = readErrorBody(text, inLettre ? token.end + 2 : token.end, end, { closeQuotes: prefix.closeQuotes, inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, body, around), at);
   return 'read';
+}
+
+/** ZoneMTA's log line: `DEFERRED[dns] … mx=contoso.com (450 Can't find an MX server for contoso.com)`, its status in parentheses. */
+const LOGGED_STATUS = /\b(?:DEFERRED|REJECTED|BOUNCED|DROPPED)\[[\w-]{1,20}\]/;
+
+function afterLoggedStatus(text: string, first: number, at: number): boolean {
+  return text.charCodeAt(at - 1) === 40 /* ( */ && LOGGED_STATUS.test(text.slice(Math.max(first, at - MAX_LOOKBACK_CHARS), at));
 }
 
 /** Rust lettre's error, as its Display writes it: `permanent error (550): …`, `transient error (421): …`. */

@@ -80,9 +80,8 @@ const PATTERNS: readonly [SubmissionKind, RegExp][] = [
   // JavaMail: `Could not connect to SMTP host: smtp.contoso.com, port: 25, response: 554`.
   ['connected', new RegExp(String.raw`could not connect to (?:smtp )?host:? (${HOST})(?=[\s,:]|$)`, 'i')],
   // ZoneMTA: `CONNECTED domain=contoso.com mx=mx01.contoso.com[203.0.113.9]`, the host it dialled with its address; its
-  // DEFERRED and other lines name an MX without one (`mx=contoso.com`), taken only when no line says what was dialled.
+  // DEFERRED lines' `mx=contoso.com`, without one, repeats the recipient's domain (`DEFERRED[dns] … (450 Can't find an MX …)`).
   ['connected', new RegExp(String.raw`\bmx=(${HOST})(?=\[)`)],
-  ['command', new RegExp(String.raw`\bmx=(${HOST})(?=[\s,]|$)`)],
   // Postal, Net::SMTP: `Connected to 2001:db8::1:25 (mx.contoso.com)`.
   ['connected', new RegExp(String.raw`connected to [0-9A-Fa-f:.]{3,50} \((${HOST})\)`, 'i')],
   ['command', new RegExp(String.raw`(?:^|\s)(?:telnet|nc|ncat|netcat)(?: -[A-Za-z]{1,4}){0,4} (${HOST}|${IPV4}) (?:25|465|587|2525)\b`)],

@@ -5,6 +5,15 @@ import { parseErrors } from '../../src/parse/parse-errors';
 const pick = (text: string) => parseErrors(text).map((e) => ({ code: e.enhancedCode, reply: e.replyCode, server: e.server, ip: e.ip }));
 
 describe('destinations in logs, greetings and wrapped bounces', () => {
+  it("reads ZoneMTA's own status in parentheses at a DEFERRED or REJECTED line's end, and names no server for the recipient's domain", () => {
+    const line = (to: string) =>
+      `zone-mta[12]: (Sender/default/12) 1a2b.001 DEFERRED[dns] from=news@contoso.com to=jo@${to} mx=${to} (450 Can't find an MX server for ${to})`;
+    expect(pick(line('fabrikam.com'))).toEqual([{ code: '4.0.0', reply: '450', server: undefined, ip: undefined }]);
+    expect(pick('zone-mta[12]: 1a2b.001 REJECTED[policy] to=jo@fabrikam.com (550 Message blocked by policy)')[0]).toMatchObject({ code: '5.0.0' });
+    // A count in parentheses on another log line is not a reply.
+    expect(pick('queue stats (450 messages) at 10:00')).toEqual([]);
+  });
+
   it("reads the host whose address lookup failed (Postfix's name=X type=A), never the domain whose MX lookup did", () => {
     const line = (name: string, type: string) =>
       `postfix/smtp[9]: 1A2B3C: to=<jo@fabrikam.com>, relay=none, delay=0.1, dsn=4.4.3, status=deferred (Host or domain name not found. Name service error for name=${name} type=${type}: Host not found, try again)`;
