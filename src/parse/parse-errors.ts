@@ -14,7 +14,7 @@ import { isSoftwareHeader } from './look-alike';
 import { readOutlookServerLine } from './outlook-send-error';
 import { preparePaste } from './prepare-paste';
 import { DID_NOT_LIKE, hostBefore, hostTalkedTo, readDeliveredTo, readQmailIp } from './relay-context';
-import { connectFailureClass, readConnectFailure } from './read-connect-failure';
+import { connectFailureClass, readCodelessFailure } from './read-connect-failure';
 import { DOTNET_RESPONSE_LEAD, readDotnetStatus } from './read-dotnet-status';
 import { BARE_REPLY_SOURCE, readBareReply } from './read-bare-reply';
 import { RegexCursor } from './regex-cursor';
@@ -196,7 +196,7 @@ class PasteReader {
       } else this.heldHost = undefined;
       return;
     }
-    if (this.failureClass && readConnectFailure(text, first, end, this.failureClass, around, this.collector)) return;
+    if (readCodelessFailure(text, first, end, this.failureClass, around, this.collector)) return;
     const dotnet = this.dotnetResponses.firstIn(first, end);
     if (dotnet && readDotnetStatus(text, first, end, dotnet.index, around, this.collector)) return;
     this.noteDestination(first, end);

@@ -3,6 +3,7 @@ import { ErrorReading, type SurroundingFacts } from './error-reading';
 import { DOTTED_HOST } from './host-name';
 import { readErrorBody } from './read-error-body';
 import { newPrefix } from './read-error-prefix';
+import { readUnansweredAttempt } from './read-unanswered-attempt';
 import type { ErrorSink } from './scan-range';
 
 /**
@@ -38,4 +39,16 @@ export function readConnectFailure(text: string, first: number, end: number, fai
   const body = readErrorBody(text, first + 1, first + line.length - 1, { inTraceGroup: false, oldMarkers: false });
   sink.add(new ErrorReading(text, token, prefix, { ...body, end: first + line.length }, around), first);
   return true;
+}
+
+/** A failure with no reply and no code: Gmail's bracket line under its failure words, else a sender's report of a deferred attempt. */
+export function readCodelessFailure(
+  text: string,
+  first: number,
+  end: number,
+  failureClass: '4' | '5' | undefined,
+  around: SurroundingFacts,
+  sink: ErrorSink,
+): boolean {
+  return failureClass ? readConnectFailure(text, first, end, failureClass, around, sink) : readUnansweredAttempt(text, first, end, around, sink);
 }
